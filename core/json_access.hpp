@@ -1,0 +1,52 @@
+#pragma once
+// Reading the network file with a JSON pointer at every step, so that each error names
+// where it is, what was found and what was expected. Unknown keys are errors.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace spikesim {
+
+using json = nlohmann::json;
+
+std::string describe(const json& j);  // "the number -3", "a string \"abc\"", ...
+[[noreturn]] void fail(const std::string& ptr, const json& found, const std::string& expected);
+[[noreturn]] void fail_msg(const std::string& ptr, const std::string& msg);
+std::string escape_pointer_token(const std::string& key);
+
+// A JSON object being read: every key read is marked; finish() rejects the rest.
+class JObj {
+ public:
+  JObj(const json& j, std::string ptr);
+  const std::string& ptr() const { return ptr_; }
+  std::string at(const std::string& key) const { return ptr_ + "/" + escape_pointer_token(key); }
+  bool has(const std::string& key) const { return j_.contains(key); }
+  const json* get(const std::string& key);        // nullptr when absent
+  const json& need(const std::string& key, const std::string& expected);
+
+  double number(const std::string& key, const std::string& expected);
+  double number_or(const std::string& key, double def, const std::string& expected);
+  int64_t integer(const std::string& key, const std::string& expected);
+  int64_t integer_or(const std::string& key, int64_t def, const std::string& expected);
+  bool boolean_or(const std::string& key, bool def);
+  std::string string(const std::string& key, const std::string& expected);
+  std::string string_or(const std::string& key, const std::string& def);
+  std::vector<double> numbers(const std::string& key, const std::string& expected);
+
+  void finish(const std::string& allowed_hint = "") const;
+  const json& raw() const { return j_; }
+
+ private:
+  const json& j_;
+  std::string ptr_;
+  std::set<std::string> used_;
+};
+
+double as_number(const json& j, const std::string& ptr, const std::string& expected);
+int64_t as_integer(const json& j, const std::string& ptr, const std::string& expected);
+
+}  // namespace spikesim

@@ -1,0 +1,3 @@
+#include "io/commands.hpp"
+
+int main(int argc, char** argv) { return spikesim::main_cli(argc, argv); }

@@ -1,0 +1,61 @@
+#include "core/pop_graph.hpp"
+
+#include <algorithm>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/reverse_graph.hpp>
+
+namespace spikesim {
+
+PopulationGraph::PopulationGraph(const NetworkSpec& spec) {
+  for (const auto& p : spec.populations) boost::add_vertex(PopVertex{p.name, p.size, p.model}, g_);
+  for (size_t i = 0; i < spec.projections.size(); ++i)
+    boost::add_edge(spec.projections[i].source, spec.projections[i].target, ProjEdge{i}, g_);
+}
+
+std::vector<size_t> PopulationGraph::incoming(int population) const {
+  std::vector<size_t> out;
+  for (auto [it, end] = boost::in_edges(population, g_); it != end; ++it) out.push_back(g_[*it].projection);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<int> PopulationGraph::upstream(int population) const {
+  const auto rev = boost::make_reverse_graph(g_);
+  std::vector<boost::default_color_type> color(boost::num_vertices(g_));
+  std::vector<int> found;
+  struct Visitor : boost::default_bfs_visitor {
+    std::vector<int>* out;
+    int start;
+    void discover_vertex(size_t v, const decltype(rev)&) const {
+      if (static_cast<int>(v) != start) out->push_back(static_cast<int>(v));
+    }
+  } vis;
+  vis.out = &found;
+  vis.start = population;
+  boost::breadth_first_search(rev, population,
+                              boost::visitor(vis).color_map(boost::make_iterator_property_map(
+                                  color.begin(), boost::get(boost::vertex_index, rev))));
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::vector<int> PopulationGraph::silent(const NetworkSpec& spec) const {
+  auto self_driven = [&](int p) {
+    const auto& s = spec.populations[p];
+    if (s.model == Model::kPoisson || s.model == Model::kSpikeGenerator) return true;
+    const double v_inf = s.params.at("E_L") + s.params.at("I_e") / s.params.at("g_L");
+    const auto v0 = s.init.find("V_m");
+    const bool starts_above = v0 != s.init.end() && v0->second.max_value() >= s.params.at("V_th");
+    return v_inf >= s.params.at("V_th") || starts_above || s.init.size() > (v0 != s.init.end() ? 1u : 0u);
+  };
+  std::vector<int> out;
+  for (int p = 0; p < static_cast<int>(spec.populations.size()); ++p) {
+    if (self_driven(p)) continue;
+    bool driven = false;
+    for (int q : upstream(p)) driven = driven || self_driven(q);
+    if (!driven) out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace spikesim

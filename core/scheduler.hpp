@@ -1,0 +1,34 @@
+#pragma once
+// Actions scheduled at given steps (rate changes now; protocol actions, rewards and
+// stimulus switches later). Actions due at step n run first in step n, in the order they
+// were scheduled. Not used per synapse or per neuron.
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <vector>
+
+namespace spikesim {
+
+class Scheduler {
+ public:
+  void at(uint64_t step, std::function<void()> action) { q_.push({step, seq_++, std::move(action)}); }
+  void run_due(uint64_t step) {
+    while (!q_.empty() && q_.top().step <= step) {
+      auto action = q_.top().action;
+      q_.pop();
+      action();
+    }
+  }
+  bool empty() const { return q_.empty(); }
+
+ private:
+  struct Item {
+    uint64_t step, seq;
+    std::function<void()> action;
+    bool operator>(const Item& o) const { return step != o.step ? step > o.step : seq > o.seq; }
+  };
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> q_;
+  uint64_t seq_ = 0;
+};
+
+}  // namespace spikesim

@@ -1,0 +1,173 @@
+#include "core/simulation.hpp"
+
+#include <omp.h>
+
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <memory>
+
+#include "core/progress.hpp"
+#include "core/scheduler.hpp"
+#include "core/stop_signal.hpp"
+#include "io/spike_file.hpp"
+#include "io/state_report.hpp"
+#include "neurons/models.hpp"
+#include "neurons/poisson.hpp"
+
+namespace spikesim {
+
+namespace {
+
+struct Monitors {
+  std::unique_ptr<SpikeFile> spikes;
+  std::vector<int> spike_slot;  // per population: slot in the spike file, or -1
+  struct Report {
+    std::unique_ptr<StateReport> file;
+    const float* state;
+    uint64_t stride;
+  };
+  std::vector<Report> reports;
+};
+
+Monitors open_monitors(const Network& net, RunResult& res) {
+  const NetworkSpec& s = net.spec;
+  namespace fs = std::filesystem;
+  fs::create_directories(s.output.dir);
+  const Provenance prov{s.resolved.dump(), s.run.seed};
+  Monitors m;
+  m.spike_slot.assign(net.pops.size(), -1);
+  if (s.record_spikes) {
+    std::vector<std::string> names;
+    for (int p : s.spikes.populations) {
+      m.spike_slot[p] = static_cast<int>(names.size());
+      names.push_back(net.pops[p].name);
+    }
+    const std::string path = (fs::path(s.output.dir) / s.output.spikes_file).string();
+    m.spikes = std::make_unique<SpikeFile>(path, names, prov);
+    res.files.push_back(path);
+  }
+  for (const auto& mon : s.states) {
+    const Population& pop = net.pops[mon.population];
+    for (const auto& var : mon.variables) {
+      std::string unit;
+      for (const auto& v : model_info(pop.model).state)
+        if (v.name == var) unit = v.unit;
+      const std::string path = (fs::path(s.output.dir) / (mon.name + "_" + var + ".h5")).string();
+      const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
+      m.reports.push_back({std::make_unique<StateReport>(path, pop.name, unit, mon.neurons, mon.dt, s.run.tstop, prov),
+                           pop.variable(var), stride});
+      res.files.push_back(path);
+    }
+  }
+  return m;
+}
+
+void schedule_rates(Network& net, Scheduler& sched) {
+  const double dt = net.spec.run.dt;
+  for (size_t i = 0; i < net.pops.size(); ++i) {
+    const PopulationSpec& s = net.spec.populations[i];
+    Population* pop = &net.pops[i];
+    for (size_t k = 0; k < s.rates.size(); ++k) {
+      const uint32_t thr = PoissonSource::threshold(s.rates[k], dt);
+      sched.at(static_cast<uint64_t>(std::llround(s.rate_times[k] / dt)), [pop, thr] { pop->threshold = thr; });
+    }
+  }
+}
+
+// Thread tid's contiguous share [lo, hi) of n items.
+inline void share(uint32_t n, int tid, int nthreads, uint32_t& lo, uint32_t& hi) {
+  lo = static_cast<uint32_t>(uint64_t{n} * tid / nthreads);
+  hi = static_cast<uint32_t>(uint64_t{n} * (tid + 1) / nthreads);
+}
+
+}  // namespace
+
+RunResult simulate(Network& net, const RunOptions& opt) {
+  const auto wall0 = std::chrono::steady_clock::now();
+  RunResult res;
+  res.spike_counts.assign(net.pops.size(), 0);
+  Monitors mon = open_monitors(net, res);
+  Scheduler sched;
+  schedule_rates(net, sched);
+
+  const double dt = net.spec.run.dt;
+  const uint64_t n_steps = net.steps();
+  const int nthreads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+  const size_t n_pops = net.pops.size();
+  // local[tid][pop]: spikes found by a thread this step; step_spikes[pop]: all, ascending.
+  std::vector<std::vector<std::vector<uint32_t>>> local(nthreads, std::vector<std::vector<uint32_t>>(n_pops));
+  std::vector<std::vector<uint32_t>> step_spikes(n_pops);
+  Progress progress(opt.progress, net.spec.run.tstop);
+  auto last_flush = std::chrono::steady_clock::now();
+  bool stop = false;
+  std::exception_ptr failure;  // an exception in a serial phase ends the run after the region
+
+  for (auto& r : mon.reports) r.file->record(r.state);  // row 0: t = 0
+
+#pragma omp parallel num_threads(nthreads)
+  {
+    const int tid = omp_get_thread_num();
+    uint32_t lo, hi;
+    for (uint64_t n = 0; n < n_steps; ++n) {
+#pragma omp single
+      sched.run_due(n);  // 1. events
+      for (size_t p = 0; p < n_pops; ++p) {  // 2. update
+        local[tid][p].clear();
+        share(net.pops[p].size, tid, nthreads, lo, hi);
+        net.pops[p].update(lo, hi, static_cast<uint32_t>(n), local[tid][p]);
+      }
+#pragma omp barrier
+#pragma omp single
+      try {  // 3. emit
+        const double t = static_cast<double>(n + 1) * dt;
+        for (size_t p = 0; p < n_pops; ++p) {
+          auto& all = step_spikes[p];
+          all.clear();
+          for (int k = 0; k < nthreads; ++k) all.insert(all.end(), local[k][p].begin(), local[k][p].end());
+          res.spike_counts[p] += all.size();
+          if (mon.spike_slot[p] >= 0 && !all.empty()) mon.spikes->add(mon.spike_slot[p], t, all);
+        }
+        for (auto& proj : net.projs) proj.push(n + 1, step_spikes[proj.source]);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      for (auto& proj : net.projs) {  // 4. deliver, each thread to its own targets
+        Population& tgt = net.pops[proj.target];
+        share(tgt.size, tid, nthreads, lo, hi);
+        proj.deliver(n + 1, tgt.receptor(proj.receptor), lo, hi, nthreads == 1);
+      }
+#pragma omp barrier
+#pragma omp single
+      try {  // 5. record, progress, stop
+        const double t = static_cast<double>(n + 1) * dt;
+        if (n + 1 < n_steps)
+          for (auto& r : mon.reports)
+            if ((n + 1) % r.stride == 0) r.file->record(r.state);
+        res.steps = n + 1;
+        progress.update(t);
+        const auto now = std::chrono::steady_clock::now();
+        if (mon.spikes && now - last_flush > std::chrono::seconds(2)) {
+          mon.spikes->flush();
+          last_flush = now;
+        }
+        stop = stop_requested() || failure;
+      } catch (...) {
+        failure = std::current_exception();
+        stop = true;
+      }
+      if (stop) break;
+    }
+  }
+  progress.done();
+  if (failure) std::rethrow_exception(failure);
+  res.interrupted = stop && res.steps < n_steps;
+  res.t_reached_ms = static_cast<double>(res.steps) * dt;
+  const std::string status = res.interrupted ? "interrupted" : "complete";
+  if (mon.spikes) mon.spikes->finish(status, res.t_reached_ms);
+  for (auto& r : mon.reports) r.file->finish(status, res.t_reached_ms);
+  res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  return res;
+}
+
+}  // namespace spikesim

@@ -1,0 +1,40 @@
+#pragma once
+// The clocked-plus-event engine (CPU, OpenMP). Step n advances the network from
+// t_n = n*dt to t_{n+1}; its phases, in order:
+//   1. events:  scheduled actions due at step n run (e.g. Poisson rate changes at t_n).
+//   2. update:  every neuron integrates from t_n to t_{n+1}; threshold crossings are spikes
+//               stamped t_{n+1}; Poisson and spike_generator sources emit their spikes of
+//               (t_n, t_{n+1}] stamped t_{n+1}.
+//   3. emit:    this step's spikes enter each outgoing projection's delay queue and the
+//               spike file.
+//   4. deliver: spikes that arrive at t_{n+1} (stamp + delay = t_{n+1}, delay >= 1 step)
+//               add their weights to the targets' g_ex/g_in (or I_syn_ex/I_syn_in): a
+//               jump at t_{n+1}, felt by the membrane from step n+1 on.
+//   5. record:  state monitors sample the state at t_{n+1} (after the jumps); progress;
+//               a stop request (SIGINT/SIGTERM) ends the run here.
+// State monitors also record row 0, the initial state at t = 0.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/network.hpp"
+
+namespace spikesim {
+
+struct RunOptions {
+  int threads = 0;      // 0: OpenMP's default
+  bool progress = false;
+};
+
+struct RunResult {
+  bool interrupted = false;
+  uint64_t steps = 0;
+  double t_reached_ms = 0.0, wall_s = 0.0;
+  std::vector<uint64_t> spike_counts;  // per population
+  std::vector<std::string> files;      // output files written
+};
+
+// Runs `net` (state is advanced in place) and writes its monitors under spec.output.dir.
+RunResult simulate(Network& net, const RunOptions& opt);
+
+}  // namespace spikesim

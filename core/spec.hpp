@@ -1,0 +1,94 @@
+#pragma once
+// The parsed and checked network file. Every field is in the file's units (ms, mV, pF, nS,
+// pA, Hz); `ptr` keeps the JSON pointer of each part for messages raised later (build time).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/distribution.hpp"
+#include "core/json_access.hpp"
+
+namespace spikesim {
+
+enum class Model { kLifCondExp, kLifCurrExp, kPoisson, kSpikeGenerator };
+
+struct RunSpec {
+  double tstop = 1000.0;
+  double dt = 0.1;
+  uint64_t seed = 1;
+};
+
+struct OutputSpec {
+  std::string dir = "out";
+  std::string spikes_file = "spikes.h5";
+  bool overwrite = false;
+};
+
+struct PopulationSpec {
+  std::string name, ptr;
+  Model model = Model::kLifCondExp;
+  uint32_t size = 0;
+  std::map<std::string, double> params;         // neuron models: all parameters, defaults filled
+  std::map<std::string, Distribution> init;     // initial state per variable
+  std::vector<double> rates, rate_times;        // poisson: piecewise-constant rate (Hz) from times (ms)
+  std::vector<std::vector<double>> spike_times;  // spike_generator: per neuron, ms
+};
+
+struct ConnectivitySpec {
+  enum Rule { kAllToAll, kOneToOne, kPairwiseBernoulli, kFixedIndegree, kFixedOutdegree,
+              kFixedTotalNumber, kExplicit } rule = kAllToAll;
+  double p = 0.0;
+  uint64_t count = 0;  // indegree, outdegree or total number
+  bool allow_autapses = true, allow_multapses = true;
+  std::vector<uint32_t> sources, targets;  // explicit
+};
+
+enum Receptor : int { kReceptorEx = 0, kReceptorIn = 1 };
+
+struct ProjectionSpec {
+  std::string name, ptr;
+  int source = -1, target = -1;  // population indices
+  Receptor receptor = kReceptorEx;
+  ConnectivitySpec conn;
+  Distribution weight, delay;  // weight in the receptor's unit (nS or pA), delay in ms
+};
+
+struct SpikeMonitorSpec {
+  std::vector<int> populations;
+};
+
+struct StateMonitorSpec {
+  std::string name, ptr;
+  int population = -1;
+  std::vector<std::string> variables;
+  std::vector<uint32_t> neurons;
+  double dt = 0.0;  // recording interval, a multiple of the run's dt
+};
+
+struct NetworkSpec {
+  std::string file;  // where it came from, for messages
+  json resolved;     // the file with command-line overrides applied (provenance)
+  RunSpec run;
+  OutputSpec output;
+  std::vector<PopulationSpec> populations;
+  std::vector<ProjectionSpec> projections;
+  bool record_spikes = false;
+  SpikeMonitorSpec spikes;
+  std::vector<StateMonitorSpec> states;
+
+  int find_population(const std::string& name) const;
+};
+
+struct Overrides {  // from the command line
+  bool has_seed = false, has_tstop = false, has_dir = false, overwrite = false;
+  uint64_t seed = 0;
+  double tstop = 0.0;
+  std::string dir;
+};
+
+NetworkSpec parse_network_file(const std::string& path, const Overrides& ov);
+NetworkSpec parse_network(const json& j, const std::string& file, const Overrides& ov);
+NetworkSpec parse_network_text(const std::string& text, const std::string& file = "<string>");
+
+}  // namespace spikesim

@@ -1,0 +1,220 @@
+#include "io/commands.hpp"
+
+#include <hdf5.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <boost/version.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "build_info.hpp"
+#include "core/network.hpp"
+#include "core/simulation.hpp"
+#include "core/stop_signal.hpp"
+#include "neurons/models.hpp"
+
+namespace spikesim {
+
+namespace {
+
+const char* kUsage =
+    "usage:\n"
+    "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N] [--quiet]\n"
+    "  spikesim validate NET.json\n"
+    "  spikesim --version\n";
+
+struct UsageError {
+  std::string msg;
+};
+
+struct Args {
+  std::string command, file;
+  Overrides ov;
+  int threads = 0;
+  bool quiet = false;
+};
+
+uint64_t parse_uint(const std::string& flag, const std::string& v) {
+  try {
+    size_t pos = 0;
+    if (v.empty() || v[0] == '-') throw 0;
+    const unsigned long long x = std::stoull(v, &pos);
+    if (pos != v.size()) throw 0;
+    return x;
+  } catch (...) {
+    throw UsageError{flag + " expects a non-negative integer, found \"" + v + "\""};
+  }
+}
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  std::vector<std::string> v(argv + 1, argv + argc);
+  if (v.empty()) throw UsageError{"no command given"};
+  a.command = v[0];
+  if (a.command != "run" && a.command != "validate") throw UsageError{"unknown command \"" + a.command + "\""};
+  for (size_t i = 1; i < v.size(); ++i) {
+    const std::string& s = v[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= v.size()) throw UsageError{s + " needs a value"};
+      return v[++i];
+    };
+    const bool run = a.command == "run";
+    if (run && s == "--seed") {
+      a.ov.has_seed = true;
+      a.ov.seed = parse_uint(s, value());
+    } else if (run && s == "--tstop") {
+      const std::string& x = value();
+      try {
+        size_t pos = 0;
+        a.ov.tstop = std::stod(x, &pos);
+        if (pos != x.size() || !(a.ov.tstop >= 0)) throw 0;
+      } catch (...) {
+        throw UsageError{"--tstop expects a time in ms >= 0, found \"" + x + "\""};
+      }
+      a.ov.has_tstop = true;
+    } else if (run && (s == "-o" || s == "--output")) {
+      a.ov.has_dir = true;
+      a.ov.dir = value();
+    } else if (run && s == "--overwrite") {
+      a.ov.overwrite = true;
+    } else if (run && s == "--threads") {
+      const uint64_t t = parse_uint(s, value());
+      if (t < 1 || t > 4096) throw UsageError{"--threads expects 1 to 4096"};
+      a.threads = static_cast<int>(t);
+    } else if (run && s == "--quiet") {
+      a.quiet = true;
+    } else if (!s.empty() && s[0] == '-') {
+      throw UsageError{"unknown option " + s + " for " + a.command};
+    } else if (a.file.empty()) {
+      a.file = s;
+    } else {
+      throw UsageError{"more than one network file: " + a.file + ", " + s};
+    }
+  }
+  if (a.file.empty()) throw UsageError{"no network file given"};
+  return a;
+}
+
+void print_version() {
+  unsigned maj, min, rel;
+  H5get_libversion(&maj, &min, &rel);
+  std::printf("spikesim %s (%s build)\n", SPIKESIM_VERSION, SPIKESIM_BUILD_TYPE);
+  std::printf("  OpenMP: yes (spec %d, %d threads available)\n", _OPENMP, omp_get_max_threads());
+  std::printf("  CUDA:   no (nvcc found at configure time: %s; the CUDA engine is not built yet)\n",
+              std::string(SPIKESIM_NVCC_FOUND) == "ON" ? "yes" : "no");
+  std::printf("  HDF5:   %u.%u.%u (built against %s)\n", maj, min, rel, SPIKESIM_HDF5_VERSION);
+  std::printf("  Boost:  %d.%d, nlohmann_json %d.%d.%d\n", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
+              NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH);
+  std::printf("  models: %s\n", model_names().c_str());
+}
+
+std::string with_commas(uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+void print_sizes(const Network& net) {
+  std::printf("  %-16s %-16s %10s\n", "population", "model", "size");
+  for (const auto& p : net.pops)
+    std::printf("  %-16s %-16s %10s\n", p.name.c_str(), model_info(p.model).name.c_str(), with_commas(p.size).c_str());
+  if (!net.projs.empty()) std::printf("  %-28s %-8s %14s %10s\n", "projection", "receptor", "synapses", "delays ms");
+  for (const auto& p : net.projs)
+    std::printf("  %-28s %-8s %14s %4.2f-%.2f\n", p.name.c_str(), p.receptor == kReceptorEx ? "ex" : "in",
+                with_commas(p.csr.size()).c_str(), p.csr.delay_min * net.spec.run.dt, p.csr.delay_max * net.spec.run.dt);
+}
+
+void check_outputs(const NetworkSpec& s) {
+  if (s.output.overwrite) return;
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  if (s.record_spikes) files.push_back(s.output.spikes_file);
+  for (const auto& m : s.states)
+    for (const auto& v : m.variables) files.push_back(m.name + "_" + v + ".h5");
+  for (const auto& f : files) {
+    const fs::path p = fs::path(s.output.dir) / f;
+    if (fs::exists(p))
+      throw SpecError("/output/overwrite", "output file " + p.string() +
+                                               " exists; pass --overwrite or set \"overwrite\": true");
+  }
+}
+
+int cmd_validate(const Args& a) {
+  const Network net = build_network(parse_network_file(a.file, a.ov));
+  std::printf("%s: valid\n", a.file.c_str());
+  print_sizes(net);
+  std::printf("  neurons %s, synapses %s, %s steps of %.3g ms\n", with_commas(net.neurons()).c_str(),
+              with_commas(net.synapses()).c_str(), with_commas(net.steps()).c_str(), net.spec.run.dt);
+  std::printf("  memory estimate: %.1f MiB (state, synapse tables, spike queues)\n", net.bytes() / 1048576.0);
+  for (int p : net.graph.silent(net.spec))
+    std::printf("  warning: population \"%s\" has no drive (I_e below threshold, nothing spiking upstream); it will stay silent\n",
+                net.pops[p].name.c_str());
+  return 0;
+}
+
+int cmd_run(const Args& a) {
+  NetworkSpec spec = parse_network_file(a.file, a.ov);
+  check_outputs(spec);
+  Network net = build_network(std::move(spec));
+  install_stop_handlers();
+  RunOptions opt;
+  opt.threads = a.threads;
+  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  const RunResult r = simulate(net, opt);
+  if (!a.quiet) {
+    const double t_s = r.t_reached_ms * 1e-3;
+    std::printf("spikesim %s: %s\n", SPIKESIM_VERSION, a.file.c_str());
+    std::printf("  neurons %s, synapses %s, seed %llu, %d threads\n", with_commas(net.neurons()).c_str(),
+                with_commas(net.synapses()).c_str(), static_cast<unsigned long long>(net.spec.run.seed),
+                a.threads > 0 ? a.threads : omp_get_max_threads());
+    std::printf("  simulated %.1f ms in %.3f s wall (real-time factor %.3f)\n", r.t_reached_ms, r.wall_s,
+                r.wall_s > 0 ? t_s / r.wall_s : 0.0);
+    std::printf("  %-16s %10s %12s %12s\n", "population", "size", "spikes", "rate (Hz)");
+    for (size_t p = 0; p < net.pops.size(); ++p)
+      std::printf("  %-16s %10s %12s %12.3f\n", net.pops[p].name.c_str(), with_commas(net.pops[p].size).c_str(),
+                  with_commas(r.spike_counts[p]).c_str(),
+                  t_s > 0 ? static_cast<double>(r.spike_counts[p]) / (net.pops[p].size * t_s) : 0.0);
+    for (const auto& f : r.files) std::printf("  output: %s\n", f.c_str());
+  }
+  if (r.interrupted) {
+    std::fprintf(stderr, "spikesim: interrupted by signal %d at t = %.1f ms; output files are closed and marked \"interrupted\"\n",
+                 stop_signal(), r.t_reached_ms);
+    return 128 + stop_signal();
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main_cli(int argc, char** argv) {
+  std::string file;
+  try {
+    if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "version")) {
+      print_version();
+      return 0;
+    }
+    if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+      std::printf("%s", kUsage);
+      return 0;
+    }
+    const Args a = parse_args(argc, argv);
+    file = a.file;
+    return a.command == "run" ? cmd_run(a) : cmd_validate(a);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "spikesim: error: %s\n%s", e.msg.c_str(), kUsage);
+    return 2;
+  } catch (const SpecError& e) {
+    std::fprintf(stderr, "spikesim: error: %s: %s%s%s\n", file.c_str(), e.pointer.c_str(), e.pointer.empty() ? "" : ": ",
+                 e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "spikesim: runtime error: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace spikesim

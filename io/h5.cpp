@@ -1,0 +1,129 @@
+#include "io/h5.hpp"
+
+#include "build_info.hpp"
+#include "core/error.hpp"
+
+namespace spikesim {
+
+H5Id::H5Id(hid_t id, herr_t (*closer)(hid_t)) : id_(id), closer_(closer) {
+  if (id < 0) throw RunError("HDF5 call failed");
+}
+
+H5Id& H5Id::operator=(H5Id&& o) noexcept {
+  if (this != &o) {
+    reset();
+    id_ = o.id_;
+    closer_ = o.closer_;
+    o.id_ = -1;
+  }
+  return *this;
+}
+
+void H5Id::reset() {
+  if (id_ >= 0 && closer_) closer_(id_);
+  id_ = -1;
+}
+
+void h5_check(herr_t status, const std::string& what) {
+  if (status < 0) throw RunError("HDF5: " + what + " failed");
+}
+
+H5Id h5_create_file(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our message
+  const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0) throw RunError("cannot create HDF5 file " + path);
+  return H5Id(f, H5Fclose);
+}
+
+H5Id h5_create_group(hid_t parent, const std::string& path) {
+  H5Id lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  h5_check(H5Pset_create_intermediate_group(lcpl, 1), "group property");
+  return H5Id(H5Gcreate2(parent, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+}
+
+namespace {
+void write_attr(hid_t obj, const std::string& name, hid_t type, hid_t space, const void* data) {
+  if (H5Aexists(obj, name.c_str()) > 0) h5_check(H5Adelete(obj, name.c_str()), "attribute delete " + name);
+  H5Id a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  h5_check(H5Awrite(a, type, data), "attribute write " + name);
+}
+H5Id space_for(size_t n) {
+  if (n == 1) return H5Id(H5Screate(H5S_SCALAR), H5Sclose);
+  const hsize_t dims[1] = {n};
+  return H5Id(H5Screate_simple(1, dims, nullptr), H5Sclose);
+}
+}  // namespace
+
+void attr_string(hid_t obj, const std::string& name, const std::string& value) {
+  H5Id t(H5Tcopy(H5T_C_S1), H5Tclose);
+  h5_check(H5Tset_size(t, H5T_VARIABLE), "string type");
+  h5_check(H5Tset_cset(t, H5T_CSET_UTF8), "string cset");
+  const char* s = value.c_str();
+  write_attr(obj, name, t, space_for(1), &s);
+}
+
+void attr_u32(hid_t obj, const std::string& name, const std::vector<uint32_t>& v) {
+  write_attr(obj, name, H5T_NATIVE_UINT32, space_for(v.size()), v.data());
+}
+
+void attr_f64(hid_t obj, const std::string& name, const std::vector<double>& v) {
+  write_attr(obj, name, H5T_NATIVE_DOUBLE, space_for(v.size()), v.data());
+}
+
+void attr_u64(hid_t obj, const std::string& name, uint64_t value) {
+  write_attr(obj, name, H5T_NATIVE_UINT64, space_for(1), &value);
+}
+
+void attr_sorting(hid_t obj, uint8_t value) {
+  H5Id t(H5Tenum_create(H5T_NATIVE_UINT8), H5Tclose);
+  const char* names[3] = {"none", "by_id", "by_time"};
+  for (uint8_t i = 0; i < 3; ++i) h5_check(H5Tenum_insert(t, names[i], &i), "enum insert");
+  write_attr(obj, "sorting", t, space_for(1), &value);
+}
+
+AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type,
+                                     hsize_t cols, hsize_t chunk_rows)
+    : mem_type_(mem_type), cols_(cols) {
+  const int rank = cols ? 2 : 1;
+  const hsize_t dims[2] = {0, cols}, maxdims[2] = {H5S_UNLIMITED, cols};
+  const hsize_t chunk[2] = {chunk_rows, cols ? cols : 1};
+  H5Id space(H5Screate_simple(rank, dims, maxdims), H5Sclose);
+  H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  h5_check(H5Pset_chunk(dcpl, rank, chunk), "chunk");
+  h5_check(H5Pset_shuffle(dcpl), "shuffle");
+  h5_check(H5Pset_deflate(dcpl, 4), "deflate");
+  ds_ = H5Id(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose);
+}
+
+void AppendableDataset::append(const void* data, hsize_t rows) {
+  if (rows == 0) return;
+  const int rank = cols_ ? 2 : 1;
+  const hsize_t new_dims[2] = {rows_ + rows, cols_};
+  h5_check(H5Dset_extent(ds_, new_dims), "extend dataset");
+  H5Id fspace(H5Dget_space(ds_), H5Sclose);
+  const hsize_t start[2] = {rows_, 0}, count[2] = {rows, cols_};
+  h5_check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
+  H5Id mspace(H5Screate_simple(rank, count, nullptr), H5Sclose);
+  h5_check(H5Dwrite(ds_, mem_type_, mspace, fspace, H5P_DEFAULT, data), "write");
+  rows_ += rows;
+}
+
+void write_vector(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, const void* data, hsize_t n) {
+  H5Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Id ds(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (n) h5_check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+}
+
+void write_provenance(hid_t file, const Provenance& p) {
+  attr_string(file, "spikesim_version", SPIKESIM_VERSION);
+  attr_u64(file, "seed", p.seed);
+  attr_string(file, "network", p.network_json);
+  write_status(file, "running", 0.0);
+}
+
+void write_status(hid_t file, const std::string& status, double t_reached_ms) {
+  attr_string(file, "status", status);
+  attr_f64(file, "t_reached", {t_reached_ms});
+}
+
+}  // namespace spikesim

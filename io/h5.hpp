@@ -1,0 +1,69 @@
+#pragma once
+// Thin RAII layer over the HDF5 C API: handles, SONATA attributes (variable-length UTF-8
+// strings, enums), and extendable chunked compressed datasets that monitors append to
+// during the run.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace spikesim {
+
+class H5Id {
+ public:
+  H5Id() = default;
+  H5Id(hid_t id, herr_t (*closer)(hid_t));  // throws RunError on a negative id
+  H5Id(H5Id&& o) noexcept : id_(o.id_), closer_(o.closer_) { o.id_ = -1; }
+  H5Id& operator=(H5Id&& o) noexcept;
+  H5Id(const H5Id&) = delete;
+  H5Id& operator=(const H5Id&) = delete;
+  ~H5Id() { reset(); }
+  void reset();
+  hid_t get() const { return id_; }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*closer_)(hid_t) = nullptr;
+};
+
+void h5_check(herr_t status, const std::string& what);  // throws RunError
+H5Id h5_create_file(const std::string& path);          // truncates
+H5Id h5_create_group(hid_t parent, const std::string& path);
+
+void attr_string(hid_t obj, const std::string& name, const std::string& value);  // VL UTF-8, replaces
+void attr_u32(hid_t obj, const std::string& name, const std::vector<uint32_t>& values);  // scalar if one
+void attr_f64(hid_t obj, const std::string& name, const std::vector<double>& values);
+void attr_u64(hid_t obj, const std::string& name, uint64_t value);
+void attr_sorting(hid_t obj, uint8_t value);  // SONATA enum {none = 0, by_id = 1, by_time = 2}
+
+// A dataset of `cols` columns (0: one-dimensional) whose first dimension grows.
+class AppendableDataset {
+ public:
+  AppendableDataset() = default;
+  AppendableDataset(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, hsize_t cols,
+                    hsize_t chunk_rows);
+  void append(const void* data, hsize_t rows);
+  hsize_t rows() const { return rows_; }
+  hid_t id() const { return ds_; }
+
+ private:
+  H5Id ds_;
+  hid_t mem_type_ = -1;
+  hsize_t cols_ = 0, rows_ = 0;
+};
+
+// Writes a fixed (non-extendable) one-dimensional dataset.
+void write_vector(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, const void* data, hsize_t n);
+
+// Root provenance shared by every output file: spikesim version, seed, resolved network JSON
+// and the run status ("running", then "complete" or "interrupted").
+struct Provenance {
+  std::string network_json;
+  uint64_t seed = 0;
+};
+void write_provenance(hid_t file, const Provenance& p);
+void write_status(hid_t file, const std::string& status, double t_reached_ms);
+
+}  // namespace spikesim

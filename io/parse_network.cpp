@@ -1,0 +1,315 @@
+// Network file -> NetworkSpec: top level, run, output, populations, monitors.
+// Projections are parsed in parse_projection.cpp.
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/spec.hpp"
+#include "neurons/models.hpp"
+
+namespace spikesim {
+
+ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net, size_t index);
+int population_index(const json& j, const std::string& ptr, const NetworkSpec& net);
+
+int NetworkSpec::find_population(const std::string& name) const {
+  for (size_t i = 0; i < populations.size(); ++i)
+    if (populations[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+void parse_run(JObj o, RunSpec& r) {
+  r.tstop = o.number_or("tstop", r.tstop, "a simulated time in ms >= 0");
+  if (r.tstop < 0) fail(o.at("tstop"), o.raw()["tstop"], "a simulated time in ms >= 0");
+  r.dt = o.number_or("dt", r.dt, "a time step in ms > 0");
+  if (r.dt <= 0 || r.dt > 100) fail(o.at("dt"), o.raw()["dt"], "a time step in ms, 0 < dt <= 100");
+  const int64_t seed = o.integer_or("seed", static_cast<int64_t>(r.seed), "an integer seed >= 0");
+  if (seed < 0) fail(o.at("seed"), o.raw()["seed"], "an integer seed >= 0");
+  r.seed = static_cast<uint64_t>(seed);
+  o.finish("tstop, dt, seed");
+}
+
+void parse_output(JObj o, OutputSpec& out) {
+  if (o.has("dir") && o.has("output_dir")) fail_msg(o.at("output_dir"), "give \"dir\" or \"output_dir\", not both");
+  out.dir = o.string_or("dir", o.string_or("output_dir", out.dir));
+  out.spikes_file = o.string_or("spikes_file", out.spikes_file);
+  if (out.spikes_file.empty() || out.spikes_file.find('/') != std::string::npos)
+    fail(o.at("spikes_file"), o.raw()["spikes_file"], "a plain file name such as \"spikes.h5\"");
+  out.overwrite = o.boolean_or("overwrite", out.overwrite);
+  o.finish("dir, output_dir, spikes_file, overwrite");
+}
+
+void check_positive(JObj& o, const std::string& key, double v, const char* what) {
+  if (!(v > 0)) fail(o.at(key), o.raw().contains(key) ? o.raw()[key] : json(v), what);
+}
+
+void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
+  for (const auto& [name, def] : info.params) pop.params[name] = p.number_or(name, def, "a number");
+  if (p.has("tau_m")) {  // NEST's iaf_psc_exp is parameterised by tau_m; accept it for g_L.
+    if (p.has("g_L")) fail_msg(p.at("tau_m"), "give g_L or tau_m, not both (g_L = C_m / tau_m)");
+    const double tau_m = p.number("tau_m", "a membrane time constant in ms > 0");
+    check_positive(p, "tau_m", tau_m, "a membrane time constant in ms > 0");
+    pop.params["g_L"] = pop.params["C_m"] / tau_m;
+  }
+  check_positive(p, "C_m", pop.params["C_m"], "a capacitance in pF > 0");
+  check_positive(p, "g_L", pop.params["g_L"], "a leak conductance in nS > 0");
+  check_positive(p, "tau_syn_ex", pop.params["tau_syn_ex"], "a time constant in ms > 0");
+  check_positive(p, "tau_syn_in", pop.params["tau_syn_in"], "a time constant in ms > 0");
+  if (pop.params["t_ref"] < 0) fail(p.at("t_ref"), p.raw()["t_ref"], "a refractory period in ms >= 0");
+  if (!(pop.params["V_reset"] < pop.params["V_th"]))
+    fail(p.at("V_reset"), pop.params["V_reset"], "V_reset below V_th (" + std::to_string(pop.params["V_th"]) + " mV)");
+  std::string names;
+  for (const auto& [name, def] : info.params) names += name + ", ";
+  p.finish(names + "tau_m");
+}
+
+void parse_poisson_params(JObj p, PopulationSpec& pop, double dt) {
+  const std::string rate_expected = "a rate in Hz, 0 <= rate <= 1/dt (" + std::to_string(1000.0 / dt) + " Hz)";
+  auto check_rate = [&](double r, const std::string& ptr) {
+    if (r < 0 || r * dt * 1e-3 > 1.0) fail(ptr, r, rate_expected);
+  };
+  if (p.has("rate")) {
+    if (p.has("rates") || p.has("times")) fail_msg(p.at("rate"), "give \"rate\" or \"rates\" with \"times\", not both");
+    pop.rates = {p.number("rate", rate_expected)};
+    pop.rate_times = {0.0};
+    check_rate(pop.rates[0], p.at("rate"));
+  } else {
+    pop.rates = p.numbers("rates", "an array of rates in Hz (with \"times\"), or \"rate\"");
+    pop.rate_times = p.numbers("times", "an array of times in ms, one per rate, non-decreasing");
+    if (pop.rates.size() != pop.rate_times.size() || pop.rates.empty())
+      fail(p.at("times"), p.raw()["times"], "as many times as rates (" + std::to_string(pop.rates.size()) + ")");
+    for (size_t i = 0; i < pop.rates.size(); ++i) {
+      check_rate(pop.rates[i], p.at("rates") + "/" + std::to_string(i));
+      if (pop.rate_times[i] < 0 || (i > 0 && pop.rate_times[i] < pop.rate_times[i - 1]))
+        fail(p.at("times") + "/" + std::to_string(i), pop.rate_times[i], "non-decreasing times in ms >= 0");
+    }
+  }
+  p.finish("rate, rates, times");
+}
+
+void parse_spike_times(JObj p, PopulationSpec& pop, double dt) {
+  const json& st = p.need("spike_times", "an array with one array of spike times (ms) per neuron");
+  if (!st.is_array()) fail(p.at("spike_times"), st, "an array with one array of spike times (ms) per neuron");
+  for (size_t i = 0; i < st.size(); ++i) {
+    const std::string pi = p.at("spike_times") + "/" + std::to_string(i);
+    if (!st[i].is_array()) fail(pi, st[i], "an array of spike times in ms");
+    std::vector<double> times;
+    int64_t last_step = 0;
+    for (size_t k = 0; k < st[i].size(); ++k) {
+      const std::string pk = pi + "/" + std::to_string(k);
+      const double t = as_number(st[i][k], pk, "a spike time in ms");
+      const int64_t s = std::llround(t / dt);
+      if (s < 1) fail(pk, st[i][k], "a spike time of at least one step (dt = " + std::to_string(dt) + " ms)");
+      if (s <= last_step) fail(pk, st[i][k], "increasing spike times at least one step (dt) apart");
+      last_step = s;
+      times.push_back(t);
+    }
+    pop.spike_times.push_back(std::move(times));
+  }
+  p.finish("spike_times");
+}
+
+PopulationSpec parse_population(const json& j, const std::string& ptr, const std::string& name, double dt) {
+  JObj o(j, ptr);
+  PopulationSpec pop;
+  pop.name = name;
+  pop.ptr = ptr;
+  if (name.empty()) fail(ptr, j, "a population with a non-empty name");
+  const std::string model = o.string("model", "a model name, one of: " + model_names());
+  const ModelInfo* info = find_model(model);
+  if (!info) fail(o.at("model"), o.raw()["model"], "a model name, one of: " + model_names());
+  pop.model = info->model;
+  const json empty = json::object();
+  const json* params = o.get("params");
+  const json& pj = params ? *params : empty;
+  const std::string pptr = o.at("params");
+  switch (pop.model) {
+    case Model::kSpikeGenerator: parse_spike_times(JObj(pj, pptr), pop, dt); break;
+    case Model::kPoisson: parse_poisson_params(JObj(pj, pptr), pop, dt); break;
+    default: parse_neuron_params(JObj(pj, pptr), *info, pop);
+  }
+  const std::string size_expected = "a population size, an integer from 1 to 2^31";
+  if (pop.model == Model::kSpikeGenerator && !o.has("size")) {
+    pop.size = static_cast<uint32_t>(pop.spike_times.size());
+    if (pop.size == 0) fail(pptr + "/spike_times", pj.value("spike_times", json::array()), "at least one neuron's list");
+  } else {
+    const int64_t size = o.integer("size", size_expected);
+    if (size < 1 || size > (int64_t{1} << 31)) fail(o.at("size"), o.raw()["size"], size_expected);
+    pop.size = static_cast<uint32_t>(size);
+    if (pop.model == Model::kSpikeGenerator && pop.spike_times.size() != pop.size)
+      fail(pptr + "/spike_times", pj["spike_times"], std::to_string(pop.size) + " lists, one per neuron (size)");
+  }
+  if (const json* init = o.get("init")) {
+    JObj io(*init, o.at("init"));
+    std::string names;
+    for (const auto& v : info->state) {
+      names += (names.empty() ? "" : ", ") + v.name;
+      if (const json* d = io.get(v.name)) pop.init[v.name] = parse_distribution(*d, io.at(v.name));
+    }
+    io.finish(names.empty() ? "(none: model " + model + " has no state)" : names);
+  }
+  o.finish("size, model, params, init");
+  return pop;
+}
+
+void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std::set<std::string>& files) {
+  JObj o(j, ptr);
+  const std::string type = o.string("type", "\"spikes\" or \"state\"");
+  if (type == "spikes") {
+    std::vector<int> pops;
+    if (const json* pl = o.get("populations")) {
+      if (!pl->is_array()) fail(o.at("populations"), *pl, "an array of population names");
+      for (size_t i = 0; i < pl->size(); ++i) pops.push_back(population_index((*pl)[i], o.at("populations") + "/" + std::to_string(i), net));
+    } else {
+      for (size_t i = 0; i < net.populations.size(); ++i) pops.push_back(static_cast<int>(i));
+    }
+    for (size_t i = 0; i < pops.size(); ++i) {
+      for (int q : net.spikes.populations)
+        if (q == pops[i]) fail_msg(o.has("populations") ? o.at("populations") + "/" + std::to_string(i) : ptr,
+                                   "population \"" + net.populations[q].name + "\" is already recorded by another spikes monitor");
+      net.spikes.populations.push_back(pops[i]);
+    }
+    net.record_spikes = true;
+    o.finish("type, populations");
+    return;
+  }
+  if (type != "state") fail(o.at("type"), o.raw()["type"], "\"spikes\" or \"state\"");
+  StateMonitorSpec m;
+  m.ptr = ptr;
+  m.population = population_index(o.need("population", "a population name"), o.at("population"), net);
+  const PopulationSpec& pop = net.populations[m.population];
+  const ModelInfo& info = model_info(pop.model);
+  std::string names;
+  for (const auto& v : info.state) names += (names.empty() ? "" : ", ") + v.name;
+  const json& vars = o.need("variables", "an array of state variable names");
+  if (!vars.is_array() || vars.empty()) fail(o.at("variables"), vars, "a non-empty array of state variable names");
+  for (size_t i = 0; i < vars.size(); ++i) {
+    const std::string pv = o.at("variables") + "/" + std::to_string(i);
+    bool ok = vars[i].is_string();
+    if (ok) {
+      ok = false;
+      for (const auto& v : info.state) ok = ok || v.name == vars[i].get<std::string>();
+    }
+    if (!ok) fail(pv, vars[i], names.empty() ? "nothing: model " + info.name + " has no state variables"
+                                               : "a state variable of " + info.name + " (one of: " + names + ")");
+    m.variables.push_back(vars[i].get<std::string>());
+  }
+  const json& neurons = o.need("neurons", "an array of neuron indices or \"all\"");
+  if (neurons.is_string() && neurons.get<std::string>() == "all") {
+    for (uint32_t i = 0; i < pop.size; ++i) m.neurons.push_back(i);
+  } else {
+    if (!neurons.is_array() || neurons.empty()) fail(o.at("neurons"), neurons, "a non-empty array of neuron indices or \"all\"");
+    for (size_t i = 0; i < neurons.size(); ++i) {
+      const std::string pn = o.at("neurons") + "/" + std::to_string(i);
+      const int64_t id = as_integer(neurons[i], pn, "a neuron index");
+      if (id < 0 || id >= pop.size) fail(pn, neurons[i], "a neuron index from 0 to " + std::to_string(pop.size - 1));
+      m.neurons.push_back(static_cast<uint32_t>(id));
+    }
+  }
+  m.dt = o.number_or("dt", net.run.dt, "a recording interval in ms");
+  const double ratio = m.dt / net.run.dt;
+  if (!(m.dt > 0) || std::fabs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
+    fail(o.at("dt"), o.raw()["dt"], "a recording interval that is a positive multiple of dt (" + std::to_string(net.run.dt) + " ms)");
+  m.name = o.string_or("name", pop.name);
+  if (m.name.empty() || m.name.find('/') != std::string::npos) fail(o.at("name"), o.raw()["name"], "a plain name without '/'");
+  for (const auto& v : m.variables) {
+    const std::string file = m.name + "_" + v + ".h5";
+    if (!files.insert(file).second)
+      fail_msg(ptr, "report file \"" + file + "\" would be written twice; give the monitor a unique \"name\"");
+  }
+  o.finish("type, population, variables, neurons, dt, name");
+  net.states.push_back(std::move(m));
+}
+
+}  // namespace
+
+NetworkSpec parse_network(const json& j, const std::string& file, const Overrides& ov) {
+  NetworkSpec net;
+  net.file = file;
+  net.resolved = j;
+  JObj top(j, "");
+  if (const json* d = top.get("description"))
+    if (!d->is_string()) fail("/description", *d, "a string");
+  if (const json* r = top.get("run")) parse_run(JObj(*r, "/run"), net.run);
+  if (const json* o = top.get("output")) parse_output(JObj(*o, "/output"), net.output);
+  if (ov.has_seed) net.run.seed = ov.seed;
+  if (ov.has_tstop) net.run.tstop = ov.tstop;
+  if (ov.has_dir) net.output.dir = ov.dir;
+  if (ov.overwrite) net.output.overwrite = true;
+  net.resolved["run"] = {{"tstop", net.run.tstop}, {"dt", net.run.dt}, {"seed", net.run.seed}};
+  net.resolved["output"] = {{"dir", net.output.dir}, {"spikes_file", net.output.spikes_file}, {"overwrite", net.output.overwrite}};
+
+  const json& pops = top.need("populations", "an object of populations keyed by name");
+  if (pops.is_object()) {
+    if (pops.empty()) fail("/populations", pops, "at least one population");
+    for (auto it = pops.begin(); it != pops.end(); ++it)
+      net.populations.push_back(parse_population(it.value(), "/populations/" + escape_pointer_token(it.key()), it.key(), net.run.dt));
+  } else if (pops.is_array() && !pops.empty()) {  // FORMATS.md list form: [{"name": ..., ...}]
+    for (size_t i = 0; i < pops.size(); ++i) {
+      const std::string pp = "/populations/" + std::to_string(i);
+      if (!pops[i].is_object() || !pops[i].contains("name") || !pops[i]["name"].is_string())
+        fail(pp, pops[i], "a population object with a \"name\"");
+      json body = pops[i];
+      const std::string name = body["name"].get<std::string>();
+      body.erase("name");
+      if (net.find_population(name) >= 0) fail(pp + "/name", pops[i]["name"], "a unique population name");
+      net.populations.push_back(parse_population(body, pp, name, net.run.dt));
+    }
+  } else {
+    fail("/populations", pops, "a non-empty object of populations keyed by name");
+  }
+
+  if (const json* projs = top.get("projections")) {
+    if (!projs->is_array()) fail("/projections", *projs, "an array of projections");
+    std::set<std::string> names;
+    for (size_t i = 0; i < projs->size(); ++i) {
+      const std::string pp = "/projections/" + std::to_string(i);
+      ProjectionSpec p = parse_projection((*projs)[i], pp, net, i);
+      if (!names.insert(p.name).second) {
+        if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");
+        p.name += "_" + std::to_string(i);
+        names.insert(p.name);
+      }
+      net.projections.push_back(std::move(p));
+    }
+  }
+  if (const json* mons = top.get("monitors")) {
+    if (!mons->is_array()) fail("/monitors", *mons, "an array of monitors");
+    std::set<std::string> files{net.output.spikes_file};
+    for (size_t i = 0; i < mons->size(); ++i) parse_monitor((*mons)[i], "/monitors/" + std::to_string(i), net, files);
+  }
+  top.finish("description, run, output, populations, projections, monitors");
+  return net;
+}
+
+json read_json_text(const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+    }
+    std::string what = e.what();
+    const auto pos = what.find("syntax error");
+    throw SpecError("", "JSON syntax error at line " + std::to_string(line) + ", column " + std::to_string(col) +
+                            ": " + (pos == std::string::npos ? what : what.substr(pos)));
+  }
+}
+
+NetworkSpec parse_network_text(const std::string& text, const std::string& file) {
+  return parse_network(read_json_text(text), file, Overrides{});
+}
+
+NetworkSpec parse_network_file(const std::string& path, const Overrides& ov) {
+  std::ifstream in(path);
+  if (!in) throw SpecError("", "cannot open the network file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_network(read_json_text(ss.str()), path, ov);
+}
+
+}  // namespace spikesim

@@ -1,0 +1,131 @@
+// One entry of /projections: source, target, receptor, connectivity, weight, delay.
+#include <cmath>
+
+#include "core/spec.hpp"
+#include "neurons/models.hpp"
+
+namespace spikesim {
+
+int population_index(const json& j, const std::string& ptr, const NetworkSpec& net) {
+  std::string names;
+  for (const auto& p : net.populations) names += (names.empty() ? "" : ", ") + p.name;
+  const std::string expected = "a population name (one of: " + names + ")";
+  if (!j.is_string()) fail(ptr, j, expected);
+  const int idx = net.find_population(j.get<std::string>());
+  if (idx < 0) fail(ptr, j, expected);
+  return idx;
+}
+
+namespace {
+
+const char* kRules = "all_to_all, one_to_one, pairwise_bernoulli, fixed_indegree, fixed_outdegree, fixed_total_number, explicit";
+
+std::vector<uint32_t> index_list(JObj& c, const std::string& key, uint32_t size) {
+  const json& a = c.need(key, "an array of neuron indices");
+  if (!a.is_array()) fail(c.at(key), a, "an array of neuron indices");
+  std::vector<uint32_t> out;
+  out.reserve(a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    const std::string p = c.at(key) + "/" + std::to_string(i);
+    const int64_t v = as_integer(a[i], p, "a neuron index");
+    if (v < 0 || v >= size) fail(p, a[i], "a neuron index from 0 to " + std::to_string(size - 1));
+    out.push_back(static_cast<uint32_t>(v));
+  }
+  return out;
+}
+
+ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool same_pop) {
+  ConnectivitySpec s;
+  const std::string rule = c.string("rule", std::string("a connection rule, one of: ") + kRules);
+  s.allow_autapses = c.boolean_or("allow_autapses", true);
+  s.allow_multapses = c.boolean_or("allow_multapses", true);
+  const bool no_self = same_pop && !s.allow_autapses;
+  auto degree = [&](const char* key, uint64_t pool) {
+    const std::string expected = std::string("an integer ") + key + " >= 0";
+    const int64_t k = c.integer(key, expected);
+    if (k < 0) fail(c.at(key), c.raw()[key], expected);
+    if (!s.allow_multapses && static_cast<uint64_t>(k) > pool)
+      fail(c.at(key), c.raw()[key], "at most " + std::to_string(pool) + " without multapses");
+    return static_cast<uint64_t>(k);
+  };
+  if (rule == "all_to_all") {
+    s.rule = ConnectivitySpec::kAllToAll;
+  } else if (rule == "one_to_one") {
+    s.rule = ConnectivitySpec::kOneToOne;
+    if (n_src != n_tgt) fail(c.at("rule"), c.raw()["rule"], "a rule other than one_to_one: source and target sizes differ");
+    if (no_self) fail_msg(c.at("allow_autapses"), "one_to_one within one population with allow_autapses false makes no synapse");
+  } else if (rule == "pairwise_bernoulli") {
+    s.rule = ConnectivitySpec::kPairwiseBernoulli;
+    s.p = c.number("p", "a connection probability 0 <= p <= 1");
+    if (s.p < 0 || s.p > 1) fail(c.at("p"), c.raw()["p"], "a connection probability 0 <= p <= 1");
+  } else if (rule == "fixed_indegree") {
+    s.rule = ConnectivitySpec::kFixedIndegree;
+    s.count = degree("indegree", n_src - (no_self ? 1 : 0));
+  } else if (rule == "fixed_outdegree") {
+    s.rule = ConnectivitySpec::kFixedOutdegree;
+    s.count = degree("outdegree", n_tgt - (no_self ? 1 : 0));
+  } else if (rule == "fixed_total_number") {
+    s.rule = ConnectivitySpec::kFixedTotalNumber;
+    const uint64_t pairs = uint64_t{n_src} * n_tgt - (no_self ? n_src : 0);
+    s.count = degree("n", pairs);
+    if (s.count > 0xFFFFFFFFull) fail(c.at("n"), c.raw()["n"], "at most 2^32 - 1 synapses");
+  } else if (rule == "explicit") {
+    s.rule = ConnectivitySpec::kExplicit;
+    s.sources = index_list(c, "sources", n_src);
+    s.targets = index_list(c, "targets", n_tgt);
+    if (s.sources.size() != s.targets.size())
+      fail(c.at("targets"), c.raw()["targets"], std::to_string(s.sources.size()) + " indices, as many as sources");
+    for (size_t i = 0; i < s.sources.size(); ++i)
+      if (no_self && s.sources[i] == s.targets[i])
+        fail(c.at("targets") + "/" + std::to_string(i), c.raw()["targets"][i], "no autapse (allow_autapses is false)");
+  } else {
+    fail(c.at("rule"), c.raw()["rule"], std::string("a connection rule, one of: ") + kRules);
+  }
+  c.finish("rule, p, indegree, outdegree, n, sources, targets, allow_autapses, allow_multapses");
+  return s;
+}
+
+}  // namespace
+
+ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net, size_t) {
+  JObj o(j, ptr);
+  ProjectionSpec p;
+  p.ptr = ptr;
+  p.source = population_index(o.need("source", "a population name"), o.at("source"), net);
+  p.target = population_index(o.need("target", "a population name"), o.at("target"), net);
+  const PopulationSpec& src = net.populations[p.source];
+  const PopulationSpec& tgt = net.populations[p.target];
+  const ModelInfo& tinfo = model_info(tgt.model);
+  if (!tinfo.has_receptors)
+    fail(o.at("target"), o.raw()["target"], "a population that receives synapses (model " + tinfo.name + " has none)");
+  p.name = o.string_or("name", src.name + "_to_" + tgt.name);
+  if (p.name.empty() || p.name.find('/') != std::string::npos) fail(o.at("name"), o.raw()["name"], "a name without '/'");
+  const std::string receptor = o.string_or("receptor", "ex");
+  if (receptor == "ex") p.receptor = kReceptorEx;
+  else if (receptor == "in") p.receptor = kReceptorIn;
+  else fail(o.at("receptor"), o.raw()["receptor"], "\"ex\" or \"in\"");
+
+  p.conn = parse_connectivity(JObj(o.need("connectivity", "an object with a \"rule\""), o.at("connectivity")),
+                              src.size, tgt.size, p.source == p.target);
+
+  p.weight = parse_distribution(o.need("weight", "a weight or a weight distribution"), o.at("weight"));
+  const bool negative_current = !tinfo.conductance && p.receptor == kReceptorIn;
+  if (negative_current && p.weight.max_value() > 0)
+    fail(o.at("weight"), o.raw()["weight"], "a weight <= 0 pA: receptor \"in\" of " + tinfo.name + " takes negative currents (NEST convention)");
+  if (!negative_current && p.weight.min_value() < 0)
+    fail(o.at("weight"), o.raw()["weight"], std::string("a weight >= 0 ") + (tinfo.conductance ? "nS (a conductance" : "pA (an excitatory current") +
+                                                 "; use \"min\": 0 to clip a normal distribution)");
+
+  const double dt = net.run.dt;
+  const json one_ms = 1.0;  // NEST's default delay
+  const json* dj = o.get("delay");
+  p.delay = parse_distribution(dj ? *dj : one_ms, o.at("delay"));
+  const std::string delay_expected = "a delay of at least one step (dt = " + std::to_string(dt) +
+                                     " ms), at most 65535 steps; give \"min\" for a normal distribution";
+  if (!(std::llround(p.delay.min_value() / dt) >= 1) || !(p.delay.max_value() / dt < 65535.5))
+    fail(o.at("delay"), dj ? *dj : one_ms, delay_expected);
+  o.finish("name, source, target, receptor, connectivity, weight, delay");
+  return p;
+}
+
+}  // namespace spikesim

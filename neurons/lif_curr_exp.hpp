@@ -1,0 +1,65 @@
+#pragma once
+// Leaky integrate-and-fire neuron with exponential post-synaptic currents (NEST iaf_psc_exp).
+// The sub-threshold dynamics are linear, so they are integrated exactly (Rotter & Diesmann
+// 1999): over one step h the state (V, I_ex, I_in) is multiplied by a fixed propagator.
+//   C_m dV/dt = -g_L (V - E_L) + I_ex + I_in + I_e,   dI_x/dt = -I_x / tau_syn_x
+// Units: mV, pA, pF, nS, ms. Inhibitory weights are negative currents (NEST convention).
+#include <cmath>
+#include <cstdint>
+
+#include "core/hd.hpp"
+
+namespace spikesim {
+
+struct LifCurrExp {
+  struct Params {
+    double C_m, g_L, E_L, V_th, V_reset, t_ref, I_e, tau_syn_ex, tau_syn_in;
+  };
+  struct Prop {
+    float P22, P11_ex, P11_in, P21_ex, P21_in, P20_Ie, E_L, V_th, V_reset;
+    int32_t ref_steps;
+  };
+
+  // P21 = (1/C) * tau_s tau_m / (tau_m - tau_s) * (exp(-h/tau_m) - exp(-h/tau_s)), with the
+  // limit h/C exp(-h/tau) when the two time constants coincide.
+  static double p21(double h, double C, double tau_m, double tau_s) {
+    if (std::fabs(tau_m - tau_s) < 1e-10 * tau_m) return h / C * std::exp(-h / tau_m);
+    return tau_s * tau_m / (C * (tau_m - tau_s)) * std::exp(-h / tau_m) *
+           -std::expm1(h / tau_m - h / tau_s);
+  }
+
+  static Prop make(const Params& p, double h) {
+    const double tau_m = p.C_m / p.g_L;
+    Prop q;
+    q.P22 = static_cast<float>(std::exp(-h / tau_m));
+    q.P11_ex = static_cast<float>(std::exp(-h / p.tau_syn_ex));
+    q.P11_in = static_cast<float>(std::exp(-h / p.tau_syn_in));
+    q.P21_ex = static_cast<float>(p21(h, p.C_m, tau_m, p.tau_syn_ex));
+    q.P21_in = static_cast<float>(p21(h, p.C_m, tau_m, p.tau_syn_in));
+    q.P20_Ie = static_cast<float>(-std::expm1(-h / tau_m) * p.I_e / p.g_L);
+    q.E_L = static_cast<float>(p.E_L);
+    q.V_th = static_cast<float>(p.V_th);
+    q.V_reset = static_cast<float>(p.V_reset);
+    q.ref_steps = static_cast<int32_t>(std::lround(p.t_ref / h));
+    return q;
+  }
+
+  // One step from t to t+h. Returns true on a spike at t+h.
+  SPIKESIM_HD static bool step(const Prop& q, float& V, float& I_ex, float& I_in, int32_t& ref) {
+    if (ref > 0) {
+      --ref;
+    } else {
+      V = q.E_L + q.P22 * (V - q.E_L) + q.P21_ex * I_ex + q.P21_in * I_in + q.P20_Ie;
+    }
+    I_ex *= q.P11_ex;
+    I_in *= q.P11_in;
+    if (V >= q.V_th) {
+      V = q.V_reset;
+      ref = q.ref_steps;
+      return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace spikesim

@@ -1,0 +1,43 @@
+#include "neurons/models.hpp"
+
+namespace spikesim {
+
+const std::vector<ModelInfo>& model_registry() {
+  // Defaults are NEST's iaf_cond_exp and iaf_psc_exp defaults (g_L = C_m / tau_m).
+  static const std::vector<ModelInfo> reg = {
+      {"lif_cond_exp", Model::kLifCondExp,
+       {{"C_m", 250.0}, {"g_L", 16.6667}, {"E_L", -70.0}, {"V_th", -55.0}, {"V_reset", -60.0},
+        {"t_ref", 2.0}, {"I_e", 0.0}, {"E_ex", 0.0}, {"E_in", -85.0}, {"tau_syn_ex", 0.2},
+        {"tau_syn_in", 2.0}},
+       {{"V_m", "mV"}, {"g_ex", "nS"}, {"g_in", "nS"}},
+       true, true},
+      {"lif_curr_exp", Model::kLifCurrExp,
+       {{"C_m", 250.0}, {"g_L", 25.0}, {"E_L", -70.0}, {"V_th", -55.0}, {"V_reset", -70.0},
+        {"t_ref", 2.0}, {"I_e", 0.0}, {"tau_syn_ex", 2.0}, {"tau_syn_in", 2.0}},
+       {{"V_m", "mV"}, {"I_syn_ex", "pA"}, {"I_syn_in", "pA"}},
+       true, false},
+      {"poisson", Model::kPoisson, {}, {}, false, false},
+      {"spike_generator", Model::kSpikeGenerator, {}, {}, false, false},
+  };
+  return reg;
+}
+
+const ModelInfo* find_model(const std::string& name) {
+  for (const auto& m : model_registry())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+const ModelInfo& model_info(Model m) {
+  for (const auto& info : model_registry())
+    if (info.model == m) return info;
+  throw RunError("unregistered model");
+}
+
+std::string model_names() {
+  std::string s;
+  for (const auto& m : model_registry()) s += (s.empty() ? "" : ", ") + m.name;
+  return s;
+}
+
+}  // namespace spikesim

@@ -1,0 +1,31 @@
+#pragma once
+// The model registry: names, parameters with NEST defaults, state variables with units and
+// receptor conventions. Adding a neuron model: one header with its math, one entry here,
+// one case in population.cpp.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/spec.hpp"
+
+namespace spikesim {
+
+struct StateVarInfo {
+  std::string name, unit;
+};
+
+struct ModelInfo {
+  std::string name;
+  Model model;
+  std::vector<std::pair<std::string, double>> params;  // name, default
+  std::vector<StateVarInfo> state;                     // recordable, initialisable
+  bool has_receptors = false;
+  bool conductance = false;  // weights are nS (>= 0) rather than pA (ex >= 0, in <= 0)
+};
+
+const std::vector<ModelInfo>& model_registry();
+const ModelInfo* find_model(const std::string& name);
+const ModelInfo& model_info(Model m);
+std::string model_names();
+
+}  // namespace spikesim

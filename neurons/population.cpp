@@ -1,0 +1,97 @@
+#include "neurons/population.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "neurons/models.hpp"
+#include "neurons/poisson.hpp"
+
+namespace spikesim {
+
+namespace {
+
+template <class M>
+void update_lif(const typename M::Prop& q, float* V, float* a, float* b, int32_t* ref, uint32_t lo,
+                uint32_t hi, std::vector<uint32_t>& spikes) {
+  for (uint32_t i = lo; i < hi; ++i)
+    if (M::step(q, V[i], a[i], b[i], ref[i])) spikes.push_back(i);
+}
+
+double param(const PopulationSpec& s, const char* name) { return s.params.at(name); }
+
+}  // namespace
+
+void Population::update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uint32_t>& spikes) {
+  switch (model) {
+    case Model::kLifCondExp:
+      update_lif<LifCondExp>(cond, V.data(), ex.data(), in.data(), ref.data(), lo, hi, spikes);
+      break;
+    case Model::kLifCurrExp:
+      update_lif<LifCurrExp>(curr, V.data(), ex.data(), in.data(), ref.data(), lo, hi, spikes);
+      break;
+    case Model::kPoisson:
+      if (threshold == 0) break;
+      for (uint32_t i = lo; i < hi; ++i)
+        if (PoissonSource::step(rng, threshold, i, step)) spikes.push_back(i);
+      break;
+    case Model::kSpikeGenerator: {
+      const uint32_t stamp = step + 1;
+      auto it = std::lower_bound(generator_events.begin(), generator_events.end(), std::make_pair(stamp, lo));
+      for (; it != generator_events.end() && it->first == stamp && it->second < hi; ++it) spikes.push_back(it->second);
+      break;
+    }
+  }
+}
+
+const float* Population::variable(const std::string& name) const {
+  if (name == "V_m") return V.data();
+  if (name == "g_ex" || name == "I_syn_ex") return ex.data();
+  if (name == "g_in" || name == "I_syn_in") return in.data();
+  return nullptr;
+}
+
+uint64_t Population::state_bytes() const {
+  return (V.size() + ex.size() + in.size()) * sizeof(float) + ref.size() * sizeof(int32_t) +
+         generator_events.size() * sizeof(generator_events[0]);
+}
+
+Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t index) {
+  Population p;
+  p.name = s.name;
+  p.model = s.model;
+  p.size = s.size;
+  p.rng = CounterRng{run.seed, kStreamPoisson | index};
+  if (s.model == Model::kLifCondExp) {
+    p.cond = LifCondExp::make({param(s, "C_m"), param(s, "g_L"), param(s, "E_L"), param(s, "V_th"),
+                               param(s, "V_reset"), param(s, "t_ref"), param(s, "I_e"), param(s, "E_ex"),
+                               param(s, "E_in"), param(s, "tau_syn_ex"), param(s, "tau_syn_in")},
+                              run.dt);
+  } else if (s.model == Model::kLifCurrExp) {
+    p.curr = LifCurrExp::make({param(s, "C_m"), param(s, "g_L"), param(s, "E_L"), param(s, "V_th"),
+                               param(s, "V_reset"), param(s, "t_ref"), param(s, "I_e"),
+                               param(s, "tau_syn_ex"), param(s, "tau_syn_in")},
+                              run.dt);
+  } else if (s.model == Model::kSpikeGenerator) {
+    for (uint32_t i = 0; i < s.spike_times.size(); ++i)
+      for (double t : s.spike_times[i])
+        p.generator_events.emplace_back(static_cast<uint32_t>(std::llround(t / run.dt)), i);
+    std::sort(p.generator_events.begin(), p.generator_events.end());
+  }
+  const ModelInfo& info = model_info(s.model);
+  if (info.has_receptors) {
+    p.V.assign(p.size, static_cast<float>(param(s, "E_L")));
+    p.ex.assign(p.size, 0.0f);
+    p.in.assign(p.size, 0.0f);
+    p.ref.assign(p.size, 0);
+    const CounterRng init_rng{run.seed, kStreamInit | index};
+    for (uint32_t v = 0; v < info.state.size(); ++v) {
+      auto it = s.init.find(info.state[v].name);
+      if (it == s.init.end()) continue;
+      float* x = const_cast<float*>(p.variable(info.state[v].name));
+      for (uint32_t i = 0; i < p.size; ++i) x[i] = static_cast<float>(it->second.sample(init_rng, i, v));
+    }
+  }
+  return p;
+}
+
+}  // namespace spikesim

@@ -1,0 +1,43 @@
+#pragma once
+// A population at run time: state as structure of arrays, propagators precomputed once,
+// dispatch on the model once per population and step (never per neuron).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "core/spec.hpp"
+#include "neurons/lif_cond_exp.hpp"
+#include "neurons/lif_curr_exp.hpp"
+
+namespace spikesim {
+
+struct Population {
+  std::string name;
+  Model model = Model::kLifCondExp;
+  uint32_t size = 0;
+  // State (neuron models): V_m and the two receptor variables (g_ex/g_in in nS or
+  // I_syn_ex/I_syn_in in pA), and the remaining refractory steps.
+  std::vector<float> V, ex, in;
+  std::vector<int32_t> ref;
+  LifCurrExp::Prop curr{};
+  LifCondExp::Prop cond{};
+  // poisson: per-step spike probability as a 32-bit threshold (changed by scheduled events)
+  CounterRng rng{0, 0};
+  uint32_t threshold = 0;
+  // spike_generator: (step stamp, neuron) sorted by stamp
+  std::vector<std::pair<uint32_t, uint32_t>> generator_events;
+
+  float* receptor(Receptor r) { return r == kReceptorEx ? ex.data() : in.data(); }
+  const float* variable(const std::string& name) const;  // state variable by model name
+  uint64_t state_bytes() const;
+
+  // Advance neurons [lo, hi) from step `step` to step+1; append the indices that spike
+  // (stamped step+1) in ascending order.
+  void update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uint32_t>& spikes);
+};
+
+Population make_population(const PopulationSpec& spec, const RunSpec& run, uint32_t index);
+
+}  // namespace spikesim
