@@ -22,6 +22,7 @@ using PopGraphT = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirec
 
 class PopulationGraph {
  public:
+  PopulationGraph() = default;
   explicit PopulationGraph(const NetworkSpec& spec);
   const PopGraphT& graph() const { return g_; }
   std::vector<size_t> incoming(int population) const;  // projection indices, in file order

@@ -25,6 +25,7 @@ struct Monitors {
   struct Report {
     std::unique_ptr<StateReport> file;
     const float* state;
+    float offset;
     uint64_t stride;
   };
   std::vector<Report> reports;
@@ -56,7 +57,7 @@ Monitors open_monitors(const Network& net, RunResult& res) {
       const std::string path = (fs::path(s.output.dir) / (mon.name + "_" + var + ".h5")).string();
       const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
       m.reports.push_back({std::make_unique<StateReport>(path, pop.name, unit, mon.neurons, mon.dt, s.run.tstop, prov),
-                           pop.variable(var), stride});
+                           pop.variable(var), pop.offset(var), stride});
       res.files.push_back(path);
     }
   }
@@ -103,7 +104,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   bool stop = false;
   std::exception_ptr failure;  // an exception in a serial phase ends the run after the region
 
-  for (auto& r : mon.reports) r.file->record(r.state);  // row 0: t = 0
+  for (auto& r : mon.reports) r.file->record(r.state, r.offset);  // row 0: t = 0
 
 #pragma omp parallel num_threads(nthreads)
   {
@@ -143,7 +144,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
         const double t = static_cast<double>(n + 1) * dt;
         if (n + 1 < n_steps)
           for (auto& r : mon.reports)
-            if ((n + 1) % r.stride == 0) r.file->record(r.state);
+            if ((n + 1) % r.stride == 0) r.file->record(r.state, r.offset);
         res.steps = n + 1;
         progress.update(t);
         const auto now = std::chrono::steady_clock::now();

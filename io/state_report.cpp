@@ -30,8 +30,8 @@ StateReport::StateReport(const std::string& path, const std::string& population,
   buf_.reserve(chunk_rows_ * n);
 }
 
-void StateReport::record(const float* state) {
-  for (uint32_t i : neurons_) buf_.push_back(state[i]);
+void StateReport::record(const float* state, float offset) {
+  for (uint32_t i : neurons_) buf_.push_back(state[i] + offset);
   if (buf_.size() >= chunk_rows_ * neurons_.size()) flush();
 }
 

@@ -13,7 +13,7 @@ class StateReport {
  public:
   StateReport(const std::string& path, const std::string& population, const std::string& unit,
               const std::vector<uint32_t>& neurons, double dt_rec, double tstop, const Provenance& prov);
-  void record(const float* state);  // one row: state[neurons[i]]
+  void record(const float* state, float offset);  // one row: state[neurons[i]] + offset
   void flush();
   void finish(const std::string& status, double t_reached_ms);
 

@@ -5,7 +5,8 @@
 // V is not linear with constant coefficients, so there is no exact propagator. Over a step
 // the conductances are held at their start-of-step values and V relaxes exactly towards the
 // resulting V_inf (exponential Euler, as Brian2's method='exponential_euler'); the
-// conductances decay exactly. Units: mV, nS, pF, pA, ms.
+// conductances decay exactly. Units: mV, nS, pF, pA, ms. The state holds y = V_m - E_L
+// (as in NEST), and reversal potentials, threshold and reset are stored relative to E_L.
 #include <cmath>
 #include <cstdint>
 
@@ -18,7 +19,7 @@ struct LifCondExp {
     double C_m, g_L, E_L, V_th, V_reset, t_ref, I_e, E_ex, E_in, tau_syn_ex, tau_syn_in;
   };
   struct Prop {
-    float h_over_C, g_L, drive_L, E_ex, E_in, P_ex, P_in, V_th, V_reset;
+    float h_over_C, g_L, I_e, E_ex, E_in, P_ex, P_in, theta, V_reset;  // potentials relative to E_L
     int32_t ref_steps;
   };
 
@@ -26,34 +27,34 @@ struct LifCondExp {
     Prop q;
     q.h_over_C = static_cast<float>(h / p.C_m);
     q.g_L = static_cast<float>(p.g_L);
-    q.drive_L = static_cast<float>(p.g_L * p.E_L + p.I_e);
-    q.E_ex = static_cast<float>(p.E_ex);
-    q.E_in = static_cast<float>(p.E_in);
+    q.I_e = static_cast<float>(p.I_e);
+    q.E_ex = static_cast<float>(p.E_ex - p.E_L);
+    q.E_in = static_cast<float>(p.E_in - p.E_L);
     q.P_ex = static_cast<float>(std::exp(-h / p.tau_syn_ex));
     q.P_in = static_cast<float>(std::exp(-h / p.tau_syn_in));
-    q.V_th = static_cast<float>(p.V_th);
-    q.V_reset = static_cast<float>(p.V_reset);
+    q.theta = static_cast<float>(p.V_th - p.E_L);
+    q.V_reset = static_cast<float>(p.V_reset - p.E_L);
     q.ref_steps = static_cast<int32_t>(std::lround(p.t_ref / h));
     return q;
   }
 
-  SPIKESIM_HD static bool step(const Prop& q, float& V, float& g_ex, float& g_in, int32_t& ref) {
+  SPIKESIM_HD static bool step(const Prop& q, float& y, float& g_ex, float& g_in, int32_t& ref) {
     if (ref > 0) {
       --ref;
     } else {
       const float g_tot = q.g_L + g_ex + g_in;
-      const float drive = q.drive_L + g_ex * q.E_ex + g_in * q.E_in;
+      const float drive = q.I_e + g_ex * q.E_ex + g_in * q.E_in;
       if (std::fabs(g_tot) > 1e-6f) {
-        const float V_inf = drive / g_tot;
-        V = V_inf + (V - V_inf) * std::exp(-q.h_over_C * g_tot);
+        const float y_inf = drive / g_tot;
+        y = y_inf + (y - y_inf) * std::exp(-q.h_over_C * g_tot);
       } else {
-        V += q.h_over_C * (drive - g_tot * V);
+        y += q.h_over_C * (drive - g_tot * y);
       }
     }
     g_ex *= q.P_ex;
     g_in *= q.P_in;
-    if (V >= q.V_th) {
-      V = q.V_reset;
+    if (y >= q.theta) {
+      y = q.V_reset;
       ref = q.ref_steps;
       return true;
     }

@@ -4,6 +4,8 @@
 // 1999): over one step h the state (V, I_ex, I_in) is multiplied by a fixed propagator.
 //   C_m dV/dt = -g_L (V - E_L) + I_ex + I_in + I_e,   dI_x/dt = -I_x / tau_syn_x
 // Units: mV, pA, pF, nS, ms. Inhibitory weights are negative currents (NEST convention).
+// As in NEST, the state holds V_m - E_L: float32 then resolves the small deviations from
+// rest (a PSP of 0.1 mV) instead of rounding at the magnitude of E_L.
 #include <cmath>
 #include <cstdint>
 
@@ -16,7 +18,7 @@ struct LifCurrExp {
     double C_m, g_L, E_L, V_th, V_reset, t_ref, I_e, tau_syn_ex, tau_syn_in;
   };
   struct Prop {
-    float P22, P11_ex, P11_in, P21_ex, P21_in, P20_Ie, E_L, V_th, V_reset;
+    float P22, P11_ex, P11_in, P21_ex, P21_in, P20_Ie, theta, V_reset;  // theta, V_reset relative to E_L
     int32_t ref_steps;
   };
 
@@ -37,24 +39,23 @@ struct LifCurrExp {
     q.P21_ex = static_cast<float>(p21(h, p.C_m, tau_m, p.tau_syn_ex));
     q.P21_in = static_cast<float>(p21(h, p.C_m, tau_m, p.tau_syn_in));
     q.P20_Ie = static_cast<float>(-std::expm1(-h / tau_m) * p.I_e / p.g_L);
-    q.E_L = static_cast<float>(p.E_L);
-    q.V_th = static_cast<float>(p.V_th);
-    q.V_reset = static_cast<float>(p.V_reset);
+    q.theta = static_cast<float>(p.V_th - p.E_L);
+    q.V_reset = static_cast<float>(p.V_reset - p.E_L);
     q.ref_steps = static_cast<int32_t>(std::lround(p.t_ref / h));
     return q;
   }
 
-  // One step from t to t+h. Returns true on a spike at t+h.
-  SPIKESIM_HD static bool step(const Prop& q, float& V, float& I_ex, float& I_in, int32_t& ref) {
+  // One step from t to t+h of y = V_m - E_L. Returns true on a spike at t+h.
+  SPIKESIM_HD static bool step(const Prop& q, float& y, float& I_ex, float& I_in, int32_t& ref) {
     if (ref > 0) {
       --ref;
     } else {
-      V = q.E_L + q.P22 * (V - q.E_L) + q.P21_ex * I_ex + q.P21_in * I_in + q.P20_Ie;
+      y = q.P22 * y + q.P21_ex * I_ex + q.P21_in * I_in + q.P20_Ie;
     }
     I_ex *= q.P11_ex;
     I_in *= q.P11_in;
-    if (V >= q.V_th) {
-      V = q.V_reset;
+    if (y >= q.theta) {
+      y = q.V_reset;
       ref = q.ref_steps;
       return true;
     }

@@ -79,7 +79,8 @@ Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t
   }
   const ModelInfo& info = model_info(s.model);
   if (info.has_receptors) {
-    p.V.assign(p.size, static_cast<float>(param(s, "E_L")));
+    p.E_L = static_cast<float>(param(s, "E_L"));
+    p.V.assign(p.size, 0.0f);
     p.ex.assign(p.size, 0.0f);
     p.in.assign(p.size, 0.0f);
     p.ref.assign(p.size, 0);
@@ -88,7 +89,8 @@ Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t
       auto it = s.init.find(info.state[v].name);
       if (it == s.init.end()) continue;
       float* x = const_cast<float*>(p.variable(info.state[v].name));
-      for (uint32_t i = 0; i < p.size; ++i) x[i] = static_cast<float>(it->second.sample(init_rng, i, v));
+      const double off = p.offset(info.state[v].name);
+      for (uint32_t i = 0; i < p.size; ++i) x[i] = static_cast<float>(it->second.sample(init_rng, i, v) - off);
     }
   }
   return p;

@@ -17,9 +17,10 @@ struct Population {
   std::string name;
   Model model = Model::kLifCondExp;
   uint32_t size = 0;
-  // State (neuron models): V_m and the two receptor variables (g_ex/g_in in nS or
+  // State (neuron models): V = V_m - E_L, the two receptor variables (g_ex/g_in in nS or
   // I_syn_ex/I_syn_in in pA), and the remaining refractory steps.
   std::vector<float> V, ex, in;
+  float E_L = 0.0f;
   std::vector<int32_t> ref;
   LifCurrExp::Prop curr{};
   LifCondExp::Prop cond{};
@@ -30,7 +31,9 @@ struct Population {
   std::vector<std::pair<uint32_t, uint32_t>> generator_events;
 
   float* receptor(Receptor r) { return r == kReceptorEx ? ex.data() : in.data(); }
-  const float* variable(const std::string& name) const;  // state variable by model name
+  // State variable by model name: value = array[i] + offset (offset = E_L for V_m).
+  const float* variable(const std::string& name) const;
+  float offset(const std::string& name) const { return name == "V_m" ? E_L : 0.0f; }
   uint64_t state_bytes() const;
 
   // Advance neurons [lo, hi) from step `step` to step+1; append the indices that spike
