@@ -33,7 +33,7 @@ void parse_run(JObj o, RunSpec& r) {
 }
 
 void parse_output(JObj o, OutputSpec& out) {
-  if (o.has("dir") && o.has("output_dir")) fail_msg(o.at("output_dir"), "give \"dir\" or \"output_dir\", not both");
+  if (o.has("dir") && o.has("output_dir")) fail_msg(o.at("output_dir"), "found both \"dir\" and \"output_dir\", expected one of them");
   out.dir = o.string_or("dir", o.string_or("output_dir", out.dir));
   out.spikes_file = o.string_or("spikes_file", out.spikes_file);
   if (out.spikes_file.empty() || out.spikes_file.find('/') != std::string::npos)
@@ -49,7 +49,7 @@ void check_positive(JObj& o, const std::string& key, double v, const char* what)
 void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
   for (const auto& [name, def] : info.params) pop.params[name] = p.number_or(name, def, "a number");
   if (p.has("tau_m")) {  // NEST's iaf_psc_exp is parameterised by tau_m; accept it for g_L.
-    if (p.has("g_L")) fail_msg(p.at("tau_m"), "give g_L or tau_m, not both (g_L = C_m / tau_m)");
+    if (p.has("g_L")) fail_msg(p.at("tau_m"), "found both tau_m and g_L, expected one of them (g_L = C_m / tau_m)");
     const double tau_m = p.number("tau_m", "a membrane time constant in ms > 0");
     check_positive(p, "tau_m", tau_m, "a membrane time constant in ms > 0");
     pop.params["g_L"] = pop.params["C_m"] / tau_m;
@@ -72,7 +72,7 @@ void parse_poisson_params(JObj p, PopulationSpec& pop, double dt) {
     if (r < 0 || r * dt * 1e-3 > 1.0) fail(ptr, r, rate_expected);
   };
   if (p.has("rate")) {
-    if (p.has("rates") || p.has("times")) fail_msg(p.at("rate"), "give \"rate\" or \"rates\" with \"times\", not both");
+    if (p.has("rates") || p.has("times")) fail_msg(p.at("rate"), "found both \"rate\" and \"rates\"/\"times\", expected one of them");
     pop.rates = {p.number("rate", rate_expected)};
     pop.rate_times = {0.0};
     check_rate(pop.rates[0], p.at("rate"));
@@ -169,7 +169,7 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
     for (size_t i = 0; i < pops.size(); ++i) {
       for (int q : net.spikes.populations)
         if (q == pops[i]) fail_msg(o.has("populations") ? o.at("populations") + "/" + std::to_string(i) : ptr,
-                                   "population \"" + net.populations[q].name + "\" is already recorded by another spikes monitor");
+                                   "population \"" + net.populations[q].name + "\" is already recorded by another spikes monitor, expected each population in one spikes monitor at most");
       net.spikes.populations.push_back(pops[i]);
     }
     net.record_spikes = true;
@@ -218,7 +218,7 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
   for (const auto& v : m.variables) {
     const std::string file = m.name + "_" + v + ".h5";
     if (!files.insert(file).second)
-      fail_msg(ptr, "report file \"" + file + "\" would be written twice; give the monitor a unique \"name\"");
+      fail_msg(ptr, "report file \"" + file + "\" would be written twice, expected a unique \"name\" for this monitor");
   }
   o.finish("type, population, variables, neurons, dt, name");
   net.states.push_back(std::move(m));

@@ -53,7 +53,7 @@ ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool
   } else if (rule == "one_to_one") {
     s.rule = ConnectivitySpec::kOneToOne;
     if (n_src != n_tgt) fail(c.at("rule"), c.raw()["rule"], "a rule other than one_to_one: source and target sizes differ");
-    if (no_self) fail_msg(c.at("allow_autapses"), "one_to_one within one population with allow_autapses false makes no synapse");
+    if (no_self) fail_msg(c.at("allow_autapses"), "one_to_one within one population with allow_autapses false makes no synapse, expected allow_autapses true or another rule");
   } else if (rule == "pairwise_bernoulli") {
     s.rule = ConnectivitySpec::kPairwiseBernoulli;
     s.p = c.number("p", "a connection probability 0 <= p <= 1");

@@ -1,0 +1,122 @@
+// Malformed network files and bad usage: exit code 2, a message naming the file and the
+// JSON pointer, never a crash.
+#include <doctest/doctest.h>
+
+#include "helpers.hpp"
+
+using namespace spikesim::test;
+
+namespace {
+
+// A valid base network; each case replaces one part of it.
+const std::string kPops = R"("populations": {"a": {"size": 10, "model": "lif_cond_exp"}, "c": {"size": 10, "model": "lif_curr_exp"},
+    "p": {"size": 5, "model": "poisson", "params": {"rate": 5}}})";
+
+std::string with_projection(const std::string& proj) {
+  return "{" + kPops + R"(, "projections": [)" + proj + "]}";
+}
+const std::string kConn = R"("connectivity": {"rule": "all_to_all"})";
+
+struct Case {
+  const char* what;
+  std::string text;
+  const char* pointer;  // must appear in the message
+};
+
+std::vector<Case> cases() {
+  return {
+      {"syntax error", R"({"populations": {"a": {"size": 10,})", "line 1"},
+      {"not an object", R"([1, 2, 3])", ": found an array"},
+      {"unknown top-level key", "{" + kPops + R"(, "populatons": {}})", "/populatons"},
+      {"wrong type for size", R"({"populations": {"a": {"size": "ten", "model": "lif_cond_exp"}}})", "/populations/a/size"},
+      {"negative size", R"({"populations": {"a": {"size": -5, "model": "lif_cond_exp"}}})", "/populations/a/size"},
+      {"fractional size", R"({"populations": {"a": {"size": 2.5, "model": "lif_cond_exp"}}})", "/populations/a/size"},
+      {"unknown model", R"({"populations": {"a": {"size": 1, "model": "hh_psc_alpha"}}})", "/populations/a/model"},
+      {"unknown parameter", R"({"populations": {"a": {"size": 1, "model": "lif_cond_exp", "params": {"tau_mem": 3}}}})", "/populations/a/params/tau_mem"},
+      {"negative capacitance", R"({"populations": {"a": {"size": 1, "model": "lif_curr_exp", "params": {"C_m": -1}}}})", "/populations/a/params/C_m"},
+      {"reset above threshold", R"({"populations": {"a": {"size": 1, "model": "lif_curr_exp", "params": {"V_reset": -40}}}})", "/populations/a/params/V_reset"},
+      {"unknown init variable", R"({"populations": {"a": {"size": 1, "model": "lif_curr_exp", "init": {"g_ex": 1}}}})", "/populations/a/init/g_ex"},
+      {"no populations", R"({"populations": {}})", "/populations"},
+      {"dt zero", "{" + kPops + R"(, "run": {"dt": 0}})", "/run/dt"},
+      {"dt negative", "{" + kPops + R"(, "run": {"dt": -0.1}})", "/run/dt"},
+      {"tstop negative", "{" + kPops + R"(, "run": {"tstop": -5}})", "/run/tstop"},
+      {"negative seed", "{" + kPops + R"(, "run": {"seed": -1}})", "/run/seed"},
+      {"negative Poisson rate", R"({"populations": {"p": {"size": 1, "model": "poisson", "params": {"rate": -3}}}})", "/populations/p/params/rate"},
+      {"rates without matching times", R"({"populations": {"p": {"size": 1, "model": "poisson", "params": {"rates": [1, 2], "times": [0]}}}})", "/populations/p/params/times"},
+      {"unsorted spike times", R"({"populations": {"g": {"model": "spike_generator", "params": {"spike_times": [[5.0, 1.0]]}}}})", "/populations/g/params/spike_times/0/1"},
+      {"missing population", with_projection(R"({"source": "a", "target": "zz", )" + kConn + R"(, "weight": 1})"), "/projections/0/target"},
+      {"target without receptors", with_projection(R"({"source": "a", "target": "p", )" + kConn + R"(, "weight": 1})"), "/projections/0/target"},
+      {"p above 1", with_projection(R"({"source": "a", "target": "a", "connectivity": {"rule": "pairwise_bernoulli", "p": 1.5}, "weight": 1})"), "/projections/0/connectivity/p"},
+      {"unknown rule", with_projection(R"({"source": "a", "target": "a", "connectivity": {"rule": "random"}, "weight": 1})"), "/projections/0/connectivity/rule"},
+      {"indegree too large without multapses", with_projection(R"({"source": "a", "target": "a", "connectivity": {"rule": "fixed_indegree", "indegree": 10, "allow_multapses": false, "allow_autapses": false}, "weight": 1})"), "/projections/0/connectivity/indegree"},
+      {"one_to_one size mismatch", with_projection(R"({"source": "p", "target": "a", "connectivity": {"rule": "one_to_one"}, "weight": 1})"), "/projections/0/connectivity/rule"},
+      {"explicit index out of range", with_projection(R"({"source": "a", "target": "a", "connectivity": {"rule": "explicit", "sources": [0, 1], "targets": [2, 10]}, "weight": 1})"), "/projections/0/connectivity/targets/1"},
+      {"zero delay", with_projection(R"({"source": "a", "target": "a", )" + kConn + R"(, "weight": 1, "delay": 0})"), "/projections/0/delay"},
+      {"negative delay", with_projection(R"({"source": "a", "target": "a", )" + kConn + R"(, "weight": 1, "delay": -1})"), "/projections/0/delay"},
+      {"delay below one step", with_projection(R"({"source": "a", "target": "a", )" + kConn + R"(, "weight": 1, "delay": 0.04})"), "/projections/0/delay"},
+      {"normal delay without min", with_projection(R"({"source": "a", "target": "a", )" + kConn + R"(, "weight": 1, "delay": {"normal": [1, 0.2]}})"), "/projections/0/delay"},
+      {"negative conductance weight", with_projection(R"({"source": "a", "target": "a", )" + kConn + R"(, "weight": -2})"), "/projections/0/weight"},
+      {"positive inhibitory current", with_projection(R"({"source": "c", "target": "c", "receptor": "in", )" + kConn + R"(, "weight": 5})"), "/projections/0/weight"},
+      {"normal conductance weight without min", with_projection(R"({"source": "a", "target": "a", )" + kConn + R"(, "weight": {"normal": [1, 1]}})"), "/projections/0/weight"},
+      {"unknown receptor", with_projection(R"({"source": "a", "target": "a", "receptor": "gaba", )" + kConn + R"(, "weight": 1})"), "/projections/0/receptor"},
+      {"unknown projection key", with_projection(R"({"source": "a", "target": "a", )" + kConn + R"(, "weight": 1, "plasticty": {}})"), "/projections/0/plasticty"},
+      {"bad uniform", with_projection(R"({"source": "a", "target": "a", )" + kConn + R"(, "weight": {"uniform": [3, 1]}})"), "/projections/0/weight/uniform"},
+      {"duplicate projection name", with_projection(R"({"name": "x", "source": "a", "target": "a", )" + kConn + R"(, "weight": 1}, {"name": "x", "source": "a", "target": "a", )" + kConn + R"(, "weight": 1})"), "/projections/1/name"},
+      {"unknown monitor type", "{" + kPops + R"(, "monitors": [{"type": "voltmeter"}]})", "/monitors/0/type"},
+      {"unknown state variable", "{" + kPops + R"(, "monitors": [{"type": "state", "population": "a", "variables": ["v"], "neurons": [0]}]})", "/monitors/0/variables/0"},
+      {"neuron out of range", "{" + kPops + R"(, "monitors": [{"type": "state", "population": "a", "variables": ["V_m"], "neurons": [0, 10]}]})", "/monitors/0/neurons/1"},
+      {"recording dt not a multiple", "{" + kPops + R"(, "monitors": [{"type": "state", "population": "a", "variables": ["V_m"], "neurons": [0], "dt": 0.25}]})", "/monitors/0/dt"},
+      {"spikes recorded twice", "{" + kPops + R"(, "monitors": [{"type": "spikes"}, {"type": "spikes", "populations": ["a"]}]})", "/monitors/1/populations/0"},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("malformed network files exit with code 2 and a message with the JSON pointer") {
+  const fs::path dir = temp_dir("bad");
+  const auto all = cases();
+  REQUIRE(all.size() >= 20);
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Case& c = all[i];
+    const std::string what = c.what;
+    CAPTURE(what);
+    const fs::path file = write_file(dir, "bad" + std::to_string(i) + ".json", c.text);
+    for (const char* cmd : {"validate", "run"}) {
+      const Proc p = run_cli({cmd, file.string(), "-o", (dir / "out").string(), "--quiet"});
+      CAPTURE(p.err);
+      if (std::string(cmd) == "validate") {  // validate takes no -o; check it alone too
+        const Proc v = run_cli({cmd, file.string()});
+        CHECK(v.code == 2);
+        CHECK(v.err.find(c.pointer) != std::string::npos);
+        CHECK(v.err.find(file.string()) != std::string::npos);
+        continue;
+      }
+      CHECK(p.code == 2);
+      CHECK(p.err.find(c.pointer) != std::string::npos);
+      CHECK((p.err.find("expected") != std::string::npos || p.err.find("JSON syntax") != std::string::npos));
+    }
+  }
+  CHECK(!fs::exists(dir / "out" / "spikes.h5"));  // nothing half-written
+}
+
+TEST_CASE("bad usage exits with code 2") {
+  const fs::path dir = temp_dir("usage");
+  const fs::path ok = write_file(dir, "ok.json", R"({"populations": {"a": {"size": 1, "model": "lif_curr_exp"}}})");
+  CHECK(run_cli({}).code == 2);
+  CHECK(run_cli({"simulate", ok.string()}).code == 2);
+  CHECK(run_cli({"run"}).code == 2);
+  CHECK(run_cli({"run", ok.string(), "--threads", "0"}).code == 2);
+  CHECK(run_cli({"run", ok.string(), "--seed", "x"}).code == 2);
+  CHECK(run_cli({"run", ok.string(), "--tstop", "-1"}).code == 2);
+  CHECK(run_cli({"run", ok.string(), "--bogus"}).code == 2);
+  CHECK(run_cli({"run", (dir / "missing.json").string()}).code == 2);
+  // An existing output is not replaced without --overwrite.
+  const std::string out = (dir / "o").string();
+  const fs::path spikes = write_file(dir, "s.json", R"({"run": {"tstop": 1}, "populations": {"a": {"size": 1, "model": "lif_curr_exp"}}, "monitors": [{"type": "spikes"}]})");
+  CHECK(run_cli({"run", spikes.string(), "-o", out, "--quiet"}).code == 0);
+  const Proc again = run_cli({"run", spikes.string(), "-o", out, "--quiet"});
+  CHECK(again.code == 2);
+  CHECK(again.err.find("--overwrite") != std::string::npos);
+  CHECK(run_cli({"run", spikes.string(), "-o", out, "--quiet", "--overwrite"}).code == 0);
+  CHECK(run_cli({"--version"}).code == 0);
+}
