@@ -11,7 +11,7 @@
 
 namespace spikesim {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // keeps the file's order: populations run and print in it
 
 std::string describe(const json& j);  // "the number -3", "a string \"abc\"", ...
 [[noreturn]] void fail(const std::string& ptr, const json& found, const std::string& expected);
