@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "core/hd.hpp"
+#include "neurons/lif_common.hpp"
 
 namespace spikesim {
 
@@ -19,8 +20,8 @@ struct LifCondExp {
     double C_m, g_L, E_L, V_th, V_reset, t_ref, I_e, E_ex, E_in, tau_syn_ex, tau_syn_in;
   };
   struct Prop {
-    float h_over_C, g_L, I_e, E_ex, E_in, P_ex, P_in, theta, V_reset;  // potentials relative to E_L
-    int32_t ref_steps;
+    float h_over_C, g_L, I_e, E_ex, E_in, P_ex, P_in;  // potentials relative to E_L
+    LifReset reset;
   };
 
   static Prop make(const Params& p, double h) {
@@ -32,33 +33,22 @@ struct LifCondExp {
     q.E_in = static_cast<float>(p.E_in - p.E_L);
     q.P_ex = static_cast<float>(std::exp(-h / p.tau_syn_ex));
     q.P_in = static_cast<float>(std::exp(-h / p.tau_syn_in));
-    q.theta = static_cast<float>(p.V_th - p.E_L);
-    q.V_reset = static_cast<float>(p.V_reset - p.E_L);
-    q.ref_steps = static_cast<int32_t>(std::lround(p.t_ref / h));
+    q.reset = {static_cast<float>(p.V_th - p.E_L), static_cast<float>(p.V_reset - p.E_L),
+               static_cast<int32_t>(std::lround(p.t_ref / h))};
     return q;
   }
 
   SPIKESIM_HD static bool step(const Prop& q, float& y, float& g_ex, float& g_in, int32_t& ref) {
-    if (ref > 0) {
-      --ref;
-    } else {
+    return lif_step(q.reset, q.P_ex, q.P_in, y, g_ex, g_in, ref, [&](float& v) {
       const float g_tot = q.g_L + g_ex + g_in;
       const float drive = q.I_e + g_ex * q.E_ex + g_in * q.E_in;
       if (std::fabs(g_tot) > 1e-6f) {
         const float y_inf = drive / g_tot;
-        y = y_inf + (y - y_inf) * std::exp(-q.h_over_C * g_tot);
+        v = y_inf + (v - y_inf) * std::exp(-q.h_over_C * g_tot);
       } else {
-        y += q.h_over_C * (drive - g_tot * y);
+        v += q.h_over_C * (drive - g_tot * v);
       }
-    }
-    g_ex *= q.P_ex;
-    g_in *= q.P_in;
-    if (y >= q.theta) {
-      y = q.V_reset;
-      ref = q.ref_steps;
-      return true;
-    }
-    return false;
+    });
   }
 };
 

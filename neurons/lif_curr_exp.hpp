@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "core/hd.hpp"
+#include "neurons/lif_common.hpp"
 
 namespace spikesim {
 
@@ -18,8 +19,8 @@ struct LifCurrExp {
     double C_m, g_L, E_L, V_th, V_reset, t_ref, I_e, tau_syn_ex, tau_syn_in;
   };
   struct Prop {
-    float P22, P11_ex, P11_in, P21_ex, P21_in, P20_Ie, theta, V_reset;  // theta, V_reset relative to E_L
-    int32_t ref_steps;
+    float P22, P11_ex, P11_in, P21_ex, P21_in, P20_Ie;
+    LifReset reset;
   };
 
   // P21 = (1/C) * tau_s tau_m / (tau_m - tau_s) * (exp(-h/tau_m) - exp(-h/tau_s)), with the
@@ -39,27 +40,16 @@ struct LifCurrExp {
     q.P21_ex = static_cast<float>(p21(h, p.C_m, tau_m, p.tau_syn_ex));
     q.P21_in = static_cast<float>(p21(h, p.C_m, tau_m, p.tau_syn_in));
     q.P20_Ie = static_cast<float>(-std::expm1(-h / tau_m) * p.I_e / p.g_L);
-    q.theta = static_cast<float>(p.V_th - p.E_L);
-    q.V_reset = static_cast<float>(p.V_reset - p.E_L);
-    q.ref_steps = static_cast<int32_t>(std::lround(p.t_ref / h));
+    q.reset = {static_cast<float>(p.V_th - p.E_L), static_cast<float>(p.V_reset - p.E_L),
+               static_cast<int32_t>(std::lround(p.t_ref / h))};
     return q;
   }
 
   // One step from t to t+h of y = V_m - E_L. Returns true on a spike at t+h.
   SPIKESIM_HD static bool step(const Prop& q, float& y, float& I_ex, float& I_in, int32_t& ref) {
-    if (ref > 0) {
-      --ref;
-    } else {
-      y = q.P22 * y + q.P21_ex * I_ex + q.P21_in * I_in + q.P20_Ie;
-    }
-    I_ex *= q.P11_ex;
-    I_in *= q.P11_in;
-    if (y >= q.theta) {
-      y = q.V_reset;
-      ref = q.ref_steps;
-      return true;
-    }
-    return false;
+    return lif_step(q.reset, q.P11_ex, q.P11_in, y, I_ex, I_in, ref, [&](float& v) {
+      v = q.P22 * v + q.P21_ex * I_ex + q.P21_in * I_in + q.P20_Ie;
+    });
   }
 };
 
