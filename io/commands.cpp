@@ -150,6 +150,11 @@ int cmd_validate(const Args& a) {
   std::printf("  neurons %s, synapses %s, %s steps of %.3g ms\n", with_commas(net.neurons()).c_str(),
               with_commas(net.synapses()).c_str(), with_commas(net.steps()).c_str(), net.spec.run.dt);
   std::printf("  memory estimate: %.1f MiB (state, synapse tables, spike queues)\n", net.bytes() / 1048576.0);
+  for (int p = 0; p < static_cast<int>(net.pops.size()); ++p) {  // inputs, from the population graph
+    std::string in;
+    for (size_t e : net.graph.incoming(p)) in += (in.empty() ? "" : ", ") + net.projs[e].name;
+    std::printf("  %s <- %s\n", net.pops[p].name.c_str(), in.empty() ? "(no projections)" : in.c_str());
+  }
   for (int p : net.graph.silent(net.spec))
     std::printf("  warning: population \"%s\" has no drive (I_e below threshold, nothing spiking upstream); it will stay silent\n",
                 net.pops[p].name.c_str());
