@@ -40,6 +40,8 @@ std::vector<int> PopulationGraph::upstream(int population) const {
 }
 
 std::vector<int> PopulationGraph::silent(const NetworkSpec& spec) const {
+  // A population drives itself if it is a source, its rheobase E_L + I_e/g_L reaches V_th,
+  // or its initial state (V_m above threshold, or initial conductances/currents) can fire it.
   auto self_driven = [&](int p) {
     const auto& s = spec.populations[p];
     if (s.model == Model::kPoisson || s.model == Model::kSpikeGenerator) return true;

@@ -54,11 +54,6 @@ struct CounterRng {
     const Philox4 r = raw(index, step, draw);
     return to_unit(r.v[0], r.v[1]);
   }
-  // Uniform in [0, 1) with 24 random bits: enough for a Bernoulli trial with p >= 1e-7.
-  SPIKESIM_HD float uniform_f(uint32_t index, uint32_t step) const {
-    const Philox4 r = raw(index, step, 0);
-    return static_cast<float>(r.v[0] >> 8) * (1.0f / 16777216.0f);
-  }
   // Standard normal by Box-Muller from one Philox block.
   SPIKESIM_HD double normal(uint32_t index, uint32_t step, uint32_t draw = 0) const {
     const Philox4 r = raw(index, step, draw);

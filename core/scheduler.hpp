@@ -19,7 +19,6 @@ class Scheduler {
       action();
     }
   }
-  bool empty() const { return q_.empty(); }
 
  private:
   struct Item {

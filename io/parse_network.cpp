@@ -10,7 +10,7 @@
 
 namespace spikesim {
 
-ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net, size_t index);
+ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net);
 int population_index(const json& j, const std::string& ptr, const NetworkSpec& net);
 
 int NetworkSpec::find_population(const std::string& name) const {
@@ -267,7 +267,7 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
     std::set<std::string> names;
     for (size_t i = 0; i < projs->size(); ++i) {
       const std::string pp = "/projections/" + std::to_string(i);
-      ProjectionSpec p = parse_projection((*projs)[i], pp, net, i);
+      ProjectionSpec p = parse_projection((*projs)[i], pp, net);
       if (!names.insert(p.name).second) {
         if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");
         p.name += "_" + std::to_string(i);

@@ -87,7 +87,7 @@ ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool
 
 }  // namespace
 
-ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net, size_t) {
+ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net) {
   JObj o(j, ptr);
   ProjectionSpec p;
   p.ptr = ptr;
@@ -122,7 +122,8 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   p.delay = parse_distribution(dj ? *dj : one_ms, o.at("delay"));
   const std::string delay_expected = "a delay of at least one step (dt = " + std::to_string(dt) +
                                      " ms), at most 65535 steps; give \"min\" for a normal distribution";
-  if (!(std::llround(p.delay.min_value() / dt) >= 1) || !(p.delay.max_value() / dt < 65535.5))
+  const double d_min = p.delay.min_value(), d_max = p.delay.max_value();
+  if (!std::isfinite(d_min) || !std::isfinite(d_max) || std::llround(d_min / dt) < 1 || d_max / dt >= 65535.5)
     fail(o.at("delay"), dj ? *dj : one_ms, delay_expected);
   o.finish("name, source, target, receptor, connectivity, weight, delay");
   return p;

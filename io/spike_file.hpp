@@ -14,7 +14,6 @@ class SpikeFile {
   void add(size_t slot, double t_ms, const std::vector<uint32_t>& ids);  // slot: index in `populations`
   void flush();  // write buffered spikes and flush the file
   void finish(const std::string& status, double t_reached_ms);
-  uint64_t written(size_t slot) const { return pops_[slot].ts.rows() + pops_[slot].tbuf.size(); }
 
  private:
   struct Pop {
