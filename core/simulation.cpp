@@ -54,7 +54,7 @@ Monitors open_monitors(const Network& net, RunResult& res) {
       std::string unit;
       for (const auto& v : model_info(pop.model).state)
         if (v.name == var) unit = v.unit;
-      const std::string path = (fs::path(s.output.dir) / (mon.name + "_" + var + ".h5")).string();
+      const std::string path = (fs::path(s.output.dir) / mon.file_name(var)).string();
       const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
       m.reports.push_back({std::make_unique<StateReport>(path, pop.name, unit, mon.neurons, mon.dt, s.run.tstop, prov),
                            pop.variable(var), pop.offset(var), stride});

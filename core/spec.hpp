@@ -64,6 +64,8 @@ struct StateMonitorSpec {
   std::vector<std::string> variables;
   std::vector<uint32_t> neurons;
   double dt = 0.0;  // recording interval, a multiple of the run's dt
+
+  std::string file_name(const std::string& variable) const { return name + "_" + variable + ".h5"; }
 };
 
 struct NetworkSpec {

@@ -134,7 +134,7 @@ void check_outputs(const NetworkSpec& s) {
   std::vector<std::string> files;
   if (s.record_spikes) files.push_back(s.output.spikes_file);
   for (const auto& m : s.states)
-    for (const auto& v : m.variables) files.push_back(m.name + "_" + v + ".h5");
+    for (const auto& v : m.variables) files.push_back(m.file_name(v));
   for (const auto& f : files) {
     const fs::path p = fs::path(s.output.dir) / f;
     if (fs::exists(p))

@@ -216,7 +216,7 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
   m.name = o.string_or("name", pop.name);
   if (m.name.empty() || m.name.find('/') != std::string::npos) fail(o.at("name"), o.raw()["name"], "a plain name without '/'");
   for (const auto& v : m.variables) {
-    const std::string file = m.name + "_" + v + ".h5";
+    const std::string file = m.file_name(v);
     if (!files.insert(file).second)
       fail_msg(ptr, "report file \"" + file + "\" would be written twice, expected a unique \"name\" for this monitor");
   }

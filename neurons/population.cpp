@@ -43,10 +43,11 @@ void Population::update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uin
   }
 }
 
-const float* Population::variable(const std::string& name) const {
-  if (name == "V_m") return V.data();
-  if (name == "g_ex" || name == "I_syn_ex") return ex.data();
-  if (name == "g_in" || name == "I_syn_in") return in.data();
+float* Population::variable(const std::string& name) {
+  const auto& state = model_info(model).state;
+  float* arrays[3] = {V.data(), ex.data(), in.data()};
+  for (size_t i = 0; i < state.size() && i < 3; ++i)
+    if (state[i].name == name) return arrays[i];
   return nullptr;
 }
 
@@ -88,7 +89,7 @@ Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t
     for (uint32_t v = 0; v < info.state.size(); ++v) {
       auto it = s.init.find(info.state[v].name);
       if (it == s.init.end()) continue;
-      float* x = const_cast<float*>(p.variable(info.state[v].name));
+      float* x = p.variable(info.state[v].name);
       const double off = p.offset(info.state[v].name);
       for (uint32_t i = 0; i < p.size; ++i) x[i] = static_cast<float>(it->second.sample(init_rng, i, v) - off);
     }

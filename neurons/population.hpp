@@ -32,7 +32,9 @@ struct Population {
 
   float* receptor(Receptor r) { return r == kReceptorEx ? ex.data() : in.data(); }
   // State variable by model name: value = array[i] + offset (offset = E_L for V_m).
-  const float* variable(const std::string& name) const;
+  // The registry lists a LIF model's state as (V_m, ex receptor, in receptor).
+  float* variable(const std::string& name);
+  const float* variable(const std::string& name) const { return const_cast<Population*>(this)->variable(name); }
   float offset(const std::string& name) const { return name == "V_m" ? E_L : 0.0f; }
   uint64_t state_bytes() const;
 
