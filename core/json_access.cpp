@@ -1,5 +1,7 @@
 #include "core/json_access.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace spikesim {
@@ -54,6 +56,7 @@ JObj::JObj(const json& j, std::string ptr) : j_(j), ptr_(std::move(ptr)) {
 }
 
 const json* JObj::get(const std::string& key) {
+  if (std::find(asked_.begin(), asked_.end(), key) == asked_.end()) asked_.push_back(key);
   auto it = j_.find(key);
   if (it == j_.end()) return nullptr;
   used_.insert(key);
@@ -117,7 +120,9 @@ void JObj::finish(const std::string& allowed_hint) const {
   for (auto it = j_.begin(); it != j_.end(); ++it) {
     if (!used_.count(it.key())) {
       std::string msg = "unknown key \"" + it.key() + "\"";
-      if (!allowed_hint.empty()) msg += ", expected one of: " + allowed_hint;
+      std::string hint = allowed_hint;
+      for (size_t k = 0; hint.empty() && k < asked_.size(); ++k) hint += asked_[k] + (k + 1 < asked_.size() ? ", " : "");
+      if (!hint.empty()) msg += ", expected one of: " + hint;
       throw SpecError(at(it.key()), msg);
     }
   }

@@ -37,6 +37,7 @@ class JObj {
   std::string string_or(const std::string& key, const std::string& def);
   std::vector<double> numbers(const std::string& key, const std::string& expected);
 
+  // Rejects keys never read; the hint defaults to the keys that were looked up.
   void finish(const std::string& allowed_hint = "") const;
   const json& raw() const { return j_; }
 
@@ -44,6 +45,7 @@ class JObj {
   const json& j_;
   std::string ptr_;
   std::set<std::string> used_;
+  mutable std::vector<std::string> asked_;  // every key looked up, in order (hint for finish())
 };
 
 double as_number(const json& j, const std::string& ptr, const std::string& expected);

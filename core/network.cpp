@@ -1,7 +1,11 @@
 #include "core/network.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 
+#include "io/edges_file.hpp"
+#include "plasticity/plasticity.hpp"
 #include "synapses/connectivity.hpp"
 
 namespace spikesim {
@@ -21,13 +25,47 @@ uint64_t Network::synapses() const {
 uint64_t Network::bytes() const {
   uint64_t b = 0;
   for (const auto& p : pops) b += p.state_bytes();
-  for (const auto& p : projs) b += p.csr.bytes() + p.queue.size() * 64;
+  for (const auto& p : projs) b += p.csr.bytes() + p.queue.size() * 64 + (p.plastic ? p.plastic->bytes() : 0);
   return b;
 }
 
 uint64_t Network::steps() const {
   return static_cast<uint64_t>(std::ceil(spec.run.tstop / spec.run.dt - 1e-9));
 }
+
+namespace {
+
+// The synapses a weights monitor records: checked indices, all, or a seeded random sample
+// (Floyd's algorithm), ascending.
+void resolve_weight_monitor(WeightMonitorSpec& m, uint64_t n_syn, uint64_t seed, uint32_t index) {
+  const std::string ptr = m.ptr + "/synapses";
+  if (n_syn == 0) fail_msg(m.ptr + "/projection", "the projection has no synapses to record");
+  if (m.all || m.sample >= n_syn) {
+    m.synapses.resize(n_syn);
+    for (uint64_t k = 0; k < n_syn; ++k) m.synapses[k] = k;
+    return;
+  }
+  if (m.sample > 0) {
+    const CounterRng rng{seed, kStreamSample | index};
+    std::set<uint64_t> chosen;
+    for (uint64_t j = n_syn - m.sample; j < n_syn; ++j) {
+      const Philox4 r = rng.raw(static_cast<uint32_t>(j), static_cast<uint32_t>(j >> 32), 0);
+      const uint64_t t = ((uint64_t{r.v[0]} << 32) | r.v[1]) % (j + 1);
+      chosen.insert(chosen.count(t) ? j : t);
+    }
+    m.synapses.assign(chosen.begin(), chosen.end());
+    return;
+  }
+  for (size_t i = 0; i < m.synapses.size(); ++i)
+    if (m.synapses[i] >= n_syn)
+      fail(ptr + "/" + std::to_string(i), m.synapses[i], "a synapse index below " + std::to_string(n_syn) + " (the projection's size)");
+  std::vector<uint64_t> sorted = m.synapses;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) fail_msg(ptr, "a synapse index is listed twice, expected each once");
+  m.synapses = sorted;
+}
+
+}  // namespace
 
 Network build_network(NetworkSpec spec) {
   if (spec.run.tstop / spec.run.dt >= 4.0e9)
@@ -44,7 +82,23 @@ Network build_network(NetworkSpec spec) {
     p.receptor = s.receptor;
     p.csr = build_csr(s, net.pops[s.source].size, net.pops[s.target].size, net.spec.run, i);
     p.init_queue();
+    if (!s.weights_from.empty()) {
+      load_weights(s.weights_from, p.name, p, s.ptr + "/weights_from");
+      if (s.plasticity)
+        for (float w : p.csr.weight)
+          if (!(w >= s.plasticity->bounds.w_min && w <= s.plasticity->bounds.w_max))
+            fail(s.ptr + "/weights_from", s.weights_from, "weights within [w_min, w_max]; the file has " + std::to_string(w));
+    }
+    if (s.plasticity) {
+      if (p.csr.size() >= (uint64_t{1} << 32)) fail_msg(s.ptr + "/plasticity", "more than 2^32 - 1 plastic synapses in one projection");
+      p.plastic = s.plasticity->clone();
+      p.plastic->attach(p, net.pops[s.source].size, net.pops[s.target].size, net.spec.run.dt);
+    }
     net.projs.push_back(std::move(p));
+  }
+  for (uint32_t i = 0; i < net.spec.weights.size(); ++i) {
+    WeightMonitorSpec& m = net.spec.weights[i];
+    resolve_weight_monitor(m, net.projs[m.projection].csr.size(), net.spec.run.seed, i);
   }
   return net;
 }

@@ -16,6 +16,7 @@ enum StreamKind : uint32_t {
   kStreamConnect = 3u << 24,
   kStreamWeight = 4u << 24,
   kStreamDelay = 5u << 24,
+  kStreamSample = 6u << 24,  // synapses sampled by weights monitors
 };
 
 struct Philox4 {

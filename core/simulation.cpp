@@ -10,10 +10,12 @@
 #include "core/progress.hpp"
 #include "core/scheduler.hpp"
 #include "core/stop_signal.hpp"
+#include "io/edges_file.hpp"
 #include "io/spike_file.hpp"
 #include "io/state_report.hpp"
 #include "neurons/models.hpp"
 #include "neurons/poisson.hpp"
+#include "plasticity/plasticity.hpp"
 
 namespace spikesim {
 
@@ -28,7 +30,9 @@ struct Monitors {
     float offset;
     uint64_t stride;
   };
-  std::vector<Report> reports;
+  std::vector<Report> reports;  // state variables and weights
+  std::vector<size_t> plastic;  // projections whose final weights go to the edges file
+  std::string edges_path;
 };
 
 Monitors open_monitors(const Network& net, RunResult& res) {
@@ -56,10 +60,27 @@ Monitors open_monitors(const Network& net, RunResult& res) {
         if (v.name == var) unit = v.unit;
       const std::string path = (fs::path(s.output.dir) / mon.file_name(var)).string();
       const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
-      m.reports.push_back({std::make_unique<StateReport>(path, pop.name, unit, mon.neurons, mon.dt, s.run.tstop, prov),
+      m.reports.push_back({std::make_unique<StateReport>(path, pop.name, unit, ReportMapping::neurons(mon.neurons), mon.dt,
+                                                         s.run.tstop, prov),
                            pop.variable(var), pop.offset(var), stride});
       res.files.push_back(path);
     }
+  }
+  for (const auto& mon : s.weights) {
+    const Projection& proj = net.projs[mon.projection];
+    const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
+    const std::string unit = net.pops[proj.target].model == Model::kLifCurrExp ? "pA" : "nS";
+    const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
+    m.reports.push_back({std::make_unique<StateReport>(path, proj.name, unit, ReportMapping::synapses(mon.synapses, proj.csr.target),
+                                                       mon.dt, s.run.tstop, prov),
+                         proj.csr.weight.data(), 0.0f, stride});
+    res.files.push_back(path);
+  }
+  for (size_t i = 0; i < net.projs.size(); ++i)
+    if (net.projs[i].plastic) m.plastic.push_back(i);
+  if (!m.plastic.empty()) {
+    m.edges_path = (fs::path(s.output.dir) / s.output.edges_file).string();
+    res.files.push_back(m.edges_path);
   }
   return m;
 }
@@ -105,6 +126,14 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   std::exception_ptr failure;  // an exception in a serial phase ends the run after the region
 
   for (auto& r : mon.reports) r.file->record(r.state, r.offset);  // row 0: t = 0
+  // What plasticity hooks may read of each projection's postsynaptic population.
+  std::vector<HookCtx> hook(net.projs.size());
+  for (size_t i = 0; i < net.projs.size(); ++i) {
+    Population& tgt = net.pops[net.projs[i].target];
+    hook[i].post_state = {tgt.V.empty() ? nullptr : tgt.V.data(), tgt.ex.empty() ? nullptr : tgt.ex.data(),
+                          tgt.in.empty() ? nullptr : tgt.in.data(), tgt.E_L};
+  }
+  const bool plastic = !mon.plastic.empty();
 
 #pragma omp parallel num_threads(nthreads)
   {
@@ -133,10 +162,30 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       } catch (...) {
         failure = std::current_exception();
       }
-      for (auto& proj : net.projs) {  // 4. deliver, each thread to its own targets
+      const auto now = static_cast<uint32_t>(n + 1);
+      for (size_t i = 0; i < net.projs.size(); ++i) {  // 4. deliver (+ on_pre), each thread to its own targets
+        Projection& proj = net.projs[i];
         Population& tgt = net.pops[proj.target];
         share(tgt.size, tid, nthreads, lo, hi);
-        proj.deliver(n + 1, tgt.receptor(proj.receptor), lo, hi, nthreads == 1);
+        float* input = tgt.ex.empty() ? nullptr : tgt.receptor(proj.receptor);
+        if (proj.plastic) proj.plastic->deliver(proj, now, input, lo, hi, nthreads == 1, hook[i]);
+        else proj.deliver(now, input, lo, hi, nthreads == 1);
+      }
+      if (plastic) {  // 4b. presynaptic traces of this step's arrivals; 4c. on_post
+#pragma omp barrier
+        for (size_t i : mon.plastic) {
+          Projection& proj = net.projs[i];
+          if (now < proj.plastic->delay) continue;
+          const auto& arr = proj.arrivals(now, proj.plastic->delay);
+          share(static_cast<uint32_t>(arr.size()), tid, nthreads, lo, hi);
+          proj.plastic->bump_pre(arr, lo, hi, now);
+        }
+#pragma omp barrier
+        for (size_t i : mon.plastic) {
+          Projection& proj = net.projs[i];
+          share(net.pops[proj.target].size, tid, nthreads, lo, hi);
+          proj.plastic->on_post(proj, step_spikes[proj.target], lo, hi, now, hook[i]);
+        }
       }
 #pragma omp barrier
 #pragma omp single
@@ -167,6 +216,9 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   const std::string status = res.interrupted ? "interrupted" : "complete";
   if (mon.spikes) mon.spikes->finish(status, res.t_reached_ms);
   for (auto& r : mon.reports) r.file->finish(status, res.t_reached_ms);
+  if (!mon.edges_path.empty())
+    write_edges(mon.edges_path, net, mon.plastic, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status,
+                res.t_reached_ms);
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return res;
 }

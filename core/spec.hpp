@@ -3,6 +3,7 @@
 // pA, Hz); `ptr` keeps the JSON pointer of each part for messages raised later (build time).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 #include "core/json_access.hpp"
 
 namespace spikesim {
+
+class Plasticity;  // plasticity/plasticity.hpp
 
 enum class Model { kLifCondExp, kLifCurrExp, kPoisson, kSpikeGenerator };
 
@@ -22,6 +25,7 @@ struct RunSpec {
 struct OutputSpec {
   std::string dir = "out";
   std::string spikes_file = "spikes.h5";
+  std::string edges_file = "edges.h5";  // final weights of plastic projections
   bool overwrite = false;
 };
 
@@ -52,6 +56,8 @@ struct ProjectionSpec {
   Receptor receptor = kReceptorEx;
   ConnectivitySpec conn;
   Distribution weight, delay;  // weight in the receptor's unit (nS or pA), delay in ms
+  std::shared_ptr<Plasticity> plasticity;  // parsed rule, null for static synapses
+  std::string weights_from;                // SONATA edges file with initial weights, or empty
 };
 
 struct SpikeMonitorSpec {
@@ -68,6 +74,18 @@ struct StateMonitorSpec {
   std::string file_name(const std::string& variable) const { return name + "_" + variable + ".h5"; }
 };
 
+// Weights of chosen synapses of one projection over time (a SONATA synapse report).
+struct WeightMonitorSpec {
+  std::string name, ptr;
+  int projection = -1;
+  bool all = false;
+  uint64_t sample = 0;              // > 0: that many synapses drawn at random (resolved at build)
+  std::vector<uint64_t> synapses;   // synapse indices (CSR order); checked at build
+  double dt = 0.0;
+
+  std::string file_name() const { return name + "_weights.h5"; }
+};
+
 struct NetworkSpec {
   std::string file;  // where it came from, for messages
   json resolved;     // the file with command-line overrides applied (provenance)
@@ -78,6 +96,10 @@ struct NetworkSpec {
   bool record_spikes = false;
   SpikeMonitorSpec spikes;
   std::vector<StateMonitorSpec> states;
+  std::vector<WeightMonitorSpec> weights;
+
+  int find_projection(const std::string& name) const;
+  bool any_plastic() const;
 
   int find_population(const std::string& name) const;
 };

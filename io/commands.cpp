@@ -135,6 +135,8 @@ void check_outputs(const NetworkSpec& s) {
   if (s.record_spikes) files.push_back(s.output.spikes_file);
   for (const auto& m : s.states)
     for (const auto& v : m.variables) files.push_back(m.file_name(v));
+  for (const auto& m : s.weights) files.push_back(m.file_name());
+  if (s.any_plastic()) files.push_back(s.output.edges_file);
   for (const auto& f : files) {
     const fs::path p = fs::path(s.output.dir) / f;
     if (fs::exists(p))

@@ -19,6 +19,18 @@ int NetworkSpec::find_population(const std::string& name) const {
   return -1;
 }
 
+int NetworkSpec::find_projection(const std::string& name) const {
+  for (size_t i = 0; i < projections.size(); ++i)
+    if (projections[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+bool NetworkSpec::any_plastic() const {
+  for (const auto& p : projections)
+    if (p.plasticity) return true;
+  return false;
+}
+
 namespace {
 
 void parse_run(JObj o, RunSpec& r) {
@@ -36,10 +48,14 @@ void parse_output(JObj o, OutputSpec& out) {
   if (o.has("dir") && o.has("output_dir")) fail_msg(o.at("output_dir"), "found both \"dir\" and \"output_dir\", expected one of them");
   out.dir = o.string_or("dir", o.string_or("output_dir", out.dir));
   out.spikes_file = o.string_or("spikes_file", out.spikes_file);
-  if (out.spikes_file.empty() || out.spikes_file.find('/') != std::string::npos)
-    fail(o.at("spikes_file"), o.raw()["spikes_file"], "a plain file name such as \"spikes.h5\"");
+  out.edges_file = o.string_or("edges_file", out.edges_file);
+  for (const auto* key : {"spikes_file", "edges_file"}) {
+    const std::string& f = std::string(key) == "spikes_file" ? out.spikes_file : out.edges_file;
+    if (f.empty() || f.find('/') != std::string::npos) fail(o.at(key), o.raw()[key], "a plain file name such as \"spikes.h5\"");
+  }
+  if (out.edges_file == out.spikes_file) fail(o.at("edges_file"), o.raw()["edges_file"], "a file name other than spikes_file");
   out.overwrite = o.boolean_or("overwrite", out.overwrite);
-  o.finish("dir, output_dir, spikes_file, overwrite");
+  o.finish("dir, output_dir, spikes_file, edges_file, overwrite");
 }
 
 void check_positive(JObj& o, const std::string& key, double v, const char* what) {
@@ -155,9 +171,65 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   return pop;
 }
 
+double recording_dt(JObj& o, double dt) {
+  const double m = o.number_or("dt", dt, "a recording interval in ms");
+  const double ratio = m / dt;
+  if (!(m > 0) || std::fabs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
+    fail(o.at("dt"), o.raw()["dt"], "a recording interval that is a positive multiple of dt (" + std::to_string(dt) + " ms)");
+  return m;
+}
+
+std::string monitor_name(JObj& o, const std::string& def) {
+  const std::string name = o.string_or("name", def);
+  if (name.empty() || name.find('/') != std::string::npos) fail(o.at("name"), o.raw()["name"], "a plain name without '/'");
+  return name;
+}
+
+void claim_file(std::set<std::string>& files, const std::string& file, const std::string& ptr) {
+  if (!files.insert(file).second)
+    fail_msg(ptr, "output file \"" + file + "\" would be written twice, expected a unique \"name\" for this monitor");
+}
+
+// {"type": "weights", "projection": NAME, "synapses": [k, ...] | "all" | {"sample": N}, "dt", "name"}
+void parse_weight_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& files) {
+  WeightMonitorSpec m;
+  m.ptr = o.ptr();
+  std::string names;
+  for (const auto& p : net.projections) names += (names.empty() ? "" : ", ") + p.name;
+  const std::string expected = "a projection name (one of: " + names + ")";
+  const json& pj = o.need("projection", expected);
+  m.projection = pj.is_string() ? net.find_projection(pj.get<std::string>()) : -1;
+  if (m.projection < 0) fail(o.at("projection"), pj, expected);
+  const std::string syn_expected = "an array of synapse indices, \"all\", or {\"sample\": N}";
+  const json& s = o.need("synapses", syn_expected);
+  if (s.is_string() && s.get<std::string>() == "all") {
+    m.all = true;
+  } else if (s.is_object()) {
+    JObj so(s, o.at("synapses"));
+    const int64_t n = so.integer("sample", "a number of synapses >= 1");
+    if (n < 1) fail(so.at("sample"), s["sample"], "a number of synapses >= 1");
+    m.sample = static_cast<uint64_t>(n);
+    so.finish("sample");
+  } else if (s.is_array() && !s.empty()) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      const int64_t k = as_integer(s[i], o.at("synapses") + "/" + std::to_string(i), "a synapse index >= 0");
+      if (k < 0) fail(o.at("synapses") + "/" + std::to_string(i), s[i], "a synapse index >= 0");
+      m.synapses.push_back(static_cast<uint64_t>(k));
+    }
+  } else {
+    fail(o.at("synapses"), s, syn_expected);
+  }
+  m.dt = recording_dt(o, net.run.dt);
+  m.name = monitor_name(o, net.projections[m.projection].name);
+  claim_file(files, m.file_name(), o.ptr());
+  o.finish("type, projection, synapses, dt, name");
+  net.weights.push_back(std::move(m));
+}
+
 void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std::set<std::string>& files) {
   JObj o(j, ptr);
-  const std::string type = o.string("type", "\"spikes\" or \"state\"");
+  const std::string type = o.string("type", "\"spikes\", \"state\" or \"weights\"");
+  if (type == "weights") return parse_weight_monitor(o, net, files);
   if (type == "spikes") {
     std::vector<int> pops;
     if (const json* pl = o.get("populations")) {
@@ -176,7 +248,7 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
     o.finish("type, populations");
     return;
   }
-  if (type != "state") fail(o.at("type"), o.raw()["type"], "\"spikes\" or \"state\"");
+  if (type != "state") fail(o.at("type"), o.raw()["type"], "\"spikes\", \"state\" or \"weights\"");
   StateMonitorSpec m;
   m.ptr = ptr;
   m.population = population_index(o.need("population", "a population name"), o.at("population"), net);
@@ -209,17 +281,9 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
       m.neurons.push_back(static_cast<uint32_t>(id));
     }
   }
-  m.dt = o.number_or("dt", net.run.dt, "a recording interval in ms");
-  const double ratio = m.dt / net.run.dt;
-  if (!(m.dt > 0) || std::fabs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
-    fail(o.at("dt"), o.raw()["dt"], "a recording interval that is a positive multiple of dt (" + std::to_string(net.run.dt) + " ms)");
-  m.name = o.string_or("name", pop.name);
-  if (m.name.empty() || m.name.find('/') != std::string::npos) fail(o.at("name"), o.raw()["name"], "a plain name without '/'");
-  for (const auto& v : m.variables) {
-    const std::string file = m.file_name(v);
-    if (!files.insert(file).second)
-      fail_msg(ptr, "report file \"" + file + "\" would be written twice, expected a unique \"name\" for this monitor");
-  }
+  m.dt = recording_dt(o, net.run.dt);
+  m.name = monitor_name(o, pop.name);
+  for (const auto& v : m.variables) claim_file(files, m.file_name(v), ptr);
   o.finish("type, population, variables, neurons, dt, name");
   net.states.push_back(std::move(m));
 }
@@ -240,7 +304,8 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
   if (ov.has_dir) net.output.dir = ov.dir;
   if (ov.overwrite) net.output.overwrite = true;
   net.resolved["run"] = {{"tstop", net.run.tstop}, {"dt", net.run.dt}, {"seed", net.run.seed}};
-  net.resolved["output"] = {{"dir", net.output.dir}, {"spikes_file", net.output.spikes_file}, {"overwrite", net.output.overwrite}};
+  net.resolved["output"] = {{"dir", net.output.dir}, {"spikes_file", net.output.spikes_file},
+                            {"edges_file", net.output.edges_file}, {"overwrite", net.output.overwrite}};
 
   const json& pops = top.need("populations", "an object of populations keyed by name");
   if (pops.is_object()) {
@@ -278,7 +343,7 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
   }
   if (const json* mons = top.get("monitors")) {
     if (!mons->is_array()) fail("/monitors", *mons, "an array of monitors");
-    std::set<std::string> files{net.output.spikes_file};
+    std::set<std::string> files{net.output.spikes_file, net.output.edges_file};
     for (size_t i = 0; i < mons->size(); ++i) parse_monitor((*mons)[i], "/monitors/" + std::to_string(i), net, files);
   }
   top.finish("description, run, output, populations, projections, monitors");

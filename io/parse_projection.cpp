@@ -3,6 +3,8 @@
 
 #include "core/spec.hpp"
 #include "neurons/models.hpp"
+#include "plasticity/plasticity.hpp"
+#include "plasticity/registry.hpp"
 
 namespace spikesim {
 
@@ -85,6 +87,23 @@ ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool
   return s;
 }
 
+// A plastic projection: one delay (per-neuron presynaptic traces are stamped at arrival),
+// bounds of the receptor's sign, initial weights within the bounds.
+void check_plastic(JObj& o, const ProjectionSpec& p, const ModelInfo& tinfo, bool negative_current, double dt) {
+  if (std::llround(p.delay.min_value() / dt) != std::llround(p.delay.max_value() / dt))
+    fail(o.at("delay"), o.raw()["delay"], "one delay for all synapses of a plastic projection (its presynaptic traces are kept per neuron)");
+  const Bounds& b = p.plasticity->bounds;
+  const std::string pl = o.at("plasticity");
+  if (tinfo.has_receptors && !negative_current && b.w_min < 0)
+    fail(pl + "/w_min", o.raw()["plasticity"]["w_min"], "w_min >= 0: weights of this receptor are " +
+                                                             std::string(tinfo.conductance ? "conductances" : "excitatory currents"));
+  if (negative_current && b.w_max > 0)
+    fail(pl + "/w_max", o.raw()["plasticity"]["w_max"], "w_max <= 0: receptor \"in\" of " + tinfo.name + " takes negative currents");
+  if (p.weight.min_value() < b.w_min || p.weight.max_value() > b.w_max)
+    fail(o.at("weight"), o.raw()["weight"], "initial weights within [w_min, w_max] = [" + std::to_string(b.w_min) + ", " +
+                                                std::to_string(b.w_max) + "]");
+}
+
 }  // namespace
 
 ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net) {
@@ -96,8 +115,12 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   const PopulationSpec& src = net.populations[p.source];
   const PopulationSpec& tgt = net.populations[p.target];
   const ModelInfo& tinfo = model_info(tgt.model);
-  if (!tinfo.has_receptors)
-    fail(o.at("target"), o.raw()["target"], "a population that receives synapses (model " + tinfo.name + " has none)");
+  if (const json* pl = o.get("plasticity")) p.plasticity = parse_plasticity(*pl, o.at("plasticity"));
+  // A plastic projection may end on a spike_generator: its weights learn from imposed
+  // postsynaptic spike times (NEST's parrot-neuron idiom) and deliver nothing.
+  if (!tinfo.has_receptors && !(p.plasticity && tgt.model == Model::kSpikeGenerator))
+    fail(o.at("target"), o.raw()["target"], "a population that receives synapses (model " + tinfo.name +
+                                                " has none; only a plastic projection may end on a spike_generator)");
   p.name = o.string_or("name", src.name + "_to_" + tgt.name);
   if (p.name.empty() || p.name.find('/') != std::string::npos) fail(o.at("name"), o.raw()["name"], "a name without '/'");
   const std::string receptor = o.string_or("receptor", "ex");
@@ -109,12 +132,14 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
                               src.size, tgt.size, p.source == p.target);
 
   p.weight = parse_distribution(o.need("weight", "a weight or a weight distribution"), o.at("weight"));
-  const bool negative_current = !tinfo.conductance && p.receptor == kReceptorIn;
-  if (negative_current && p.weight.max_value() > 0)
-    fail(o.at("weight"), o.raw()["weight"], "a weight <= 0 pA: receptor \"in\" of " + tinfo.name + " takes negative currents (NEST convention)");
-  if (!negative_current && p.weight.min_value() < 0)
-    fail(o.at("weight"), o.raw()["weight"], std::string("a weight >= 0 ") + (tinfo.conductance ? "nS (a conductance" : "pA (an excitatory current") +
-                                                 "; use \"min\": 0 to clip a normal distribution)");
+  const bool negative_current = tinfo.has_receptors && !tinfo.conductance && p.receptor == kReceptorIn;
+  if (tinfo.has_receptors) {  // a spike_generator target (plastic only) takes any sign
+    if (negative_current && p.weight.max_value() > 0)
+      fail(o.at("weight"), o.raw()["weight"], "a weight <= 0 pA: receptor \"in\" of " + tinfo.name + " takes negative currents (NEST convention)");
+    if (!negative_current && p.weight.min_value() < 0)
+      fail(o.at("weight"), o.raw()["weight"], std::string("a weight >= 0 ") + (tinfo.conductance ? "nS (a conductance" : "pA (an excitatory current") +
+                                                   "; use \"min\": 0 to clip a normal distribution)");
+  }
 
   const double dt = net.run.dt;
   const json one_ms = 1.0;  // NEST's default delay
@@ -125,7 +150,12 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   const double d_min = p.delay.min_value(), d_max = p.delay.max_value();
   if (!std::isfinite(d_min) || !std::isfinite(d_max) || std::llround(d_min / dt) < 1 || d_max / dt >= 65535.5)
     fail(o.at("delay"), dj ? *dj : one_ms, delay_expected);
-  o.finish("name, source, target, receptor, connectivity, weight, delay");
+  if (p.plasticity) check_plastic(o, p, tinfo, negative_current, dt);
+  if (const json* wf = o.get("weights_from")) {
+    if (!wf->is_string() || wf->get<std::string>().empty()) fail(o.at("weights_from"), *wf, "the path of a SONATA edges file (.h5)");
+    p.weights_from = wf->get<std::string>();
+  }
+  o.finish("name, source, target, receptor, connectivity, weight, delay, plasticity, weights_from");
   return p;
 }
 

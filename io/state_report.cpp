@@ -2,26 +2,51 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace spikesim {
 
-StateReport::StateReport(const std::string& path, const std::string& population, const std::string& unit,
-                         const std::vector<uint32_t>& neurons, double dt_rec, double tstop, const Provenance& prov)
-    : file_(h5_create_file(path)), neurons_(neurons), dt_rec_(dt_rec) {
+ReportMapping ReportMapping::neurons(const std::vector<uint32_t>& ids) {
+  ReportMapping m;
+  m.node_ids.assign(ids.begin(), ids.end());
+  m.gather.assign(ids.begin(), ids.end());
+  m.element_ids.assign(ids.size(), 0);
+  for (size_t i = 0; i <= ids.size(); ++i) m.index_pointers.push_back(i);
+  return m;
+}
+
+ReportMapping ReportMapping::synapses(const std::vector<uint64_t>& syn, const std::vector<uint32_t>& target) {
+  ReportMapping m;
+  std::vector<std::pair<uint32_t, uint64_t>> by_node;  // (postsynaptic neuron, synapse)
+  for (uint64_t k : syn) by_node.emplace_back(target[k], k);
+  std::sort(by_node.begin(), by_node.end());
+  for (size_t c = 0; c < by_node.size(); ++c) {
+    if (c == 0 || by_node[c].first != by_node[c - 1].first) {
+      m.node_ids.push_back(by_node[c].first);
+      m.index_pointers.push_back(c);
+    }
+    m.gather.push_back(by_node[c].second);
+    m.element_ids.push_back(static_cast<uint32_t>(by_node[c].second));
+  }
+  m.index_pointers.push_back(by_node.size());
+  return m;
+}
+
+StateReport::StateReport(const std::string& path, const std::string& group, const std::string& unit, ReportMapping m,
+                         double dt_rec, double tstop, const Provenance& prov)
+    : file_(h5_create_file(path)), gather_(std::move(m.gather)), dt_rec_(dt_rec) {
   write_provenance(file_, prov);
-  group_ = h5_create_group(file_, "/report/" + population);
-  const size_t n = neurons.size();
+  group_ = h5_create_group(file_, "/report/" + group);
+  const size_t n = gather_.size();
   chunk_rows_ = std::max<size_t>(1, std::min<size_t>(4096, (1 << 16) / n));
   data_ = AppendableDataset(group_, "data", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, n, chunk_rows_);
   attr_string(data_.id(), "units", unit);
   mapping_ = h5_create_group(group_, "mapping");
-  std::vector<uint64_t> ids(neurons.begin(), neurons.end()), ptrs(n + 1);
-  for (size_t i = 0; i <= n; ++i) ptrs[i] = i;
-  const std::vector<uint32_t> elements(n, 0);
-  write_vector(mapping_, "node_ids", H5T_NATIVE_UINT64, H5T_STD_U64LE, ids.data(), n);
-  write_vector(mapping_, "index_pointers", H5T_NATIVE_UINT64, H5T_STD_U64LE, ptrs.data(), n + 1);
+  write_vector(mapping_, "node_ids", H5T_NATIVE_UINT64, H5T_STD_U64LE, m.node_ids.data(), m.node_ids.size());
+  write_vector(mapping_, "index_pointers", H5T_NATIVE_UINT64, H5T_STD_U64LE, m.index_pointers.data(),
+               m.index_pointers.size());
   h5_check(H5Lcreate_hard(mapping_, "index_pointers", mapping_, "index_pointer", H5P_DEFAULT, H5P_DEFAULT), "link");
-  write_vector(mapping_, "element_ids", H5T_NATIVE_UINT32, H5T_STD_U32LE, elements.data(), n);
+  write_vector(mapping_, "element_ids", H5T_NATIVE_UINT32, H5T_STD_U32LE, m.element_ids.data(), n);
   const double rows = std::ceil(tstop / dt_rec - 1e-9);
   const double time[3] = {0.0, rows * dt_rec, dt_rec};
   write_vector(mapping_, "time", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, time, 3);
@@ -30,13 +55,13 @@ StateReport::StateReport(const std::string& path, const std::string& population,
   buf_.reserve(chunk_rows_ * n);
 }
 
-void StateReport::record(const float* state, float offset) {
-  for (uint32_t i : neurons_) buf_.push_back(state[i] + offset);
-  if (buf_.size() >= chunk_rows_ * neurons_.size()) flush();
+void StateReport::record(const float* values, float offset) {
+  for (uint64_t i : gather_) buf_.push_back(values[i] + offset);
+  if (buf_.size() >= chunk_rows_ * gather_.size()) flush();
 }
 
 void StateReport::flush() {
-  data_.append(buf_.data(), buf_.size() / neurons_.size());
+  data_.append(buf_.data(), buf_.size() / gather_.size());
   buf_.clear();
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }

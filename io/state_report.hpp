@@ -1,7 +1,9 @@
 #pragma once
-// SONATA frame report of one state variable of chosen neurons:
-// /report/<population>/data float32 [n_times x n_neurons] and /report/<population>/mapping.
-// Row k holds the state at t = k * dt_rec (row 0: the initial state).
+// SONATA frame report: /report/<group>/data float32 [n_times x n_columns] and
+// /report/<group>/mapping {node_ids, index_pointers, element_ids, time}. Used for state
+// variables of neurons (element_ids 0, one column per neuron) and for synapse weights
+// (node_ids = postsynaptic neurons, element_ids = synapse indices, grouped by node).
+// Row k holds the values at t = k * dt_rec (row 0: the initial values).
 #include <string>
 #include <vector>
 
@@ -9,18 +11,28 @@
 
 namespace spikesim {
 
+struct ReportMapping {
+  std::vector<uint64_t> node_ids, index_pointers;  // index_pointers: node_ids.size() + 1
+  std::vector<uint32_t> element_ids;               // one per column
+  std::vector<uint64_t> gather;                    // column c records values[gather[c]]
+
+  static ReportMapping neurons(const std::vector<uint32_t>& ids);
+  // Synapses (ascending indices) with their postsynaptic neurons; columns grouped by neuron.
+  static ReportMapping synapses(const std::vector<uint64_t>& syn, const std::vector<uint32_t>& target);
+};
+
 class StateReport {
  public:
-  StateReport(const std::string& path, const std::string& population, const std::string& unit,
-              const std::vector<uint32_t>& neurons, double dt_rec, double tstop, const Provenance& prov);
-  void record(const float* state, float offset);  // one row: state[neurons[i]] + offset
+  StateReport(const std::string& path, const std::string& group, const std::string& unit, ReportMapping mapping,
+              double dt_rec, double tstop, const Provenance& prov);
+  void record(const float* values, float offset);  // one row: values[gather[c]] + offset
   void flush();
   void finish(const std::string& status, double t_reached_ms);
 
  private:
   H5Id file_, group_, mapping_;
   AppendableDataset data_;
-  std::vector<uint32_t> neurons_;
+  std::vector<uint64_t> gather_;
   std::vector<float> buf_;
   size_t chunk_rows_ = 1;
   double dt_rec_;

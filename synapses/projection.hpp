@@ -3,7 +3,10 @@
 // of delay. Spikes emitted with stamp s go to slot s % L; at step m the synapses of delay d
 // receive the spikes of slot (m - d) % L. Delivery adds weights into the target's receptor
 // array; each thread delivers to its own range of targets, so sums need no locks and are
-// added in the same order for any thread count.
+// added in the same order for any thread count. A plastic projection also holds its rule
+// (plasticity/plasticity.hpp), which takes over delivery to run the on_pre hook.
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,18 +15,38 @@
 
 namespace spikesim {
 
+class Plasticity;
+
 struct Projection {
   std::string name;
   int source = -1, target = -1;
   Receptor receptor = kReceptorEx;
   Csr csr;
   std::vector<std::vector<uint32_t>> queue;  // delay_max + 1 slots of presynaptic indices
+  std::shared_ptr<Plasticity> plastic;       // null for a static projection
 
   void init_queue() { queue.assign(csr.delay_max + 1u, {}); }
   // Spikes stamped `stamp` (a step index) enter the queue; the slot they reuse is stale.
   void push(uint64_t stamp, const std::vector<uint32_t>& spikes) {
     auto& slot = queue[stamp % queue.size()];
     slot.assign(spikes.begin(), spikes.end());
+  }
+  // Presynaptic neurons whose spikes reach synapses of delay d at step `step`.
+  const std::vector<uint32_t>& arrivals(uint64_t step, uint32_t d) const { return queue[(step - d) % queue.size()]; }
+  // Synapses [b, e) of row `pre` with delay d and target in [lo, hi).
+  void row_range(uint32_t pre, uint32_t d, uint32_t lo, uint32_t hi, bool whole_range, uint64_t& b, uint64_t& e) const {
+    b = csr.row_ptr[pre];
+    e = csr.row_ptr[pre + 1];
+    if (!csr.delay.empty()) {
+      const uint16_t* dl = csr.delay.data();
+      b = std::lower_bound(dl + b, dl + e, d) - dl;
+      e = std::upper_bound(dl + b, dl + e, d) - dl;
+    }
+    if (!whole_range) {
+      const uint32_t* tgt = csr.target.data();
+      b = std::lower_bound(tgt + b, tgt + e, lo) - tgt;
+      e = std::lower_bound(tgt + b, tgt + e, hi) - tgt;
+    }
   }
   // Add the weights of all spikes arriving at step `step` into input[lo, hi).
   void deliver(uint64_t step, float* input, uint32_t lo, uint32_t hi, bool whole_range) const;

@@ -1,0 +1,89 @@
+#include "io/edges_file.hpp"
+
+#include <filesystem>
+
+namespace spikesim {
+
+namespace {
+
+void write_u64(hid_t g, const std::string& name, const std::vector<uint64_t>& v, const std::string& node_pop) {
+  write_vector(g, name, H5T_NATIVE_UINT64, H5T_STD_U64LE, v.data(), v.size());
+  H5Id ds(H5Dopen2(g, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!node_pop.empty()) attr_string(ds, "node_population", node_pop);
+}
+
+template <class T>
+std::vector<T> read_all(hid_t file, const std::string& path, hid_t mem_type, const std::string& ptr,
+                        const std::string& file_name) {
+  if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0)
+    fail_msg(ptr, "edges file " + file_name + " has no dataset " + path + ", expected a SONATA edges file written by spikesim");
+  H5Id ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Id space(H5Dget_space(ds), H5Sclose);
+  if (H5Sget_simple_extent_ndims(space) != 1) fail_msg(ptr, path + " in " + file_name + " is not one-dimensional");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space, &n, nullptr);
+  std::vector<T> out(n);
+  if (n) h5_check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + path);
+  return out;
+}
+
+}  // namespace
+
+void write_edges(const std::string& path, const Network& net, const std::vector<size_t>& projections,
+                 const Provenance& prov, const std::string& status, double t_reached_ms) {
+  H5Id file = h5_create_file(path);
+  write_provenance(file, prov);
+  for (size_t idx : projections) {
+    const Projection& p = net.projs[idx];
+    const Csr& c = p.csr;
+    const uint64_t n = c.size();
+    H5Id g = h5_create_group(file, "/edges/" + p.name);
+    std::vector<uint64_t> src(n), tgt(n), index(n);
+    std::vector<double> delay(n);
+    for (uint32_t j = 0; j < c.rows(); ++j)
+      for (uint64_t k = c.row_ptr[j]; k < c.row_ptr[j + 1]; ++k) {
+        src[k] = j;
+        tgt[k] = c.target[k];
+        index[k] = k;
+        delay[k] = (c.delay.empty() ? c.delay_min : c.delay[k]) * net.spec.run.dt;
+      }
+    write_u64(g, "source_node_id", src, net.pops[p.source].name);
+    write_u64(g, "target_node_id", tgt, net.pops[p.target].name);
+    write_u64(g, "edge_group_index", index, "");
+    const std::vector<int64_t> type(n, 0);
+    const std::vector<uint32_t> group(n, 0);
+    write_vector(g, "edge_type_id", H5T_NATIVE_INT64, H5T_STD_I64LE, type.data(), n);
+    write_vector(g, "edge_group_id", H5T_NATIVE_UINT32, H5T_STD_U32LE, group.data(), n);
+    H5Id g0 = h5_create_group(g, "0");
+    write_vector(g0, "syn_weight", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, c.weight.data(), n);
+    write_vector(g0, "delay", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, delay.data(), n);
+    H5Id dds(H5Dopen2(g0, "delay", H5P_DEFAULT), H5Dclose);
+    attr_string(dds, "units", "ms");
+    H5Id wds(H5Dopen2(g0, "syn_weight", H5P_DEFAULT), H5Dclose);
+    attr_string(wds, "units", net.pops[p.target].model == Model::kLifCurrExp ? "pA" : "nS");
+  }
+  write_status(file, status, t_reached_ms);
+}
+
+void load_weights(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr) {
+  if (!std::filesystem::is_regular_file(path)) fail_msg(ptr, "cannot open edges file \"" + path + "\"");
+  if (H5Fis_hdf5(path.c_str()) <= 0) fail_msg(ptr, "\"" + path + "\" is not an HDF5 file, expected a SONATA edges file");
+  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  const std::string base = "/edges/" + name;
+  const auto src = read_all<uint64_t>(file, base + "/source_node_id", H5T_NATIVE_UINT64, ptr, path);
+  const auto tgt = read_all<uint64_t>(file, base + "/target_node_id", H5T_NATIVE_UINT64, ptr, path);
+  const auto w = read_all<float>(file, base + "/0/syn_weight", H5T_NATIVE_FLOAT, ptr, path);
+  const Csr& c = proj.csr;
+  if (src.size() != c.size() || tgt.size() != c.size() || w.size() != c.size())
+    fail_msg(ptr, path + " holds " + std::to_string(w.size()) + " synapses for " + name + ", expected " +
+                      std::to_string(c.size()) + " (the same connectivity and seed as the run that wrote it)");
+  for (uint32_t j = 0; j < c.rows(); ++j)
+    for (uint64_t k = c.row_ptr[j]; k < c.row_ptr[j + 1]; ++k)
+      if (src[k] != j || tgt[k] != c.target[k])
+        fail_msg(ptr, path + " row " + std::to_string(k) + " connects " + std::to_string(src[k]) + " -> " +
+                          std::to_string(tgt[k]) + ", expected " + std::to_string(j) + " -> " +
+                          std::to_string(c.target[k]) + " (the same connectivity and seed as the run that wrote it)");
+  proj.csr.weight = w;
+}
+
+}  // namespace spikesim

@@ -1,0 +1,113 @@
+#pragma once
+// A plastic projection's rule at run time. The engine calls it once per projection and
+// phase (a virtual call per projection and step, never per synapse); the loops inside are
+// templates over the rule (plasticity/rule.hpp), so each rule's hooks are inlined.
+//
+// Order within step n (spikes stamped t = t_{n+1}; core/simulation.hpp phase 4):
+//   4a deliver + on_pre: each arriving spike first adds the synapse's current weight to the
+//      target, then on_pre updates the weight. on_pre sees the presynaptic traces without
+//      this arrival and the postsynaptic traces without this step's postsynaptic spikes.
+//   4b the presynaptic traces of this step's arrivals are bumped.
+//   4c on_post for this step's postsynaptic spikes: it sees the presynaptic traces with this
+//      step's arrivals (bumped in 4b) and its own traces before its bump; then the
+//      postsynaptic traces are bumped.
+// So when a spike arrives in the same step as the postsynaptic spike (dt_s = 0), both the
+// depression of on_pre (with x_post from earlier spikes) and the potentiation of on_post
+// (with x_pre including this arrival) apply, as in Brian2's default pre-then-post order.
+//
+// Synapses stay in the projection's CSR table; on_post walks a transposed index (per
+// postsynaptic neuron: presynaptic index and synapse index, 8 bytes per synapse).
+// Presynaptic traces are per neuron and stamped at arrival, so a plastic projection has one
+// delay for all its synapses.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plasticity/rule.hpp"
+#include "synapses/projection.hpp"
+
+namespace spikesim {
+
+class Plasticity {
+ public:
+  virtual ~Plasticity() = default;
+  virtual std::shared_ptr<Plasticity> clone() const = 0;  // a fresh copy of the parsed rule
+
+  // Sizes traces and builds the transposed index for `p`'s CSR table.
+  void attach(const Projection& p, uint32_t n_pre, uint32_t n_post, double dt);
+  // 4a: spikes arriving at `step` at targets [lo, hi): add weights to input (may be null), on_pre.
+  virtual void deliver(Projection& p, uint32_t step, float* input, uint32_t lo, uint32_t hi, bool whole_range,
+                       const HookCtx& base) = 0;
+  // 4b: bump the presynaptic traces of arrivals [b, e) of this step.
+  void bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_t e, uint32_t step);
+  // 4c: on_post for the postsynaptic spikes (ascending) that lie in [lo, hi); bump their traces.
+  virtual void on_post(Projection& p, const std::vector<uint32_t>& spikes, uint32_t lo, uint32_t hi, uint32_t step,
+                       const HookCtx& base) = 0;
+  uint64_t bytes() const;  // traces, transposed index, per-synapse state
+
+  std::string rule;
+  Bounds bounds;
+  TraceArray pre, post;
+  uint32_t delay = 1;  // steps
+  double dt = 0.1;
+  std::vector<uint64_t> post_ptr;               // n_post + 1
+  std::vector<uint32_t> post_pre, post_syn;     // per incoming synapse, grouped by target
+  int syn_floats = 0;                           // the rule's kSynState
+  std::vector<float> syn_state;                 // syn_floats per synapse
+};
+
+template <class R>
+class PlasticityOf final : public Plasticity {
+ public:
+  typename R::Params params{};
+
+  std::shared_ptr<Plasticity> clone() const override { return std::make_shared<PlasticityOf<R>>(*this); }
+
+  void deliver(Projection& p, uint32_t step, float* input, uint32_t lo, uint32_t hi, bool whole_range,
+               const HookCtx& base) override {
+    if (step < delay) return;
+    const uint32_t* tgt = p.csr.target.data();
+    float* w = p.csr.weight.data();
+    double xpre[kMaxTraces];
+    HookCtx c = base;
+    c.t = step * dt;
+    for (uint32_t j : p.arrivals(step, delay)) {
+      pre.read(j, step, dt, xpre);
+      uint64_t b, e;
+      p.row_range(j, delay, lo, hi, whole_range, b, e);
+      for (uint64_t k = b; k < e; ++k) {
+        const uint32_t i = tgt[k];
+        if (input) input[i] += w[k];
+        post.advance(i, step, dt);
+        c.post = i;
+        const double* xpost = post.values.data() + size_t{i} * post.spec.count;
+        w[k] = bounds.clip(R::on_pre(params, w[k], syn(k), xpre, xpost, c));
+      }
+    }
+  }
+
+  void on_post(Projection& p, const std::vector<uint32_t>& spikes, uint32_t lo, uint32_t hi, uint32_t step,
+               const HookCtx& base) override {
+    float* w = p.csr.weight.data();
+    double xpre[kMaxTraces], xpost[kMaxTraces];
+    HookCtx c = base;
+    c.t = step * dt;
+    for (auto it = std::lower_bound(spikes.begin(), spikes.end(), lo); it != spikes.end() && *it < hi; ++it) {
+      const uint32_t i = *it;
+      post.read(i, step, dt, xpost);
+      c.post = i;
+      for (uint64_t s = post_ptr[i]; s < post_ptr[i + 1]; ++s) {
+        const uint32_t k = post_syn[s];
+        pre.read(post_pre[s], step, dt, xpre);
+        w[k] = bounds.clip(R::on_post(params, w[k], syn(k), xpre, xpost, c));
+      }
+      post.bump(i, step, dt);
+    }
+  }
+
+ private:
+  float* syn(uint64_t k) { return R::kSynState ? syn_state.data() + k * R::kSynState : nullptr; }
+};
+
+}  // namespace spikesim

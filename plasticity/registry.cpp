@@ -1,0 +1,99 @@
+#include "plasticity/registry.hpp"
+
+#include <limits>
+
+#include "plasticity/plasticity.hpp"
+#include "plasticity/stdp.hpp"
+#include "plasticity/triplet_stdp.hpp"
+
+namespace spikesim {
+
+namespace {
+
+using Maker = std::shared_ptr<Plasticity> (*)(RuleReader&);
+
+template <class R>
+std::shared_ptr<Plasticity> make_rule(RuleReader& r) {
+  auto p = std::make_shared<PlasticityOf<R>>();
+  p->params = R::parse(r);
+  p->syn_floats = R::kSynState;
+  return p;
+}
+
+struct RuleEntry {
+  const char* name;
+  const char* summary;
+  Maker make;
+};
+
+// One line per rule.
+const RuleEntry kRules[] = {
+    {"stdp", "pair STDP (Song, Miller & Abbott 2000): all-to-all or nearest traces, additive or soft bounds (mu)",
+     make_rule<Stdp>},
+    {"triplet_stdp", "triplet STDP (Pfister & Gerstner 2006), named sets visual_cortex_minimal, hippocampal_minimal",
+     make_rule<TripletStdp>},
+};
+
+std::string rule_names() {
+  std::string s;
+  for (const auto& r : kRules) s += (s.empty() ? "" : ", ") + std::string(r.name);
+  return s;
+}
+
+// A bound: a number, or null for none.
+float bound(JObj& o, const std::string& key, const json* v, float none) {
+  if (v->is_null()) return none;
+  return static_cast<float>(as_number(*v, o.at(key), "a weight bound (a number, or null for none)"));
+}
+
+}  // namespace
+
+double RuleReader::positive(const std::string& key, double def) {
+  const double v = o.number_or(key, def, "a time constant in ms > 0");
+  if (!(v > 0)) fail(o.at(key), o.raw()[key], "a time constant in ms > 0");
+  return v;
+}
+
+double RuleReader::nonnegative(const std::string& key, double def) {
+  const double v = o.number_or(key, def, "a number >= 0");
+  if (!(v >= 0)) fail(o.at(key), o.raw()[key], "a number >= 0");
+  return v;
+}
+
+std::vector<RuleInfo> rule_list() {
+  std::vector<RuleInfo> out;
+  for (const auto& r : kRules) out.push_back({r.name, r.summary});
+  return out;
+}
+
+std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& ptr) {
+  JObj o(j, ptr);
+  const std::string expected = "a plasticity rule, one of: " + rule_names();
+  const std::string name = o.string("rule", expected);
+  const RuleEntry* entry = nullptr;
+  for (const auto& r : kRules)
+    if (name == r.name) entry = &r;
+  if (!entry) fail(o.at("rule"), o.raw()["rule"], expected);
+
+  const float inf = std::numeric_limits<float>::infinity();
+  Bounds b;
+  const json* lo = o.get("w_min");
+  b.w_min = lo ? bound(o, "w_min", lo, -inf) : 0.0f;
+  b.w_max = bound(o, "w_max", &o.need("w_max", "an upper weight bound (a number, or null for none)"), inf);
+  if (!(b.w_min <= b.w_max)) fail(o.at("w_max"), o.raw()["w_max"], "w_max >= w_min (" + std::to_string(b.w_min) + ")");
+  TraceSpec pre, post;
+  const std::string traces = o.string_or("traces", "all_to_all");
+  if (traces != "all_to_all" && traces != "nearest") fail(o.at("traces"), o.raw()["traces"], "\"all_to_all\" or \"nearest\"");
+  pre.nearest = post.nearest = traces == "nearest";
+
+  RuleReader reader{o, pre, post, b};
+  std::shared_ptr<Plasticity> p = entry->make(reader);
+  o.finish();
+  p->rule = name;
+  p->bounds = b;
+  p->pre.spec = pre;
+  p->post.spec = post;
+  return p;
+}
+
+}  // namespace spikesim

@@ -1,0 +1,57 @@
+#pragma once
+// What a plasticity rule is: a struct with
+//   Params                         its parameters (plain data, copied to the device)
+//   kSynState                      floats of per-synapse state besides the weight
+//   static Params parse(RuleReader&)  reads its keys, declares its traces (host only)
+//   SPIKESIM_HD static float on_pre(const Params&, float w, float* syn, const double* xpre,
+//                                   const double* xpost, const HookCtx&)
+//   SPIKESIM_HD static float on_post(... the same ...)
+// Hooks return the new weight; the engine then clips it to [w_min, w_max].
+// xpre / xpost: the presynaptic neuron's and the postsynaptic neuron's traces at the time of
+// the event, before this event's own bump (value at t - 0). Traces are bumped by the engine
+// after the hooks (x += 1, or x = 1 for nearest-spike).
+// A new rule: one header here, one line in plasticity/registry.cpp.
+#include <cstdint>
+#include <string>
+
+#include "core/hd.hpp"
+#include "core/json_access.hpp"
+#include "plasticity/traces.hpp"
+
+namespace spikesim {
+
+// The postsynaptic population's state, for rules that read it (null for spike generators).
+struct PostView {
+  const float* V = nullptr;   // V_m - E_L
+  const float* ex = nullptr;  // g_ex (nS) or I_syn_ex (pA)
+  const float* in = nullptr;
+  float E_L = 0.0f;
+};
+
+// Everything a hook may read besides the traces.
+struct HookCtx {
+  uint32_t post = 0;                 // postsynaptic neuron index
+  double t = 0.0;                    // time of the event (ms)
+  PostView post_state;
+  const double* signals = nullptr;   // scalar signals (global factors, neuromodulators)
+};
+
+// Weight bounds shared by every rule: hard clipping after each hook.
+struct Bounds {
+  float w_min = 0.0f, w_max = 0.0f;
+  SPIKESIM_HD float clip(float w) const { return w < w_min ? w_min : (w > w_max ? w_max : w); }
+};
+
+// Reading a rule's parameters from its "plasticity" object.
+struct RuleReader {
+  JObj& o;
+  TraceSpec& pre;   // the rule sets count and tau of its presynaptic traces
+  TraceSpec& post;  // and of its postsynaptic traces
+  Bounds& bounds;
+
+  double number_or(const std::string& key, double def) { return o.number_or(key, def, "a number"); }
+  double positive(const std::string& key, double def);  // > 0 (time constants, in ms)
+  double nonnegative(const std::string& key, double def);
+};
+
+}  // namespace spikesim

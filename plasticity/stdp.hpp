@@ -1,0 +1,45 @@
+#pragma once
+// Pair-based STDP (Song, Miller & Abbott 2000); PLASTICITY.md section 1.
+//   on_pre:  w -= A_minus * f_-(w) * x_post     (depression)
+//   on_post: w += A_plus  * f_+(w) * x_pre      (potentiation)
+// f = 1 for mu = 0 (additive, hard bounds); soft bounds (Gutig 2003):
+// f_+ = (w_max - w)^mu, f_- = (w - w_min)^mu. A_plus, A_minus in weight units.
+#include <cmath>
+
+#include "plasticity/rule.hpp"
+
+namespace spikesim {
+
+struct Stdp {
+  struct Params {
+    double A_plus, A_minus, mu;
+    Bounds b;
+  };
+  static constexpr int kSynState = 0;
+
+  SPIKESIM_HD static double soft(double distance, double mu) {
+    return mu == 0.0 ? 1.0 : pow(distance > 0.0 ? distance : 0.0, mu);
+  }
+  SPIKESIM_HD static float on_pre(const Params& p, float w, float*, const double*, const double* xpost, const HookCtx&) {
+    return static_cast<float>(w - p.A_minus * soft(w - p.b.w_min, p.mu) * xpost[0]);
+  }
+  SPIKESIM_HD static float on_post(const Params& p, float w, float*, const double* xpre, const double*, const HookCtx&) {
+    return static_cast<float>(w + p.A_plus * soft(p.b.w_max - w, p.mu) * xpre[0]);
+  }
+
+  static Params parse(RuleReader& r) {
+    Params p;
+    r.pre.count = r.post.count = 1;
+    r.pre.tau[0] = r.positive("tau_plus", 20.0);
+    r.post.tau[0] = r.positive("tau_minus", 20.0);
+    p.A_plus = r.number_or("A_plus", 0.01);
+    p.A_minus = r.number_or("A_minus", 0.0105);
+    p.mu = r.nonnegative("mu", 0.0);
+    if (p.mu > 0 && !std::isfinite(r.bounds.w_max))
+      fail(r.o.at("mu"), r.o.raw()["mu"], "mu = 0 unless \"w_max\" is finite (soft bounds need it)");
+    p.b = r.bounds;
+    return p;
+  }
+};
+
+}  // namespace spikesim

@@ -1,0 +1,73 @@
+#pragma once
+// Event-driven traces kept per neuron: each neuron stores its trace values as they were at
+// its last update (a step stamp) and decays them exactly, x(t) = x(t0) exp(-(t - t0)/tau),
+// only when they are read or bumped; nothing is done per step. A rule declares how many
+// traces it keeps on each side (at most kMaxTraces) and their time constants.
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "core/hd.hpp"
+
+namespace spikesim {
+
+constexpr int kMaxTraces = 4;
+
+// Time constants and the bump of one side's traces (pre or post).
+struct TraceSpec {
+  int count = 0;
+  double tau[kMaxTraces] = {};  // ms
+  bool nearest = false;         // nearest-spike: a spike sets x = 1; all-to-all: x += 1
+};
+
+// x decayed by `steps` steps of `dt` ms with time constant `tau` (ms).
+SPIKESIM_HD double trace_decay(double x, uint32_t steps, double dt, double tau) {
+  return steps == 0 ? x : x * exp(-static_cast<double>(steps) * dt / tau);
+}
+
+// Reads the traces of neuron i as they are at step `now` (before any bump at `now`).
+SPIKESIM_HD void trace_read(const TraceSpec& s, const double* values, const uint32_t* stamp, uint32_t i,
+                            uint32_t now, double dt, double* out) {
+  const uint32_t elapsed = now - stamp[i];
+  for (int k = 0; k < s.count; ++k) out[k] = trace_decay(values[i * s.count + k], elapsed, dt, s.tau[k]);
+}
+
+// Decays the traces of neuron i to `now` in place and stamps them.
+SPIKESIM_HD void trace_advance(const TraceSpec& s, double* values, uint32_t* stamp, uint32_t i, uint32_t now,
+                               double dt) {
+  const uint32_t elapsed = now - stamp[i];
+  if (elapsed == 0) return;
+  for (int k = 0; k < s.count; ++k) values[i * s.count + k] = trace_decay(values[i * s.count + k], elapsed, dt, s.tau[k]);
+  stamp[i] = now;
+}
+
+// A spike of neuron i at step `now`: decay, then x += 1 (all-to-all) or x = 1 (nearest).
+SPIKESIM_HD void trace_bump(const TraceSpec& s, double* values, uint32_t* stamp, uint32_t i, uint32_t now,
+                            double dt) {
+  trace_advance(s, values, stamp, i, now, dt);
+  for (int k = 0; k < s.count; ++k) {
+    double& x = values[i * s.count + k];
+    x = s.nearest ? 1.0 : x + 1.0;
+  }
+}
+
+// Host storage of one side's traces: `count` doubles per neuron plus one stamp per neuron.
+struct TraceArray {
+  TraceSpec spec;
+  std::vector<double> values;
+  std::vector<uint32_t> stamp;
+
+  void init(const TraceSpec& s, uint32_t n) {
+    spec = s;
+    values.assign(static_cast<size_t>(n) * s.count, 0.0);
+    stamp.assign(n, 0);
+  }
+  void read(uint32_t i, uint32_t now, double dt, double* out) const {
+    trace_read(spec, values.data(), stamp.data(), i, now, dt, out);
+  }
+  void advance(uint32_t i, uint32_t now, double dt) { trace_advance(spec, values.data(), stamp.data(), i, now, dt); }
+  void bump(uint32_t i, uint32_t now, double dt) { trace_bump(spec, values.data(), stamp.data(), i, now, dt); }
+  uint64_t bytes() const { return values.size() * 8 + stamp.size() * 4; }
+};
+
+}  // namespace spikesim
