@@ -135,21 +135,27 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   }
   const bool plastic = !mon.plastic.empty();
 
-#pragma omp parallel num_threads(nthreads)
+  // With one thread no OpenMP construct is entered: libgomp's barriers of a team of one
+  // still cost a futex call each.
+  auto sync = [nthreads] {
+    if (nthreads > 1) {
+#pragma omp barrier
+    }
+  };
+#pragma omp parallel num_threads(nthreads) if (nthreads > 1)
   {
     const int tid = omp_get_thread_num();
     uint32_t lo, hi;
     for (uint64_t n = 0; n < n_steps; ++n) {
-#pragma omp single
-      sched.run_due(n);  // 1. events
+      if (tid == 0) sched.run_due(n);  // 1. events
+      sync();
       for (size_t p = 0; p < n_pops; ++p) {  // 2. update
         local[tid][p].clear();
         share(net.pops[p].size, tid, nthreads, lo, hi);
         net.pops[p].update(lo, hi, static_cast<uint32_t>(n), local[tid][p]);
       }
-#pragma omp barrier
-#pragma omp single
-      try {  // 3. emit
+      sync();
+      if (tid == 0) try {  // 3. emit
         const double t = static_cast<double>(n + 1) * dt;
         for (size_t p = 0; p < n_pops; ++p) {
           auto& all = step_spikes[p];
@@ -162,6 +168,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       } catch (...) {
         failure = std::current_exception();
       }
+      sync();
       const auto now = static_cast<uint32_t>(n + 1);
       for (size_t i = 0; i < net.projs.size(); ++i) {  // 4. deliver (+ on_pre), each thread to its own targets
         Projection& proj = net.projs[i];
@@ -172,7 +179,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
         else proj.deliver(now, input, lo, hi, nthreads == 1);
       }
       if (plastic) {  // 4b. presynaptic traces of this step's arrivals; 4c. on_post
-#pragma omp barrier
+        sync();
         for (size_t i : mon.plastic) {
           Projection& proj = net.projs[i];
           if (now < proj.plastic->delay) continue;
@@ -180,16 +187,15 @@ RunResult simulate(Network& net, const RunOptions& opt) {
           share(static_cast<uint32_t>(arr.size()), tid, nthreads, lo, hi);
           proj.plastic->bump_pre(arr, lo, hi, now);
         }
-#pragma omp barrier
+        sync();
         for (size_t i : mon.plastic) {
           Projection& proj = net.projs[i];
           share(net.pops[proj.target].size, tid, nthreads, lo, hi);
           proj.plastic->on_post(proj, step_spikes[proj.target], lo, hi, now, hook[i]);
         }
       }
-#pragma omp barrier
-#pragma omp single
-      try {  // 5. record, progress, stop
+      sync();
+      if (tid == 0) try {  // 5. record, progress, stop
         const double t = static_cast<double>(n + 1) * dt;
         if (n + 1 < n_steps)
           for (auto& r : mon.reports)
@@ -206,6 +212,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
         failure = std::current_exception();
         stop = true;
       }
+      sync();
       if (stop) break;
     }
   }
