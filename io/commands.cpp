@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 #include "core/simulation.hpp"
 #include "core/stop_signal.hpp"
 #include "neurons/models.hpp"
+#include "plasticity/registry.hpp"
+#include "protocols/protocol.hpp"
 
 namespace spikesim {
 
@@ -25,6 +28,8 @@ const char* kUsage =
     "usage:\n"
     "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N] [--quiet]\n"
     "  spikesim validate NET.json\n"
+    "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--quiet]\n"
+    "  spikesim protocol --list\n"
     "  spikesim --version\n";
 
 struct UsageError {
@@ -33,6 +38,8 @@ struct UsageError {
 
 struct Args {
   std::string command, file;
+  std::vector<std::string> sets;  // protocol --set
+  bool list = false;
   Overrides ov;
   int threads = 0;
   bool quiet = false;
@@ -55,7 +62,8 @@ Args parse_args(int argc, char** argv) {
   std::vector<std::string> v(argv + 1, argv + argc);
   if (v.empty()) throw UsageError{"no command given"};
   a.command = v[0];
-  if (a.command != "run" && a.command != "validate") throw UsageError{"unknown command \"" + a.command + "\""};
+  if (a.command != "run" && a.command != "validate" && a.command != "protocol")
+    throw UsageError{"unknown command \"" + a.command + "\""};
   for (size_t i = 1; i < v.size(); ++i) {
     const std::string& s = v[i];
     auto value = [&]() -> const std::string& {
@@ -63,6 +71,20 @@ Args parse_args(int argc, char** argv) {
       return v[++i];
     };
     const bool run = a.command == "run";
+    const bool protocol = a.command == "protocol";
+    if (protocol && s == "--list") {
+      a.list = true;
+      continue;
+    }
+    if (protocol && s == "--set") {
+      a.sets.push_back(value());
+      continue;
+    }
+    if (protocol && (s == "-o" || s == "--output" || s == "--quiet")) {
+      if (s == "--quiet") a.quiet = true;
+      else a.ov.has_dir = true, a.ov.dir = value();
+      continue;
+    }
     if (run && s == "--seed") {
       a.ov.has_seed = true;
       a.ov.seed = parse_uint(s, value());
@@ -95,7 +117,7 @@ Args parse_args(int argc, char** argv) {
       throw UsageError{"more than one network file: " + a.file + ", " + s};
     }
   }
-  if (a.file.empty()) throw UsageError{"no network file given"};
+  if (a.file.empty() && !a.list) throw UsageError{a.command == "protocol" ? "no protocol name given" : "no network file given"};
   return a;
 }
 
@@ -110,6 +132,9 @@ void print_version() {
   std::printf("  Boost:  %d.%d, nlohmann_json %d.%d.%d\n", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
               NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH);
   std::printf("  models: %s\n", model_names().c_str());
+  std::string rules;
+  for (const auto& r : rule_list()) rules += (rules.empty() ? "" : ", ") + r.name;
+  std::printf("  plasticity rules: %s\n", rules.c_str());
 }
 
 std::string with_commas(uint64_t n) {
@@ -195,6 +220,33 @@ int cmd_run(const Args& a) {
   return 0;
 }
 
+int cmd_protocol(const Args& a) {
+  namespace fs = std::filesystem;
+  if (a.list) {
+    std::map<std::string, std::string> found;  // first directory wins
+    for (const auto& d : protocol_dirs()) {
+      if (!fs::is_directory(d)) continue;
+      for (const auto& e : fs::directory_iterator(d))
+        if (e.path().extension() == ".json" && !found.count(e.path().stem().string())) {
+          const Protocol p = load_protocol(e.path().string());
+          found[p.name] = p.summary;
+        }
+      if (!found.empty()) break;
+    }
+    for (const auto& [name, summary] : found) std::printf("  %-16s %s\n", name.c_str(), summary.c_str());
+    return 0;
+  }
+  const std::string path = find_protocol(a.file);
+  const Protocol p = load_protocol(path, a.sets);
+  const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / p.name).string();
+  if (!a.quiet) std::printf("spikesim protocol %s (%s): %zu points x %zu variants, %d repetitions each\n", p.name.c_str(),
+                            path.c_str(), p.points.size(), p.variants.size(), p.pairings);
+  const ProtocolResult r = run_protocol(p, dir, a.quiet);
+  if (!a.quiet)
+    for (const auto& f : r.files) std::printf("  output: %s\n", f.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main_cli(int argc, char** argv) {
@@ -210,6 +262,7 @@ int main_cli(int argc, char** argv) {
     }
     const Args a = parse_args(argc, argv);
     file = a.file;
+    if (a.command == "protocol") return cmd_protocol(a);
     return a.command == "run" ? cmd_run(a) : cmd_validate(a);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "spikesim: error: %s\n%s", e.msg.c_str(), kUsage);

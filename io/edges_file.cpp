@@ -66,7 +66,7 @@ void write_edges(const std::string& path, const Network& net, const std::vector<
 }
 
 void load_weights(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr) {
-  if (!std::filesystem::is_regular_file(path)) fail_msg(ptr, "cannot open edges file \"" + path + "\"");
+  if (!std::filesystem::is_regular_file(path)) fail_msg(ptr, "cannot open \"" + path + "\", expected an existing SONATA edges file");
   if (H5Fis_hdf5(path.c_str()) <= 0) fail_msg(ptr, "\"" + path + "\" is not an HDF5 file, expected a SONATA edges file");
   H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   const std::string base = "/edges/" + name;

@@ -16,6 +16,10 @@ std::string with_projection(const std::string& proj) {
   return "{" + kPops + R"(, "projections": [)" + proj + "]}";
 }
 const std::string kConn = R"("connectivity": {"rule": "all_to_all"})";
+// A projection p_to_a (50 synapses) and one monitor.
+std::string with_monitor(const std::string& mon) {
+  return "{" + kPops + R"(, "projections": [{"source": "p", "target": "a", "connectivity": {"rule": "all_to_all"}, "weight": 1}], "monitors": [)" + mon + "]}";
+}
 
 struct Case {
   const char* what;
@@ -67,6 +71,22 @@ std::vector<Case> cases() {
       {"neuron out of range", "{" + kPops + R"(, "monitors": [{"type": "state", "population": "a", "variables": ["V_m"], "neurons": [0, 10]}]})", "/monitors/0/neurons/1"},
       {"recording dt not a multiple", "{" + kPops + R"(, "monitors": [{"type": "state", "population": "a", "variables": ["V_m"], "neurons": [0], "dt": 0.25}]})", "/monitors/0/dt"},
       {"spikes recorded twice", "{" + kPops + R"(, "monitors": [{"type": "spikes"}, {"type": "spikes", "populations": ["a"]}]})", "/monitors/1/populations/0"},
+      // plasticity and weights monitors
+      {"unknown rule", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "bcm", "w_max": 1}})"), "/projections/0/plasticity/rule"},
+      {"missing w_max", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "stdp"}})"), "/projections/0/plasticity/w_max"},
+      {"unknown rule key", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "stdp", "w_max": 2, "taupre": 20}})"), "/projections/0/plasticity/taupre"},
+      {"negative tau", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "stdp", "w_max": 2, "tau_plus": -1}})"), "/projections/0/plasticity/tau_plus"},
+      {"bad traces", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "stdp", "w_max": 2, "traces": "some"}})"), "/projections/0/plasticity/traces"},
+      {"unknown triplet set", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "triplet_stdp", "w_max": 2, "parameters": "cortex"}})"), "/projections/0/plasticity/parameters"},
+      {"weight above w_max", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 3, "plasticity": {"rule": "stdp", "w_max": 2}})"), "/projections/0/weight"},
+      {"negative w_min on a conductance", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "stdp", "w_min": -1, "w_max": 2}})"), "/projections/0/plasticity/w_min"},
+      {"plastic with several delays", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "delay": {"uniform": [1, 3]}, "plasticity": {"rule": "stdp", "w_max": 2}})"), "/projections/0/delay"},
+      {"soft bounds without w_max", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "stdp", "w_max": null, "mu": 0.5}})"), "/projections/0/plasticity/mu"},
+      {"static projection onto a generator", R"({"populations": {"g": {"model": "spike_generator", "params": {"spike_times": [[1.0]]}}, "h": {"model": "spike_generator", "params": {"spike_times": [[1.0]]}}}, "projections": [{"source": "g", "target": "h", "connectivity": {"rule": "all_to_all"}, "weight": 1}]})", "/projections/0/target"},
+      {"weights_from missing file", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "weights_from": "/nonexistent/edges.h5"})"), "/projections/0/weights_from"},
+      {"weights monitor of unknown projection", with_monitor(R"({"type": "weights", "projection": "x", "synapses": "all"})"), "/monitors/0/projection"},
+      {"weights monitor synapse out of range", with_monitor(R"({"type": "weights", "projection": "p_to_a", "synapses": [0, 50]})"), "/monitors/0/synapses/1"},
+      {"weights monitor bad sample", with_monitor(R"({"type": "weights", "projection": "p_to_a", "synapses": {"sample": 0}})"), "/monitors/0/synapses/sample"},
   };
 }
 

@@ -1,0 +1,344 @@
+#include "protocols/protocol.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "build_info.hpp"
+#include "core/network.hpp"
+#include "core/simulation.hpp"
+#include "protocols/pair_reference.hpp"
+#include "protocols/svg_plot.hpp"
+
+namespace spikesim {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> protocol_dirs() {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("SPIKESIM_PROTOCOLS")) dirs.push_back(env);
+  dirs.push_back("protocols");
+  dirs.push_back(SPIKESIM_SOURCE_DIR "/protocols");
+  return dirs;
+}
+
+std::string find_protocol(const std::string& name) {
+  if (name.find('/') != std::string::npos || (name.size() > 5 && name.substr(name.size() - 5) == ".json")) {
+    if (!fs::is_regular_file(name)) throw SpecError("", "no protocol file " + name);
+    return name;
+  }
+  std::string tried;
+  for (const auto& d : protocol_dirs()) {
+    const fs::path p = fs::path(d) / (name + ".json");
+    if (fs::is_regular_file(p)) return p.string();
+    tried += (tried.empty() ? "" : ", ") + p.string();
+  }
+  throw SpecError("", "unknown protocol \"" + name + "\" (looked for " + tried + "); `spikesim protocol --list` names them");
+}
+
+namespace {
+
+// "a.b.0.c=value": value is JSON if it parses, else a string.
+void apply_set(json& j, const std::string& set) {
+  const auto eq = set.find('=');
+  if (eq == std::string::npos || eq == 0) throw SpecError("", "--set expects key=value, found \"" + set + "\"");
+  std::string key = set.substr(0, eq), text = set.substr(eq + 1);
+  std::replace(key.begin(), key.end(), '.', '/');
+  if (key[0] != '/') key = "/" + key;
+  json value;
+  try {
+    value = json::parse(text);
+  } catch (...) {
+    value = text;
+  }
+  json::json_pointer ptr;
+  try {
+    ptr = json::json_pointer(key);
+  } catch (...) {
+    throw SpecError("", "--set: bad key \"" + set.substr(0, eq) + "\"");
+  }
+  if (!ptr.empty() && !j.contains(ptr.parent_pointer()))
+    throw SpecError(key, "--set " + set + ": no such place in the protocol file, expected an existing object or array");
+  j[ptr] = value;
+}
+
+std::vector<double> number_list(const json& j, const std::string& ptr) {
+  if (j.is_number()) return {j.get<double>()};
+  if (j.is_object()) {  // {"from", "to", "step"}
+    JObj o(j, ptr);
+    const double from = o.number("from", "a number"), to = o.number("to", "a number"), step = o.number("step", "a step > 0");
+    if (!(step > 0) || to < from) fail(ptr, j, "a range with from <= to and step > 0");
+    o.finish("from, to, step");
+    std::vector<double> v;
+    for (int64_t k = 0; from + k * step <= to + 1e-9 * step; ++k) v.push_back(from + k * step);
+    return v;
+  }
+  if (!j.is_array() || j.empty()) fail(ptr, j, "a number, an array of numbers or {\"from\", \"to\", \"step\"}");
+  std::vector<double> v;
+  for (size_t i = 0; i < j.size(); ++i) v.push_back(as_number(j[i], ptr + "/" + std::to_string(i), "a number"));
+  return v;
+}
+
+std::string fmt(double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%g", v);
+  return b;
+}
+
+std::string fmt_precise(double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.10g", v);
+  return b;
+}
+
+ProtocolPoint pairing(double f, double dt_s) {
+  ProtocolPoint pt;
+  pt.frequency = f;
+  pt.dt_s = dt_s;
+  pt.pre = {0.0};
+  pt.post = {dt_s};
+  pt.label = fmt(f) + " Hz, dt_s " + fmt(dt_s) + " ms";
+  return pt;
+}
+
+void parse_points(JObj& o, Protocol& p, double frequency) {
+  if (const json* sw = o.get("sweep")) {
+    JObj s(*sw, o.at("sweep"));
+    const std::vector<double> fs_ = s.has("frequency") ? number_list(*s.get("frequency"), s.at("frequency")) : std::vector<double>{frequency};
+    const std::vector<double> ds = number_list(s.need("dt_s", "dt_s values"), s.at("dt_s"));
+    s.finish("dt_s, frequency");
+    for (double f : fs_)
+      for (double d : ds) p.points.push_back(pairing(f, d));
+  }
+  if (const json* pts = o.get("points")) {
+    if (!pts->is_array()) fail(o.at("points"), *pts, "an array of points");
+    for (size_t i = 0; i < pts->size(); ++i) {
+      JObj q((*pts)[i], o.at("points") + "/" + std::to_string(i));
+      const double f = q.number_or("frequency", frequency, "a frequency in Hz > 0");
+      ProtocolPoint pt;
+      if (q.has("dt_s")) {
+        pt = pairing(f, q.number("dt_s", "a timing in ms"));
+      } else {
+        pt.frequency = f;
+        pt.pre = q.numbers("pre", "presynaptic arrival offsets in ms (or \"dt_s\")");
+        pt.post = q.numbers("post", "postsynaptic spike offsets in ms");
+      }
+      pt.label = q.string_or("label", pt.label);
+      pt.expected = q.number_or("expected", pt.expected, "the published value");
+      q.finish("label, frequency, dt_s, pre, post, expected");
+      p.points.push_back(pt);
+    }
+  }
+  if (p.points.empty()) fail_msg(o.ptr(), "no points, expected \"sweep\" or \"points\"");
+  for (size_t i = 0; i < p.points.size(); ++i)
+    if (!(p.points[i].frequency > 0)) fail_msg(o.at("points"), "point " + std::to_string(i) + ": frequency must be > 0 Hz");
+}
+
+}  // namespace
+
+Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets) {
+  std::ifstream in(path);
+  if (!in) throw SpecError("", "cannot open protocol file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Protocol p;
+  p.file = path;
+  p.raw = read_json_text(ss.str());
+  for (const auto& s : sets) apply_set(p.raw, s);
+  JObj o(p.raw, "");
+  p.name = o.string("name", "the protocol's name");
+  p.summary = o.string_or("summary", "");
+  if (const json* r = o.get("run")) {
+    JObj ro(*r, "/run");
+    p.dt = ro.number_or("dt", p.dt, "a time step in ms");
+    p.seed = static_cast<uint64_t>(ro.integer_or("seed", 1, "a seed"));
+    ro.finish("dt, seed");
+  }
+  p.delay = o.number_or("delay", p.delay, "a delay in ms");
+  p.pairings = static_cast<int>(o.integer_or("pairings", p.pairings, "a number of repetitions"));
+  if (p.pairings < 1) fail("/pairings", p.raw["pairings"], "at least one repetition");
+  const double frequency = o.number_or("frequency", 1.0, "a frequency in Hz");
+  p.initial_weight = o.number_or("initial_weight", p.initial_weight, "a weight");
+  p.unit_weight = o.number_or("unit_weight", p.unit_weight, "a weight > 0");
+  p.report = o.string_or("report", p.report);
+  p.title = p.name;
+  p.x_label = "dt_s (ms)";
+  p.y_label = p.report == "dw" ? "dw" : "dw (%)";
+  if (p.report != "dw" && p.report != "percent") fail("/report", p.raw["report"], "\"dw\" or \"percent\"");
+  if (const json* pl = o.get("plot")) {
+    JObj po(*pl, "/plot");
+    p.x = po.string_or("x", p.x);
+    if (p.x != "dt_s" && p.x != "frequency" && p.x != "label") fail("/plot/x", (*pl)["x"], "\"dt_s\", \"frequency\" or \"label\"");
+    p.title = po.string_or("title", p.title);
+    p.x_label = po.string_or("x_label", p.x_label);
+    p.y_label = po.string_or("y_label", p.y_label);
+    po.finish("x, title, x_label, y_label");
+  }
+  parse_points(o, p, frequency);
+  const json& vs = o.need("variants", "an array of variants");
+  if (!vs.is_array() || vs.empty()) fail("/variants", vs, "a non-empty array of variants");
+  for (size_t i = 0; i < vs.size(); ++i) {
+    JObj v(vs[i], "/variants/" + std::to_string(i));
+    ProtocolVariant var;
+    var.label = v.string("label", "a label");
+    var.plasticity = v.need("plasticity", "a projection's \"plasticity\" object");
+    var.reference = v.string_or("reference", "none");
+    if (var.reference != "analytic" && var.reference != "expected" && var.reference != "none")
+      fail(v.at("reference"), vs[i]["reference"], "\"analytic\", \"expected\" or \"none\"");
+    if (const json* t = v.get("tolerance")) {
+      JObj to(*t, v.at("tolerance"));
+      var.rel_tol = to.number_or("relative", 0.0, "a relative tolerance");
+      var.abs_tol = to.number_or("absolute", 0.0, "an absolute tolerance (report units)");
+      to.finish("relative, absolute");
+    }
+    v.finish("label, plasticity, reference, tolerance");
+    p.variants.push_back(var);
+  }
+  o.finish("name, summary, run, delay, pairings, frequency, initial_weight, unit_weight, report, plot, sweep, points, variants");
+  return p;
+}
+
+namespace {
+
+// Spike times (ms) of point `pt`: arrival times of the presynaptic spikes and postsynaptic times.
+void point_times(const Protocol& p, const ProtocolPoint& pt, double t0, std::vector<double>& arrive, std::vector<double>& post) {
+  const double period = 1000.0 / pt.frequency;
+  for (int r = 0; r < p.pairings; ++r) {
+    const double base = t0 + std::round(r * period / p.dt) * p.dt;
+    for (double x : pt.pre) arrive.push_back(base + x);
+    for (double x : pt.post) post.push_back(base + x);
+  }
+  std::sort(arrive.begin(), arrive.end());
+  std::sort(post.begin(), post.end());
+}
+
+// The network of one variant: pre and post spike_generator populations, pair i = point i.
+json variant_network(const Protocol& p, const ProtocolVariant& v, const std::string& dir, double& t0,
+                     std::vector<std::vector<double>>& arrive, std::vector<std::vector<double>>& post) {
+  double earliest = 0.0;
+  for (const auto& pt : p.points)
+    for (double x : pt.pre) earliest = std::min(earliest, x - p.delay);
+  for (const auto& pt : p.points)
+    for (double x : pt.post) earliest = std::min(earliest, x);
+  t0 = std::ceil((10.0 - earliest) / p.dt) * p.dt;
+  json pre_times = json::array(), post_times = json::array();
+  double tend = 0.0;
+  arrive.assign(p.points.size(), {});
+  post.assign(p.points.size(), {});
+  for (size_t i = 0; i < p.points.size(); ++i) {
+    point_times(p, p.points[i], t0, arrive[i], post[i]);
+    json a = json::array(), b = json::array();
+    for (double t : arrive[i]) a.push_back(t - p.delay);
+    for (double t : post[i]) b.push_back(t);
+    pre_times.push_back(a);
+    post_times.push_back(b);
+    tend = std::max({tend, arrive[i].back(), post[i].back()});
+  }
+  return {{"description", "protocol " + p.name + ": " + v.label},
+          {"run", {{"tstop", tend + 2 * p.dt}, {"dt", p.dt}, {"seed", p.seed}}},
+          {"output", {{"dir", dir}, {"overwrite", true}}},
+          {"populations",
+           {{"pre", {{"model", "spike_generator"}, {"params", {{"spike_times", pre_times}}}}},
+            {"post", {{"model", "spike_generator"}, {"params", {{"spike_times", post_times}}}}}}},
+          {"projections",
+           json::array({{{"name", "pairs"}, {"source", "pre"}, {"target", "post"},
+                         {"connectivity", {{"rule", "one_to_one"}}}, {"weight", p.initial_weight},
+                         {"delay", p.delay}, {"plasticity", v.plasticity}}})},
+          {"monitors", json::array({{{"type", "spikes"}}})}};
+}
+
+// The analytic reference of a pair-STDP variant (additive, unbounded).
+PairStdpParams analytic_params(const ProtocolVariant& v, size_t index) {
+  const std::string ptr = "/variants/" + std::to_string(index) + "/plasticity";
+  const json& pl = v.plasticity;
+  if (pl.value("rule", "") != "stdp") fail_msg(ptr, "\"reference\": \"analytic\" needs rule stdp");
+  if (pl.value("mu", 0.0) != 0.0 || !pl.contains("w_min") || !pl["w_min"].is_null() || !pl["w_max"].is_null())
+    fail_msg(ptr, "\"reference\": \"analytic\" needs additive STDP without bounds (mu 0, w_min and w_max null)");
+  return {pl.value("A_plus", 0.01), pl.value("A_minus", 0.0105), pl.value("tau_plus", 20.0), pl.value("tau_minus", 20.0),
+          pl.value("traces", "all_to_all") == "nearest"};
+}
+
+std::string slug(const std::string& s) {
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  return out;
+}
+
+}  // namespace
+
+ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet) {
+  fs::create_directories(out_dir);
+  ProtocolResult res;
+  const double scale = p.report == "percent" ? 100.0 / p.unit_weight : 1.0;
+  for (size_t vi = 0; vi < p.variants.size(); ++vi) {
+    const ProtocolVariant& v = p.variants[vi];
+    const std::string dir = (fs::path(out_dir) / ("variant" + std::to_string(vi) + "_" + slug(v.label))).string();
+    double t0;
+    std::vector<std::vector<double>> arrive, post;
+    const json net_json = variant_network(p, v, dir, t0, arrive, post);
+    std::optional<Network> built;
+    try {
+      built.emplace(build_network(parse_network(net_json, p.file, Overrides{})));
+    } catch (const SpecError& e) {  // errors in the variant's rule: point into the protocol file
+      const std::string inner = "/projections/0/plasticity";
+      if (e.pointer.rfind(inner, 0) == 0)
+        throw SpecError("/variants/" + std::to_string(vi) + "/plasticity" + e.pointer.substr(inner.size()), e.what());
+      throw SpecError("", std::string("protocol network: ") + (e.pointer.empty() ? "" : e.pointer + ": ") + e.what());
+    }
+    Network& net = *built;
+    RunOptions opt;
+    opt.threads = 1;
+    const RunResult run = simulate(net, opt);
+    res.files.insert(res.files.end(), run.files.begin(), run.files.end());
+    const std::vector<float>& w = net.projs[0].csr.weight;  // one_to_one: synapse i = pair i
+    PairStdpParams ap{};
+    if (v.reference == "analytic") ap = analytic_params(v, vi);
+    double max_abs = 0.0, max_rel = 0.0;
+    bool ok = true;
+    for (size_t i = 0; i < p.points.size(); ++i) {
+      const double sim = (static_cast<double>(w[i]) - p.initial_weight) * scale;
+      double ref = std::numeric_limits<double>::quiet_NaN();
+      if (v.reference == "analytic") ref = pair_stdp_dw(arrive[i], post[i], ap) * scale;
+      if (v.reference == "expected") ref = p.points[i].expected;
+      res.rows.push_back({vi, i, sim, ref});
+      if (std::isnan(ref)) continue;
+      const double err = std::fabs(sim - ref), rel = ref != 0.0 ? err / std::fabs(ref) : (err == 0 ? 0.0 : INFINITY);
+      max_abs = std::max(max_abs, err);
+      max_rel = std::max(max_rel, rel);
+      if (!(err <= v.abs_tol || rel <= v.rel_tol)) ok = false;
+    }
+    res.max_abs.push_back(max_abs);
+    res.max_rel.push_back(max_rel);
+    res.pass.push_back(v.reference == "none" ? -1 : (ok ? 1 : 0));
+    if (!quiet) {
+      std::printf("  %-52s ", v.label.c_str());
+      if (v.reference == "none") std::printf("(no reference)\n");
+      else std::printf("max |sim - ref| %.3g, max relative %.3g: %s (tolerance: relative %g or absolute %g)\n", max_abs, max_rel,
+                       ok ? "PASS" : "FAIL", v.rel_tol, v.abs_tol);
+    }
+  }
+  // CSV of the curve
+  const std::string csv = (fs::path(out_dir) / (p.name + ".csv")).string();
+  std::ofstream c(csv);
+  c << "variant,label,frequency_hz,dt_s_ms,simulated,reference,unit\n";
+  for (const auto& r : res.rows) {
+    const ProtocolPoint& pt = p.points[r.point];
+    char line[512];
+    std::snprintf(line, sizeof line, "\"%s\",\"%s\",%g,%s,%.10g,%s,%s\n", p.variants[r.variant].label.c_str(), pt.label.c_str(),
+                  pt.frequency, std::isnan(pt.dt_s) ? "" : fmt(pt.dt_s).c_str(), r.simulated,
+                  std::isnan(r.reference) ? "" : fmt_precise(r.reference).c_str(), p.report == "dw" ? "weight" : "percent");
+    c << line;
+  }
+  res.files.push_back(csv);
+  const std::string svg = (fs::path(out_dir) / (p.name + ".svg")).string();
+  write_protocol_plot(svg, p, res);
+  res.files.push_back(svg);
+  return res;
+}
+
+}  // namespace spikesim

@@ -1,0 +1,60 @@
+#pragma once
+// Named reproductions (`spikesim protocol NAME`): an editable JSON file in protocols/
+// describes spike patterns imposed on pre/post pairs of spike_generator neurons (one pair
+// per point, all points in one network per variant), the plasticity rule of each variant,
+// and the published or analytic values to compare with. Running it writes the network's
+// HDF5 output per variant, a CSV of the curve and an SVG plot of it beside the reference.
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/json_access.hpp"
+
+namespace spikesim {
+
+struct ProtocolPoint {
+  std::string label;
+  double frequency = 1.0;                           // repetitions per second (Hz)
+  double dt_s = std::numeric_limits<double>::quiet_NaN();  // for pairings: t_post - t_arrival
+  std::vector<double> pre, post;                    // offsets within one repetition (ms, at the synapse)
+  double expected = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct ProtocolVariant {
+  std::string label, reference;  // reference: "analytic", "expected" or "none"
+  json plasticity;
+  double rel_tol = 0.0, abs_tol = 0.0;
+};
+
+struct Protocol {
+  std::string name, summary, file;
+  json raw;
+  double dt = 0.1, delay = 1.0, initial_weight = 0.0, unit_weight = 1.0;
+  uint64_t seed = 1;
+  int pairings = 60;
+  std::string report = "dw";  // "dw" (weight units) or "percent" (of unit_weight)
+  std::string x = "dt_s";     // plot abscissa: "dt_s", "frequency" or "label"
+  std::string title, x_label, y_label;
+  std::vector<ProtocolPoint> points;
+  std::vector<ProtocolVariant> variants;
+};
+
+struct ProtocolRow {
+  size_t variant, point;
+  double simulated, reference;  // reference NaN when none
+};
+
+struct ProtocolResult {
+  std::vector<ProtocolRow> rows;
+  std::vector<double> max_abs, max_rel;  // per variant, over points with a reference
+  std::vector<int> pass;                 // per variant: 1, 0, or -1 (no reference)
+  std::vector<std::string> files;
+};
+
+std::vector<std::string> protocol_dirs();  // where NAME.json is looked for
+std::string find_protocol(const std::string& name_or_path);
+// Reads a protocol file; `sets` are "key=value" overrides (key: a dotted or /-separated path).
+Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets = {});
+ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet = true);
+
+}  // namespace spikesim

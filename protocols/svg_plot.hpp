@@ -1,0 +1,13 @@
+#pragma once
+// An SVG plot of a protocol's curve: simulated values as lines with filled markers, one
+// series per variant (and per dt_s sign on a frequency axis), reference values as open
+// black circles. Plain SVG 1.1, no dependency.
+#include <string>
+
+#include "protocols/protocol.hpp"
+
+namespace spikesim {
+
+void write_protocol_plot(const std::string& path, const Protocol& p, const ProtocolResult& r);
+
+}  // namespace spikesim
