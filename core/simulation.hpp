@@ -9,7 +9,9 @@
 //               spike file.
 //   4. deliver: spikes that arrive at t_{n+1} (stamp + delay = t_{n+1}, delay >= 1 step)
 //               add their weights to the targets' g_ex/g_in (or I_syn_ex/I_syn_in): a
-//               jump at t_{n+1}, felt by the membrane from step n+1 on.
+//               jump at t_{n+1}, felt by the membrane from step n+1 on. Plastic
+//               projections then run on_pre, bump presynaptic traces, and run on_post
+//               for this step's postsynaptic spikes (plasticity/plasticity.hpp).
 //   5. record:  state monitors sample the state at t_{n+1} (after the jumps); progress;
 //               a stop request (SIGINT/SIGTERM) ends the run here.
 // State monitors also record row 0, the initial state at t = 0.
