@@ -1,7 +1,6 @@
 #include "core/json_access.hpp"
 
 #include <algorithm>
-
 #include <cmath>
 
 namespace spikesim {

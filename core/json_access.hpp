@@ -45,7 +45,7 @@ class JObj {
   const json& j_;
   std::string ptr_;
   std::set<std::string> used_;
-  mutable std::vector<std::string> asked_;  // every key looked up, in order (hint for finish())
+  std::vector<std::string> asked_;  // every key looked up, in order (hint for finish())
 };
 
 double as_number(const json& j, const std::string& ptr, const std::string& expected);

@@ -40,6 +40,8 @@ namespace {
 void resolve_weight_monitor(WeightMonitorSpec& m, uint64_t n_syn, uint64_t seed, uint32_t index) {
   const std::string ptr = m.ptr + "/synapses";
   if (n_syn == 0) fail_msg(m.ptr + "/projection", "the projection has no synapses to record");
+  if (n_syn > (uint64_t{1} << 32))  // SONATA element_ids are uint32
+    fail_msg(m.ptr + "/projection", "a projection of at most 2^32 synapses (SONATA element_ids are uint32)");
   if (m.all || m.sample >= n_syn) {
     m.synapses.resize(n_syn);
     for (uint64_t k = 0; k < n_syn; ++k) m.synapses[k] = k;

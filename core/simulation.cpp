@@ -69,9 +69,8 @@ Monitors open_monitors(const Network& net, RunResult& res) {
   for (const auto& mon : s.weights) {
     const Projection& proj = net.projs[mon.projection];
     const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
-    const std::string unit = net.pops[proj.target].model == Model::kLifCurrExp ? "pA" : "nS";
     const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
-    m.reports.push_back({std::make_unique<StateReport>(path, proj.name, unit, ReportMapping::synapses(mon.synapses, proj.csr.target),
+    m.reports.push_back({std::make_unique<StateReport>(path, proj.name, weight_unit(net.pops[proj.target].model), ReportMapping::synapses(mon.synapses, proj.csr.target),
                                                        mon.dt, s.run.tstop, prov),
                          proj.csr.weight.data(), 0.0f, stride});
     res.files.push_back(path);
@@ -174,7 +173,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
         Projection& proj = net.projs[i];
         Population& tgt = net.pops[proj.target];
         share(tgt.size, tid, nthreads, lo, hi);
-        float* input = tgt.ex.empty() ? nullptr : tgt.receptor(proj.receptor);
+        float* input = tgt.receptor(proj.receptor);
         if (proj.plastic) proj.plastic->deliver(proj, now, input, lo, hi, nthreads == 1, hook[i]);
         else proj.deliver(now, input, lo, hi, nthreads == 1);
       }

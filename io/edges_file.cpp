@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "neurons/models.hpp"
+
 namespace spikesim {
 
 namespace {
@@ -13,18 +15,11 @@ void write_u64(hid_t g, const std::string& name, const std::vector<uint64_t>& v,
 }
 
 template <class T>
-std::vector<T> read_all(hid_t file, const std::string& path, hid_t mem_type, const std::string& ptr,
-                        const std::string& file_name) {
-  if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0)
+std::vector<T> read_column(hid_t file, const std::string& path, hid_t mem_type, const std::string& ptr,
+                           const std::string& file_name) {
+  if (!h5_exists(file, path))
     fail_msg(ptr, "edges file " + file_name + " has no dataset " + path + ", expected a SONATA edges file written by spikesim");
-  H5Id ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
-  H5Id space(H5Dget_space(ds), H5Sclose);
-  if (H5Sget_simple_extent_ndims(space) != 1) fail_msg(ptr, path + " in " + file_name + " is not one-dimensional");
-  hsize_t n = 0;
-  H5Sget_simple_extent_dims(space, &n, nullptr);
-  std::vector<T> out(n);
-  if (n) h5_check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + path);
-  return out;
+  return h5_read_vector<T>(file, path, mem_type);
 }
 
 }  // namespace
@@ -60,7 +55,7 @@ void write_edges(const std::string& path, const Network& net, const std::vector<
     H5Id dds(H5Dopen2(g0, "delay", H5P_DEFAULT), H5Dclose);
     attr_string(dds, "units", "ms");
     H5Id wds(H5Dopen2(g0, "syn_weight", H5P_DEFAULT), H5Dclose);
-    attr_string(wds, "units", net.pops[p.target].model == Model::kLifCurrExp ? "pA" : "nS");
+    attr_string(wds, "units", weight_unit(net.pops[p.target].model));
   }
   write_status(file, status, t_reached_ms);
 }
@@ -68,11 +63,11 @@ void write_edges(const std::string& path, const Network& net, const std::vector<
 void load_weights(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr) {
   if (!std::filesystem::is_regular_file(path)) fail_msg(ptr, "cannot open \"" + path + "\", expected an existing SONATA edges file");
   if (H5Fis_hdf5(path.c_str()) <= 0) fail_msg(ptr, "\"" + path + "\" is not an HDF5 file, expected a SONATA edges file");
-  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  H5Id file = h5_open_read(path);
   const std::string base = "/edges/" + name;
-  const auto src = read_all<uint64_t>(file, base + "/source_node_id", H5T_NATIVE_UINT64, ptr, path);
-  const auto tgt = read_all<uint64_t>(file, base + "/target_node_id", H5T_NATIVE_UINT64, ptr, path);
-  const auto w = read_all<float>(file, base + "/0/syn_weight", H5T_NATIVE_FLOAT, ptr, path);
+  const auto src = read_column<uint64_t>(file, base + "/source_node_id", H5T_NATIVE_UINT64, ptr, path);
+  const auto tgt = read_column<uint64_t>(file, base + "/target_node_id", H5T_NATIVE_UINT64, ptr, path);
+  const auto w = read_column<float>(file, base + "/0/syn_weight", H5T_NATIVE_FLOAT, ptr, path);
   const Csr& c = proj.csr;
   if (src.size() != c.size() || tgt.size() != c.size() || w.size() != c.size())
     fail_msg(ptr, path + " holds " + std::to_string(w.size()) + " synapses for " + name + ", expected " +

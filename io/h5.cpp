@@ -28,11 +28,29 @@ void h5_check(herr_t status, const std::string& what) {
   if (status < 0) throw RunError("HDF5: " + what + " failed");
 }
 
+namespace {
+void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }  // errors become exceptions with our message
+}  // namespace
+
 H5Id h5_create_file(const std::string& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our message
+  quiet_errors();
   const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (f < 0) throw RunError("cannot create HDF5 file " + path);
   return H5Id(f, H5Fclose);
+}
+
+H5Id h5_open_read(const std::string& path) {
+  quiet_errors();
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) throw RunError("cannot open HDF5 file " + path);
+  return H5Id(f, H5Fclose);
+}
+
+bool h5_exists(hid_t file, const std::string& path) {
+  for (size_t pos = path.find('/', 1);; pos = path.find('/', pos + 1)) {
+    if (H5Lexists(file, path.substr(0, pos).c_str(), H5P_DEFAULT) <= 0) return false;
+    if (pos == std::string::npos) return true;
+  }
 }
 
 H5Id h5_create_group(hid_t parent, const std::string& path) {

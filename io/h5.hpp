@@ -30,6 +30,8 @@ class H5Id {
 
 void h5_check(herr_t status, const std::string& what);  // throws RunError
 H5Id h5_create_file(const std::string& path);          // truncates
+H5Id h5_open_read(const std::string& path);            // read-only; throws RunError
+bool h5_exists(hid_t file, const std::string& path);   // "/a/b/c": every link on the way exists
 H5Id h5_create_group(hid_t parent, const std::string& path);
 
 void attr_string(hid_t obj, const std::string& name, const std::string& value);  // VL UTF-8, replaces
@@ -53,6 +55,16 @@ class AppendableDataset {
   hid_t mem_type_ = -1;
   hsize_t cols_ = 0, rows_ = 0;
 };
+
+// Reads a whole dataset (any shape, flattened) as `mem_type`.
+template <class T>
+std::vector<T> h5_read_vector(hid_t file, const std::string& path, hid_t mem_type) {
+  H5Id ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Id space(H5Dget_space(ds), H5Sclose);
+  std::vector<T> v(static_cast<size_t>(H5Sget_simple_extent_npoints(space)));
+  if (!v.empty()) h5_check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read " + path);
+  return v;
+}
 
 // Writes a fixed (non-extendable) one-dimensional dataset.
 void write_vector(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, const void* data, hsize_t n);

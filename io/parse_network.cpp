@@ -49,10 +49,8 @@ void parse_output(JObj o, OutputSpec& out) {
   out.dir = o.string_or("dir", o.string_or("output_dir", out.dir));
   out.spikes_file = o.string_or("spikes_file", out.spikes_file);
   out.edges_file = o.string_or("edges_file", out.edges_file);
-  for (const auto* key : {"spikes_file", "edges_file"}) {
-    const std::string& f = std::string(key) == "spikes_file" ? out.spikes_file : out.edges_file;
+  for (const auto& [key, f] : {std::pair{"spikes_file", out.spikes_file}, std::pair{"edges_file", out.edges_file}})
     if (f.empty() || f.find('/') != std::string::npos) fail(o.at(key), o.raw()[key], "a plain file name such as \"spikes.h5\"");
-  }
   if (out.edges_file == out.spikes_file) fail(o.at("edges_file"), o.raw()["edges_file"], "a file name other than spikes_file");
   out.overwrite = o.boolean_or("overwrite", out.overwrite);
   o.finish("dir, output_dir, spikes_file, edges_file, overwrite");

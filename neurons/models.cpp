@@ -40,4 +40,11 @@ std::string model_names() {
   return s;
 }
 
+std::string weight_unit(Model m) {
+  const ModelInfo& info = model_info(m);
+  for (const auto& v : info.state)
+    if (v.name != "V_m") return v.unit;  // the receptor variables carry the weights' unit
+  return "1";
+}
+
 }  // namespace spikesim

@@ -27,5 +27,8 @@ const std::vector<ModelInfo>& model_registry();
 const ModelInfo* find_model(const std::string& name);
 const ModelInfo& model_info(Model m);
 std::string model_names();
+// Unit of a projection's weights onto a population of model m ("nS", "pA"; "1" for a
+// spike_generator, whose plastic weights deliver nothing).
+std::string weight_unit(Model m);
 
 }  // namespace spikesim

@@ -30,7 +30,11 @@ struct Population {
   // spike_generator: (step stamp, neuron) sorted by stamp
   std::vector<std::pair<uint32_t, uint32_t>> generator_events;
 
-  float* receptor(Receptor r) { return r == kReceptorEx ? ex.data() : in.data(); }
+  // The receptor array that synapses add into; null for sources (no receptors).
+  float* receptor(Receptor r) {
+    std::vector<float>& a = r == kReceptorEx ? ex : in;
+    return a.empty() ? nullptr : a.data();
+  }
   // State variable by model name: value = array[i] + offset (offset = E_L for V_m).
   // The registry lists a LIF model's state as (V_m, ex receptor, in receptor).
   float* variable(const std::string& name);

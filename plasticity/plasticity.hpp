@@ -72,6 +72,7 @@ class PlasticityOf final : public Plasticity {
     double xpre[kMaxTraces];
     HookCtx c = base;
     c.t = step * dt;
+    c.bounds = bounds;
     for (uint32_t j : p.arrivals(step, delay)) {
       pre.read(j, step, dt, xpre);
       uint64_t b, e;
@@ -93,6 +94,7 @@ class PlasticityOf final : public Plasticity {
     double xpre[kMaxTraces], xpost[kMaxTraces];
     HookCtx c = base;
     c.t = step * dt;
+    c.bounds = bounds;
     for (auto it = std::lower_bound(spikes.begin(), spikes.end(), lo); it != spikes.end() && *it < hi; ++it) {
       const uint32_t i = *it;
       post.read(i, step, dt, xpost);

@@ -28,18 +28,19 @@ struct PostView {
   float E_L = 0.0f;
 };
 
+// Weight bounds shared by every rule: hard clipping after each hook.
+struct Bounds {
+  float w_min = 0.0f, w_max = 0.0f;
+  SPIKESIM_HD float clip(float w) const { return w < w_min ? w_min : (w > w_max ? w_max : w); }
+};
+
 // Everything a hook may read besides the traces.
 struct HookCtx {
   uint32_t post = 0;                 // postsynaptic neuron index
   double t = 0.0;                    // time of the event (ms)
   PostView post_state;
   const double* signals = nullptr;   // scalar signals (global factors, neuromodulators)
-};
-
-// Weight bounds shared by every rule: hard clipping after each hook.
-struct Bounds {
-  float w_min = 0.0f, w_max = 0.0f;
-  SPIKESIM_HD float clip(float w) const { return w < w_min ? w_min : (w > w_max ? w_max : w); }
+  Bounds bounds;                     // the projection's [w_min, w_max] (soft-bound rules read it)
 };
 
 // Reading a rule's parameters from its "plasticity" object.

@@ -13,18 +13,17 @@ namespace spikesim {
 struct Stdp {
   struct Params {
     double A_plus, A_minus, mu;
-    Bounds b;
   };
   static constexpr int kSynState = 0;
 
   SPIKESIM_HD static double soft(double distance, double mu) {
     return mu == 0.0 ? 1.0 : pow(distance > 0.0 ? distance : 0.0, mu);
   }
-  SPIKESIM_HD static float on_pre(const Params& p, float w, float*, const double*, const double* xpost, const HookCtx&) {
-    return static_cast<float>(w - p.A_minus * soft(w - p.b.w_min, p.mu) * xpost[0]);
+  SPIKESIM_HD static float on_pre(const Params& p, float w, float*, const double*, const double* xpost, const HookCtx& c) {
+    return static_cast<float>(w - p.A_minus * soft(w - c.bounds.w_min, p.mu) * xpost[0]);
   }
-  SPIKESIM_HD static float on_post(const Params& p, float w, float*, const double* xpre, const double*, const HookCtx&) {
-    return static_cast<float>(w + p.A_plus * soft(p.b.w_max - w, p.mu) * xpre[0]);
+  SPIKESIM_HD static float on_post(const Params& p, float w, float*, const double* xpre, const double*, const HookCtx& c) {
+    return static_cast<float>(w + p.A_plus * soft(c.bounds.w_max - w, p.mu) * xpre[0]);
   }
 
   static Params parse(RuleReader& r) {
@@ -37,7 +36,6 @@ struct Stdp {
     p.mu = r.nonnegative("mu", 0.0);
     if (p.mu > 0 && !std::isfinite(r.bounds.w_max))
       fail(r.o.at("mu"), r.o.raw()["mu"], "mu = 0 unless \"w_max\" is finite (soft bounds need it)");
-    p.b = r.bounds;
     return p;
   }
 };

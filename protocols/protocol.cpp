@@ -6,12 +6,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <optional>
 #include <sstream>
 
 #include "build_info.hpp"
 #include "core/network.hpp"
 #include "core/simulation.hpp"
+#include "plasticity/plasticity.hpp"
+#include "plasticity/stdp.hpp"
 #include "protocols/pair_reference.hpp"
 #include "protocols/svg_plot.hpp"
 
@@ -84,16 +87,10 @@ std::vector<double> number_list(const json& j, const std::string& ptr) {
   return v;
 }
 
-std::string fmt(double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%g", v);
-  return b;
-}
-
-std::string fmt_precise(double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.10g", v);
-  return b;
+std::string fmt(double v, int digits = 6) {
+  std::ostringstream s;
+  s << std::setprecision(digits) << v;
+  return s.str();
 }
 
 ProtocolPoint pairing(double f, double dt_s) {
@@ -218,14 +215,14 @@ void point_times(const Protocol& p, const ProtocolPoint& pt, double t0, std::vec
 }
 
 // The network of one variant: pre and post spike_generator populations, pair i = point i.
-json variant_network(const Protocol& p, const ProtocolVariant& v, const std::string& dir, double& t0,
+json variant_network(const Protocol& p, const ProtocolVariant& v, const std::string& dir,
                      std::vector<std::vector<double>>& arrive, std::vector<std::vector<double>>& post) {
   double earliest = 0.0;
   for (const auto& pt : p.points)
     for (double x : pt.pre) earliest = std::min(earliest, x - p.delay);
   for (const auto& pt : p.points)
     for (double x : pt.post) earliest = std::min(earliest, x);
-  t0 = std::ceil((10.0 - earliest) / p.dt) * p.dt;
+  const double t0 = std::ceil((10.0 - earliest) / p.dt) * p.dt;
   json pre_times = json::array(), post_times = json::array();
   double tend = 0.0;
   arrive.assign(p.points.size(), {});
@@ -252,15 +249,14 @@ json variant_network(const Protocol& p, const ProtocolVariant& v, const std::str
           {"monitors", json::array({{{"type", "spikes"}}})}};
 }
 
-// The analytic reference of a pair-STDP variant (additive, unbounded).
-PairStdpParams analytic_params(const ProtocolVariant& v, size_t index) {
+// The analytic reference of a pair-STDP variant, from its parsed rule (additive, unbounded).
+PairStdpParams analytic_params(const Plasticity& rule, size_t index) {
   const std::string ptr = "/variants/" + std::to_string(index) + "/plasticity";
-  const json& pl = v.plasticity;
-  if (pl.value("rule", "") != "stdp") fail_msg(ptr, "\"reference\": \"analytic\" needs rule stdp");
-  if (pl.value("mu", 0.0) != 0.0 || !pl.contains("w_min") || !pl["w_min"].is_null() || !pl["w_max"].is_null())
+  const auto* stdp = dynamic_cast<const PlasticityOf<Stdp>*>(&rule);
+  if (!stdp) fail_msg(ptr, "\"reference\": \"analytic\" needs rule stdp");
+  if (stdp->params.mu != 0.0 || std::isfinite(rule.bounds.w_min) || std::isfinite(rule.bounds.w_max))
     fail_msg(ptr, "\"reference\": \"analytic\" needs additive STDP without bounds (mu 0, w_min and w_max null)");
-  return {pl.value("A_plus", 0.01), pl.value("A_minus", 0.0105), pl.value("tau_plus", 20.0), pl.value("tau_minus", 20.0),
-          pl.value("traces", "all_to_all") == "nearest"};
+  return {stdp->params.A_plus, stdp->params.A_minus, rule.pre.spec.tau[0], rule.post.spec.tau[0], rule.pre.spec.nearest};
 }
 
 std::string slug(const std::string& s) {
@@ -278,9 +274,8 @@ ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool 
   for (size_t vi = 0; vi < p.variants.size(); ++vi) {
     const ProtocolVariant& v = p.variants[vi];
     const std::string dir = (fs::path(out_dir) / ("variant" + std::to_string(vi) + "_" + slug(v.label))).string();
-    double t0;
     std::vector<std::vector<double>> arrive, post;
-    const json net_json = variant_network(p, v, dir, t0, arrive, post);
+    const json net_json = variant_network(p, v, dir, arrive, post);
     std::optional<Network> built;
     try {
       built.emplace(build_network(parse_network(net_json, p.file, Overrides{})));
@@ -291,13 +286,13 @@ ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool 
       throw SpecError("", std::string("protocol network: ") + (e.pointer.empty() ? "" : e.pointer + ": ") + e.what());
     }
     Network& net = *built;
+    PairStdpParams ap{};  // checked before the run
+    if (v.reference == "analytic") ap = analytic_params(*net.projs[0].plastic, vi);
     RunOptions opt;
     opt.threads = 1;
     const RunResult run = simulate(net, opt);
     res.files.insert(res.files.end(), run.files.begin(), run.files.end());
     const std::vector<float>& w = net.projs[0].csr.weight;  // one_to_one: synapse i = pair i
-    PairStdpParams ap{};
-    if (v.reference == "analytic") ap = analytic_params(v, vi);
     double max_abs = 0.0, max_rel = 0.0;
     bool ok = true;
     for (size_t i = 0; i < p.points.size(); ++i) {
@@ -326,13 +321,12 @@ ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool 
   const std::string csv = (fs::path(out_dir) / (p.name + ".csv")).string();
   std::ofstream c(csv);
   c << "variant,label,frequency_hz,dt_s_ms,simulated,reference,unit\n";
+  const char* unit = p.report == "dw" ? "weight" : "percent";
   for (const auto& r : res.rows) {
     const ProtocolPoint& pt = p.points[r.point];
-    char line[512];
-    std::snprintf(line, sizeof line, "\"%s\",\"%s\",%g,%s,%.10g,%s,%s\n", p.variants[r.variant].label.c_str(), pt.label.c_str(),
-                  pt.frequency, std::isnan(pt.dt_s) ? "" : fmt(pt.dt_s).c_str(), r.simulated,
-                  std::isnan(r.reference) ? "" : fmt_precise(r.reference).c_str(), p.report == "dw" ? "weight" : "percent");
-    c << line;
+    c << '"' << p.variants[r.variant].label << "\",\"" << pt.label << "\"," << fmt(pt.frequency) << ','
+      << (std::isnan(pt.dt_s) ? "" : fmt(pt.dt_s)) << ',' << fmt(r.simulated, 10) << ','
+      << (std::isnan(r.reference) ? "" : fmt(r.reference, 10)) << ',' << unit << '\n';
   }
   res.files.push_back(csv);
   const std::string svg = (fs::path(out_dir) / (p.name + ".svg")).string();

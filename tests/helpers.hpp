@@ -100,12 +100,7 @@ inline H5Id open_file(const fs::path& p) {
 
 template <class T>
 std::vector<T> read_all(hid_t file, const std::string& path, hid_t mem_type) {
-  H5Id ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
-  H5Id space(H5Dget_space(ds), H5Sclose);
-  const hssize_t n = H5Sget_simple_extent_npoints(space);
-  std::vector<T> v(static_cast<size_t>(n));
-  if (n > 0) h5_check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read " + path);
-  return v;
+  return h5_read_vector<T>(file, path, mem_type);
 }
 
 inline std::vector<double> read_f64(hid_t f, const std::string& p) { return read_all<double>(f, p, H5T_NATIVE_DOUBLE); }
