@@ -1,7 +1,8 @@
 #pragma once
 // What every LIF model does around its sub-threshold step: the refractory clamp, the exact
-// decay of the two synaptic variables, and threshold and reset. `integrate(y)` advances the
-// membrane (y = V_m - E_L) by one step when the neuron is not refractory.
+// decay of the two synaptic variables, and threshold and reset. `integrate(y)` returns the
+// membrane (y = V_m - E_L) one step later; it is computed for every neuron and discarded
+// while the neuron is refractory, so the loop has no branches and vectorises.
 #include <cstdint>
 
 #include "core/hd.hpp"
@@ -16,16 +17,16 @@ struct LifReset {
 template <class Integrate>
 SPIKESIM_HD bool lif_step(const LifReset& r, float P_ex, float P_in, float& y, float& s_ex, float& s_in,
                           int32_t& ref, Integrate integrate) {
-  if (ref > 0) --ref;
-  else integrate(y);
+  const bool active = ref <= 0;
+  const float y_new = integrate(y);
+  float v = active ? y_new : y;
+  int32_t k = active ? ref : ref - 1;
   s_ex *= P_ex;
   s_in *= P_in;
-  if (y >= r.theta) {
-    y = r.V_reset;
-    ref = r.ref_steps;
-    return true;
-  }
-  return false;
+  const bool spike = v >= r.theta;
+  y = spike ? r.V_reset : v;
+  ref = spike ? r.ref_steps : k;
+  return spike;
 }
 
 }  // namespace spikesim

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/fast_exp.hpp"
 #include "core/hd.hpp"
 #include "neurons/lif_common.hpp"
 
@@ -39,15 +40,14 @@ struct LifCondExp {
   }
 
   SPIKESIM_HD static bool step(const Prop& q, float& y, float& g_ex, float& g_in, int32_t& ref) {
-    return lif_step(q.reset, q.P_ex, q.P_in, y, g_ex, g_in, ref, [&](float& v) {
+    return lif_step(q.reset, q.P_ex, q.P_in, y, g_ex, g_in, ref, [&](float v) {
       const float g_tot = q.g_L + g_ex + g_in;
       const float drive = q.I_e + g_ex * q.E_ex + g_in * q.E_in;
-      if (std::fabs(g_tot) > 1e-6f) {
-        const float y_inf = drive / g_tot;
-        v = y_inf + (v - y_inf) * std::exp(-q.h_over_C * g_tot);
-      } else {
-        v += q.h_over_C * (drive - g_tot * v);
-      }
+      // Euler where the total conductance vanishes (V_inf undefined); both are computed.
+      const bool tiny = std::fabs(g_tot) <= 1e-6f;
+      const float y_inf = drive / (tiny ? 1.0f : g_tot);
+      const float relaxed = y_inf + (v - y_inf) * fast_exp(-q.h_over_C * g_tot);
+      return tiny ? v + q.h_over_C * (drive - g_tot * v) : relaxed;
     });
   }
 };

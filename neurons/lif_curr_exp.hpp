@@ -47,8 +47,8 @@ struct LifCurrExp {
 
   // One step from t to t+h of y = V_m - E_L. Returns true on a spike at t+h.
   SPIKESIM_HD static bool step(const Prop& q, float& y, float& I_ex, float& I_in, int32_t& ref) {
-    return lif_step(q.reset, q.P11_ex, q.P11_in, y, I_ex, I_in, ref, [&](float& v) {
-      v = q.P22 * v + q.P21_ex * I_ex + q.P21_in * I_in + q.P20_Ie;
+    return lif_step(q.reset, q.P11_ex, q.P11_in, y, I_ex, I_in, ref, [&](float v) {
+      return q.P22 * v + q.P21_ex * I_ex + q.P21_in * I_in + q.P20_Ie;
     });
   }
 };

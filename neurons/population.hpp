@@ -22,6 +22,7 @@ struct Population {
   std::vector<float> V, ex, in;
   float E_L = 0.0f;
   std::vector<int32_t> ref;
+  std::vector<uint8_t> fired;  // scratch: spike flags of the last update
   LifCurrExp::Prop curr{};
   LifCondExp::Prop cond{};
   // poisson: per-step spike probability as a 32-bit threshold (changed by scheduled events)

@@ -1,9 +1,11 @@
 // Neuron dynamics against closed-form solutions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
+#include "core/fast_exp.hpp"
 #include "helpers.hpp"
 
 using namespace spikesim;
@@ -131,4 +133,18 @@ TEST_CASE("Poisson counts are within 4 sigma of rate * T, and rate schedules swi
   REQUIRE(!t.empty());
   CHECK(t.front() > 500.0);
   CHECK(std::fabs(static_cast<double>(t.size()) - 4000.0) < 4 * std::sqrt(4000.0));
+}
+
+TEST_CASE("fast_exp is within 3 float ulp of exp over the range the neuron loops use") {
+  // 1 ulp of a float is 2^-23 relative; the polynomial's own error is about 1 ulp, and the
+  // range reduction and scaling add at most one rounding each.
+  double worst = 0.0;
+  for (int k = 0; k <= 200000; ++k) {
+    const float x = -87.0f + 175.0f * static_cast<float>(k) / 200000.0f;
+    const double exact = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::fabs(spikesim::fast_exp(x) - exact) / exact);
+  }
+  MESSAGE("fast_exp: worst relative error " << worst);
+  CHECK(worst < 3.0 * std::ldexp(1.0, -23));
+  CHECK(spikesim::fast_exp(0.0f) == 1.0f);
 }

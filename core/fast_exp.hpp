@@ -1,0 +1,34 @@
+#pragma once
+// exp(x) in float for the neuron loops: range reduction x = n ln2 + r with |r| <= ln2/2, a
+// degree-6 polynomial for exp(r) (Cephes' expf coefficients, about 1 ulp on that range), and
+// the exponent n put into the float's bits. Plain arithmetic without branches or calls, so the
+// compiler vectorises a loop that uses it (libm's expf is a call per element), and the CUDA
+// engine computes the same numbers. Inputs are clamped to [-87, 88] (results stay normal).
+#include <cstdint>
+#include <cstring>
+
+#include "core/hd.hpp"
+
+namespace spikesim {
+
+SPIKESIM_HD float fast_exp(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float a = x * 1.44269504088896341f + 0.5f;  // x / ln2, rounded below
+  int32_t n = static_cast<int32_t>(a);
+  n -= static_cast<float>(n) > a ? 1 : 0;  // floor for negative a
+  const float fn = static_cast<float>(n);
+  const float r = (x - fn * 0.693359375f) + fn * 2.12194440e-4f;  // ln2 split in two parts
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = (n + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+}  // namespace spikesim
