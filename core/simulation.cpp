@@ -133,6 +133,8 @@ RunResult simulate(Network& net, const RunOptions& opt) {
                           tgt.in.empty() ? nullptr : tgt.in.data(), tgt.E_L};
   }
   const bool plastic = !mon.plastic.empty();
+  PhaseClock clock(opt.profile);
+  res.setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
 
   // With one thread no OpenMP construct is entered: libgomp's barriers of a team of one
   // still cost a futex call each.
@@ -155,15 +157,19 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       }
       sync();
       if (tid == 0) try {  // 3. emit
+        clock.lap(kPhaseNeurons);
         const double t = static_cast<double>(n + 1) * dt;
         for (size_t p = 0; p < n_pops; ++p) {
           auto& all = step_spikes[p];
           all.clear();
           for (int k = 0; k < nthreads; ++k) all.insert(all.end(), local[k][p].begin(), local[k][p].end());
           res.spike_counts[p] += all.size();
-          if (mon.spike_slot[p] >= 0 && !all.empty()) mon.spikes->add(mon.spike_slot[p], t, all);
         }
         for (auto& proj : net.projs) proj.push(n + 1, step_spikes[proj.source]);
+        clock.lap(kPhaseExchange);
+        for (size_t p = 0; p < n_pops; ++p)
+          if (mon.spike_slot[p] >= 0 && !step_spikes[p].empty()) mon.spikes->add(mon.spike_slot[p], t, step_spikes[p]);
+        clock.lap(kPhaseRecording);
       } catch (...) {
         failure = std::current_exception();
       }
@@ -179,6 +185,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       }
       if (plastic) {  // 4b. presynaptic traces of this step's arrivals; 4c. on_post
         sync();
+        if (tid == 0) clock.lap(kPhaseDelivery);
         for (size_t i : mon.plastic) {
           Projection& proj = net.projs[i];
           if (now < proj.plastic->delay) continue;
@@ -195,6 +202,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       }
       sync();
       if (tid == 0) try {  // 5. record, progress, stop
+        clock.lap(plastic ? kPhasePlasticity : kPhaseDelivery);
         const double t = static_cast<double>(n + 1) * dt;
         if (n + 1 < n_steps)
           for (auto& r : mon.reports)
@@ -207,6 +215,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
           last_flush = now;
         }
         stop = stop_requested() || failure;
+        clock.lap(kPhaseRecording);
       } catch (...) {
         failure = std::current_exception();
         stop = true;
@@ -216,6 +225,8 @@ RunResult simulate(Network& net, const RunOptions& opt) {
     }
   }
   progress.done();
+  res.phase_s = clock.seconds();
+  const auto finish0 = std::chrono::steady_clock::now();
   if (failure) std::rethrow_exception(failure);
   res.interrupted = stop && res.steps < n_steps;
   res.t_reached_ms = static_cast<double>(res.steps) * dt;
@@ -225,6 +236,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   if (!mon.edges_path.empty())
     write_edges(mon.edges_path, net, mon.plastic, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status,
                 res.t_reached_ms);
+  res.finish_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - finish0).count();
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return res;
 }

@@ -15,17 +15,20 @@
 //   5. record:  state monitors sample the state at t_{n+1} (after the jumps); progress;
 //               a stop request (SIGINT/SIGTERM) ends the run here.
 // State monitors also record row 0, the initial state at t = 0.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/network.hpp"
+#include "core/phase_clock.hpp"
 
 namespace spikesim {
 
 struct RunOptions {
   int threads = 0;      // 0: OpenMP's default
   bool progress = false;
+  bool profile = false;  // time the phases (RunResult::phase_s)
 };
 
 struct RunResult {
@@ -34,6 +37,8 @@ struct RunResult {
   double t_reached_ms = 0.0, wall_s = 0.0;
   std::vector<uint64_t> spike_counts;  // per population
   std::vector<std::string> files;      // output files written
+  std::array<double, kPhaseCount> phase_s{};  // with RunOptions::profile (core/phase_clock.hpp)
+  double setup_s = 0.0, finish_s = 0.0;      // opening and closing the output files
 };
 
 // Runs `net` (state is advanced in place) and writes its monitors under spec.output.dir.

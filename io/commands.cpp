@@ -26,7 +26,7 @@ namespace {
 
 const char* kUsage =
     "usage:\n"
-    "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N] [--quiet]\n"
+    "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N] [--quiet] [--profile]\n"
     "  spikesim validate NET.json\n"
     "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--quiet]\n"
     "  spikesim protocol --list\n"
@@ -43,6 +43,7 @@ struct Args {
   Overrides ov;
   int threads = 0;
   bool quiet = false;
+  bool profile = false;
 };
 
 uint64_t parse_uint(const std::string& flag, const std::string& v) {
@@ -107,6 +108,8 @@ Args parse_args(int argc, char** argv) {
       const uint64_t t = parse_uint(s, value());
       if (t < 1 || t > 4096) throw UsageError{"--threads expects 1 to 4096"};
       a.threads = static_cast<int>(t);
+    } else if (run && s == "--profile") {
+      a.profile = true;
     } else if (run && s == "--quiet") {
       a.quiet = true;
     } else if (!s.empty() && s[0] == '-') {
@@ -188,6 +191,18 @@ int cmd_validate(const Args& a) {
   return 0;
 }
 
+// Where the run's wall time went (--profile); printed even with --quiet.
+void print_profile(const RunResult& r) {
+  double loop = 0.0;
+  for (double x : r.phase_s) loop += x;
+  std::printf("  profile (wall s)       seconds   %% of loop\n");
+  for (int p = 0; p < kPhaseCount; ++p)
+    std::printf("    %-18s %10.3f %10.1f\n", kPhaseNames[p], r.phase_s[p], loop > 0 ? 100.0 * r.phase_s[p] / loop : 0.0);
+  std::printf("    %-18s %10.3f\n", "step loop", loop);
+  std::printf("    %-18s %10.3f\n", "open outputs", r.setup_s);
+  std::printf("    %-18s %10.3f\n", "close outputs", r.finish_s);
+}
+
 int cmd_run(const Args& a) {
   NetworkSpec spec = parse_network_file(a.file, a.ov);
   check_outputs(spec);
@@ -196,7 +211,9 @@ int cmd_run(const Args& a) {
   RunOptions opt;
   opt.threads = a.threads;
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.profile = a.profile;
   const RunResult r = simulate(net, opt);
+  if (a.profile) print_profile(r);
   if (!a.quiet) {
     const double t_s = r.t_reached_ms * 1e-3;
     std::printf("spikesim %s: %s\n", SPIKESIM_VERSION, a.file.c_str());
