@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """The COBA benchmark network in Brian2 (cpp_standalone), the same model and parameters as
-examples/coba.json (and, with --stdp, examples/coba_stdp.json). Prints one JSON line:
-loop_s (Brian2's own timing of the simulation loop: code generation, compilation and
-network construction excluded), spikes, neurons, synapses.
+examples/coba.json (and, with --stdp, examples/coba_stdp.json).
 
-usage: brian2_coba.py --n N --t SECONDS --threads K [--stdp] --dir BUILD_DIR
+Generates and compiles the standalone project in BUILD_DIR without running it; bench/run.py
+then runs BUILD_DIR/main itself (timing it, measuring its memory) and reads Brian2's own timing
+of the simulation loop from results/last_run_info.txt, so code generation and compilation are
+excluded. Prints one JSON line: dir, binary, neurons.
+
+usage: brian2_coba.py --n N --t SECONDS --threads K [--k 80] [--stdp] --dir BUILD_DIR
 """
 import argparse, json, os, sys
 
@@ -22,7 +25,7 @@ import brian2 as b
 from brian2 import ms, mV, nS, pF, second
 
 b.set_device("cpp_standalone", directory=a.dir, build_on_run=False)
-b.prefs.devices.cpp_standalone.openmp_threads = a.threads
+b.prefs.devices.cpp_standalone.openmp_threads = a.threads if a.threads > 1 else 0  # 0: no OpenMP
 b.prefs.core.default_float_dtype = b.float64
 b.defaultclock.dt = 0.1 * ms
 b.seed(a.seed)
@@ -72,7 +75,6 @@ Ci = b.Synapses(Pi, P, on_pre="gi_post += wi")
 Ci.connect(p=p)
 M = b.SpikeMonitor(P)
 b.run(a.t * second)
-b.device.build(directory=a.dir, compile=True, run=True, debug=False)
-syn = sum(len(s) for s in exc) + len(Ci)
-print(json.dumps({"loop_s": b.device._last_run_time, "spikes": int(M.num_spikes),
-                  "neurons": a.n, "synapses": int(syn)}))
+b.device.build(directory=a.dir, compile=True, run=False, debug=False)
+print(json.dumps({"dir": os.path.abspath(a.dir), "binary": os.path.abspath(os.path.join(a.dir, "main")),
+                  "neurons": a.n}))

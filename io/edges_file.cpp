@@ -1,6 +1,8 @@
 #include "io/edges_file.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <numeric>
 
 #include "neurons/models.hpp"
 
@@ -8,10 +10,9 @@ namespace spikesim {
 
 namespace {
 
-void write_u64(hid_t g, const std::string& name, const std::vector<uint64_t>& v, const std::string& node_pop) {
-  write_vector(g, name, H5T_NATIVE_UINT64, H5T_STD_U64LE, v.data(), v.size());
+void name_population(hid_t g, const std::string& name, const std::string& node_pop) {
   H5Id ds(H5Dopen2(g, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!node_pop.empty()) attr_string(ds, "node_population", node_pop);
+  attr_string(ds, "node_population", node_pop);
 }
 
 template <class T>
@@ -33,25 +34,37 @@ void write_edges(const std::string& path, const Network& net, const std::vector<
     const Csr& c = p.csr;
     const uint64_t n = c.size();
     H5Id g = h5_create_group(file, "/edges/" + p.name);
-    std::vector<uint64_t> src(n), tgt(n), index(n);
-    std::vector<double> delay(n);
-    for (uint32_t j = 0; j < c.rows(); ++j)
-      for (uint64_t k = c.row_ptr[j]; k < c.row_ptr[j + 1]; ++k) {
-        src[k] = j;
-        tgt[k] = c.target[k];
-        index[k] = k;
-        delay[k] = (c.delay.empty() ? c.delay_min : c.delay[k]) * net.spec.run.dt;
-      }
-    write_u64(g, "source_node_id", src, net.pops[p.source].name);
-    write_u64(g, "target_node_id", tgt, net.pops[p.target].name);
-    write_u64(g, "edge_group_index", index, "");
-    const std::vector<int64_t> type(n, 0);
-    const std::vector<uint32_t> group(n, 0);
-    write_vector(g, "edge_type_id", H5T_NATIVE_INT64, H5T_STD_I64LE, type.data(), n);
-    write_vector(g, "edge_group_id", H5T_NATIVE_UINT32, H5T_STD_U32LE, group.data(), n);
+    // Columns are written in pieces: a plastic run's peak memory stays that of its synapses.
+    write_vector_pieces<uint64_t>(g, "source_node_id", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
+                                  [&](uint64_t first, uint64_t count, uint64_t* out) {
+                                    uint64_t j = std::upper_bound(c.row_ptr.begin(), c.row_ptr.end(), first) - c.row_ptr.begin() - 1;
+                                    for (uint64_t k = first; k < first + count; ++k) {
+                                      while (c.row_ptr[j + 1] <= k) ++j;
+                                      out[k - first] = j;
+                                    }
+                                  });
+    name_population(g, "source_node_id", net.pops[p.source].name);
+    write_vector_pieces<uint64_t>(g, "target_node_id", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
+                                  [&](uint64_t first, uint64_t count, uint64_t* out) {
+                                    std::copy(c.target.begin() + first, c.target.begin() + first + count, out);
+                                  });
+    name_population(g, "target_node_id", net.pops[p.target].name);
+    write_vector_pieces<uint64_t>(g, "edge_group_index", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
+                                  [](uint64_t first, uint64_t count, uint64_t* out) {
+                                    std::iota(out, out + count, first);
+                                  });
+    write_vector_pieces<int64_t>(g, "edge_type_id", H5T_NATIVE_INT64, H5T_STD_I64LE, n,
+                                 [](uint64_t, uint64_t count, int64_t* out) { std::fill(out, out + count, 0); });
+    write_vector_pieces<uint32_t>(g, "edge_group_id", H5T_NATIVE_UINT32, H5T_STD_U32LE, n,
+                                  [](uint64_t, uint64_t count, uint32_t* out) { std::fill(out, out + count, 0u); });
     H5Id g0 = h5_create_group(g, "0");
     write_vector(g0, "syn_weight", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, c.weight.data(), n);
-    write_vector(g0, "delay", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, delay.data(), n);
+    const double dt = net.spec.run.dt;
+    write_vector_pieces<double>(g0, "delay", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, n,
+                                [&](uint64_t first, uint64_t count, double* out) {
+                                  for (uint64_t k = first; k < first + count; ++k)
+                                    out[k - first] = (c.delay.empty() ? c.delay_min : c.delay[k]) * dt;
+                                });
     H5Id dds(H5Dopen2(g0, "delay", H5P_DEFAULT), H5Dclose);
     attr_string(dds, "units", "ms");
     H5Id wds(H5Dopen2(g0, "syn_weight", H5P_DEFAULT), H5Dclose);

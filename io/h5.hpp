@@ -69,6 +69,23 @@ std::vector<T> h5_read_vector(hid_t file, const std::string& path, hid_t mem_typ
 // Writes a fixed (non-extendable) one-dimensional dataset.
 void write_vector(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, const void* data, hsize_t n);
 
+// The same, for n elements made on the fly: fill(first, count, buf) writes elements
+// [first, first + count) into buf. Holds one piece of at most 2^20 elements, never all n.
+template <class T, class Fill>
+void write_vector_pieces(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, hsize_t n, Fill fill) {
+  constexpr hsize_t kPiece = hsize_t{1} << 20;
+  H5Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Id ds(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  std::vector<T> buf(static_cast<size_t>(n < kPiece ? n : kPiece));
+  for (hsize_t first = 0; first < n; first += kPiece) {
+    const hsize_t count = n - first < kPiece ? n - first : kPiece;
+    fill(static_cast<uint64_t>(first), static_cast<uint64_t>(count), buf.data());
+    H5Id mem(H5Screate_simple(1, &count, nullptr), H5Sclose);
+    h5_check(H5Sselect_hyperslab(space, H5S_SELECT_SET, &first, nullptr, &count, nullptr), "select " + name);
+    h5_check(H5Dwrite(ds, mem_type, mem, space, H5P_DEFAULT, buf.data()), "write " + name);
+  }
+}
+
 // Root provenance shared by every output file: spikesim version, seed, resolved network JSON
 // and the run status ("running", then "complete" or "interrupted").
 struct Provenance {

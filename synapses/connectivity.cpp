@@ -165,23 +165,35 @@ Csr build_csr(const ProjectionSpec& spec, uint32_t n_src, uint32_t n_tgt, const 
   csr.target = std::move(rows.col);
   const uint64_t n = csr.target.size();
   csr.weight.resize(n);
-  std::vector<uint16_t> delay(n);
   const CounterRng wrng{run.seed, kStreamWeight | projection_index};
   const CounterRng drng{run.seed, kStreamDelay | projection_index};
   const int64_t n_rows = csr.rows();
-#pragma omp parallel for schedule(dynamic, 256)
+  // Delay in steps of synapse k (position pos in row i); counter-based, so it can be drawn
+  // twice: once for the range, and only if delays differ, again into a per-synapse array.
+  auto delay_of = [&](int64_t i, uint32_t pos) {
+    const long steps = std::lround(spec.delay.sample(drng, static_cast<uint32_t>(i), pos) / run.dt);
+    return static_cast<uint16_t>(std::clamp(steps, 1L, 65535L));
+  };
+  unsigned d_min = 65535, d_max = 1;
+#pragma omp parallel for schedule(dynamic, 256) reduction(min : d_min) reduction(max : d_max)
   for (int64_t i = 0; i < n_rows; ++i) {
     for (uint64_t k = csr.row_ptr[i]; k < csr.row_ptr[i + 1]; ++k) {
       const auto pos = static_cast<uint32_t>(k - csr.row_ptr[i]);
       csr.weight[k] = static_cast<float>(spec.weight.sample(wrng, static_cast<uint32_t>(i), pos));
-      const long steps = std::lround(spec.delay.sample(drng, static_cast<uint32_t>(i), pos) / run.dt);
-      delay[k] = static_cast<uint16_t>(std::clamp(steps, 1L, 65535L));
+      const unsigned d = delay_of(i, pos);
+      d_min = std::min(d_min, d);
+      d_max = std::max(d_max, d);
     }
   }
   if (n == 0) return csr;
-  csr.delay_min = *std::min_element(delay.begin(), delay.end());
-  csr.delay_max = *std::max_element(delay.begin(), delay.end());
+  csr.delay_min = static_cast<uint16_t>(d_min);
+  csr.delay_max = static_cast<uint16_t>(d_max);
   if (csr.delay_min == csr.delay_max) return csr;
+  std::vector<uint16_t> delay(n);
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t i = 0; i < n_rows; ++i)
+    for (uint64_t k = csr.row_ptr[i]; k < csr.row_ptr[i + 1]; ++k)
+      delay[k] = delay_of(i, static_cast<uint32_t>(k - csr.row_ptr[i]));
   // Heterogeneous delays: order each row by (delay, target) so that the synapses of one
   // delay are a contiguous, target-sorted range.
 #pragma omp parallel

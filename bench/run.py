@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""spikesim benchmark suite: spikesim against Brian2 (cpp_standalone) in the same run.
+
+Each benchmark runs the same model from the same parameters in both simulators. spikesim's
+time is the whole process (network construction, HDF5 output included); Brian2's is its own
+timing of the simulation loop (code generation, compilation and network construction
+excluded). Times are medians of --reps runs, per biological second. Results go to
+bench/results/ as results.csv, results.md and machine.txt.
+
+usage: python3 bench/run.py [--reps 3] [--quick] [--only NAME ...] [--spikesim build/spikesim]
+"""
+import argparse
+import copy
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BRIAN_COBA = os.path.join(ROOT, "bench", "brian2_coba.py")
+WORK = os.path.join(tempfile.gettempdir(), "spikesim_bench")
+
+# The suite. A benchmark is one entry: the spikesim network file (with per-size changes made by
+# `net`) and the Brian2 twin script with its arguments. Sizes are (neurons, in-degree per
+# source population, biological seconds).
+SCALING = [4000, 16000, 64000, 256000, 1000000]
+BENCHMARKS = [
+    {"name": "coba", "file": "examples/coba.json", "sizes": [(4000, 80, 10.0)],
+     "brian": [BRIAN_COBA], "brian_max_n": 10**9},
+    {"name": "scaling", "file": "examples/coba.json", "sizes": [(n, 80, 1.0) for n in SCALING],
+     "brian": [BRIAN_COBA], "brian_max_n": 256000},
+    {"name": "coba_stdp", "file": "examples/coba_stdp.json", "sizes": [(4000, 80, 10.0)],
+     "brian": [BRIAN_COBA, "--stdp"], "brian_max_n": 10**9},
+]
+QUICK_SIZES = {"coba": [(4000, 80, 1.0)], "scaling": [(4000, 80, 0.2), (16000, 80, 0.2)],
+               "coba_stdp": [(4000, 80, 1.0)]}
+THREADS = [1, 2]
+
+
+def run_measured(cmd, cwd=None):
+    """Runs cmd; returns (wall seconds, peak RSS bytes, output). Raises on failure."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}:\n{text[-2000:]}")
+    return wall, usage.ru_maxrss * 1024, text
+
+
+def coba_network(path, n, k, t_s, plastic_all=False):
+    """The network file at `path` resized to n neurons (80% E), p = k/n, t_s seconds, spikes of
+    all neurons recorded and nothing else."""
+    net = json.load(open(os.path.join(ROOT, path)))
+    ne = n * 4 // 5
+    net["populations"]["exc"]["size"] = ne
+    net["populations"]["inh"]["size"] = n - ne
+    for proj in net["projections"]:
+        proj["connectivity"]["p"] = k / n
+        if plastic_all and "plasticity" not in proj:
+            proj["plasticity"] = {"rule": "stdp", "A_plus": 0.01, "A_minus": 0.0105, "w_max": 1000.0}
+    net["run"]["tstop"] = t_s * 1000.0
+    net["monitors"] = [{"type": "spikes", "populations": ["exc", "inh"]}]
+    return net
+
+
+def write_net(net, tag):
+    os.makedirs(WORK, exist_ok=True)
+    f = os.path.join(WORK, tag + ".json")
+    json.dump(net, open(f, "w"))
+    return f
+
+
+def spikesim_run(exe, netfile, threads, extra=()):
+    wall, rss, text = run_measured([exe, "run", netfile, "--threads", str(threads), "-o",
+                                    os.path.join(WORK, "out"), "--overwrite", "--profile", *extra])
+    m = re.search(r"neurons ([\d,]+), synapses ([\d,]+)", text)
+    neurons, synapses = (int(x.replace(",", "")) for x in m.groups())
+    spikes = sum(int(x.replace(",", "")) for x in re.findall(r"^  \S+\s+[\d,]+\s+([\d,]+)\s+[\d.]+$", text, re.M))
+    phases = {name.strip(): float(s) for name, s in
+              re.findall(r"^    ([a-z ]+?)\s+([\d.]+)\s+[\d.]+$", text, re.M)}
+    return {"wall": wall, "rss": rss, "neurons": neurons, "synapses": synapses, "spikes": spikes,
+            "phases": phases}
+
+
+def brian_build(script_args, n, k, t_s, threads):
+    d = os.path.join(WORK, f"brian_{os.path.basename(script_args[0])}_{'_'.join(script_args[1:])}_{n}_{k}_{t_s}_{threads}")
+    out = subprocess.run([sys.executable, *script_args, "--n", str(n), "--k", str(k), "--t", str(t_s),
+                          "--threads", str(threads), "--dir", d], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"Brian2 build failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def brian_run(build):
+    wall, rss, _ = run_measured([build["binary"]], cwd=build["dir"])
+    loop = float(open(os.path.join(build["dir"], "results", "last_run_info.txt")).read().split()[0])
+    spikes = sum(os.path.getsize(f) // 4 for f in
+                 glob.glob(os.path.join(build["dir"], "results", "_dynamic_array_spikemonitor_i_*")))
+    return {"loop": loop, "wall": wall, "rss": rss, "spikes": spikes}
+
+
+def median(rows, key):
+    return statistics.median(r[key] for r in rows)
+
+
+def machine_description(exe):
+    lines = [f"date: {datetime.datetime.now().isoformat(timespec='seconds')}",
+             f"host: {platform.node()}  {platform.platform()}",
+             f"cpus (os.cpu_count): {os.cpu_count()}"]
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        lines += [l for l in lscpu.splitlines() if re.match(r"(Model name|Thread|Core|Socket|L[123]|CPU\(s\))", l)]
+    except OSError:
+        pass
+    try:
+        mem = [l for l in open("/proc/meminfo") if l.startswith("MemTotal")][0].strip()
+        lines.append(mem)
+    except OSError:
+        pass
+    lines.append("spikesim: " + subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip().replace("\n", "; "))
+    try:
+        import brian2
+        lines.append(f"brian2: {brian2.__version__} (cpp_standalone)")
+    except ImportError:
+        lines.append("brian2: not installed")
+    lines.append("compiler: " + subprocess.run(["c++", "--version"], capture_output=True, text=True).stdout.splitlines()[0])
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="small sizes, one repetition: checks the suite runs")
+    ap.add_argument("--only", nargs="*", help="benchmark names (coba scaling coba_stdp memory recording)")
+    ap.add_argument("--spikesim", default=os.path.join(ROOT, "build", "spikesim"))
+    ap.add_argument("--no-brian", action="store_true", help="spikesim only")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    a = ap.parse_args()
+    reps = 1 if a.quick else a.reps
+    exe = os.path.abspath(a.spikesim)
+    want = lambda name: not a.only or name in a.only
+    rows, profile_rows, notes = [], [], []
+
+    for bench in BENCHMARKS:
+        if not want(bench["name"]):
+            continue
+        for n, k, t_s in (QUICK_SIZES[bench["name"]] if a.quick else bench["sizes"]):
+            netfile = write_net(coba_network(bench["file"], n, k, t_s), f"{bench['name']}_{n}")
+            brian = {}
+            if not a.no_brian and n <= bench["brian_max_n"]:
+                for th in THREADS:
+                    b = brian_build(bench["brian"], n, k, t_s, th)
+                    brian[th] = [brian_run(b) for _ in range(reps)]
+            for th in THREADS:
+                runs = [spikesim_run(exe, netfile, th) for _ in range(reps)]
+                r0 = runs[0]
+                s_per_s = median(runs, "wall") / t_s
+                events = r0["spikes"] * r0["synapses"] / r0["neurons"]  # spikes x mean out-degree
+                row = {"benchmark": bench["name"], "neurons": n, "synapses": r0["synapses"], "threads": th,
+                       "bio_s": t_s, "spikesim_s_per_bio_s": s_per_s,
+                       "spikesim_events_per_s": events / median(runs, "wall"),
+                       "spikesim_peak_rss_MB": max(r["rss"] for r in runs) / 2**20,
+                       "spikesim_bytes_per_synapse_total": max(r["rss"] for r in runs) / r0["synapses"],
+                       "spikesim_rate_Hz": r0["spikes"] / (n * t_s)}
+                if th in brian:
+                    bl = brian[th]
+                    best = min(median(v, "loop") for v in brian.values()) / t_s
+                    row.update({"brian2_s_per_bio_s": median(bl, "loop") / t_s,
+                                "brian2_best_threads_s_per_bio_s": best,
+                                "ratio_brian2_same_threads": median(bl, "loop") / t_s / s_per_s,
+                                "ratio_brian2_best": best / s_per_s,
+                                "brian2_peak_rss_MB": max(r["rss"] for r in bl) / 2**20,
+                                "brian2_rate_Hz": bl[0]["spikes"] / (n * t_s)})
+                rows.append(row)
+                ph = {p: statistics.median(r["phases"].get(p, 0.0) for r in runs) for p in r0["phases"]}
+                profile_rows.append({"benchmark": bench["name"], "neurons": n, "threads": th, **ph})
+                print(json.dumps(row), flush=True)
+
+    mem = {}
+    if want("memory"):  # bytes per synapse from peak RSS growth: in-degree 80 -> 160
+        n = 16000 if a.quick else 256000
+        for kind in ("static", "plastic"):
+            res = []
+            for k in (80, 160):
+                net = coba_network("examples/coba.json", n, k, 0.0001, plastic_all=(kind == "plastic"))
+                f = write_net(net, f"memory_{kind}_{k}")
+                res.append(min((spikesim_run(exe, f, 1) for _ in range(reps)), key=lambda r: r["rss"]))
+            mem[kind] = (res[1]["rss"] - res[0]["rss"]) / (res[1]["synapses"] - res[0]["synapses"])
+            print(f"memory {kind}: {mem[kind]:.2f} bytes per synapse ({res[0]['synapses']} -> {res[1]['synapses']} synapses)",
+                  flush=True)
+
+    rec = None
+    if want("recording"):  # cost of recording all spikes at COBA 4000, one thread
+        t_s = 1.0 if a.quick else 10.0
+        with_spk = coba_network("examples/coba.json", 4000, 80, t_s)
+        without = copy.deepcopy(with_spk)
+        without["monitors"] = []
+        f1, f0 = write_net(with_spk, "rec_spikes"), write_net(without, "rec_none")
+        t1 = statistics.median(spikesim_run(exe, f1, 1)["wall"] for _ in range(reps))
+        t0 = statistics.median(spikesim_run(exe, f0, 1)["wall"] for _ in range(reps))
+        rec = (t1 - t0) / t1
+        print(f"recording all spikes: {100 * rec:.1f}% of the run time ({t1:.3f} s vs {t0:.3f} s)", flush=True)
+
+    os.makedirs(a.out, exist_ok=True)
+    write_results(a, rows, profile_rows, mem, rec, reps, exe)
+
+
+def fmt(v):
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 1e4 else f"{v:.3e}"
+    return str(v)
+
+
+def write_results(a, rows, profile_rows, mem, rec, reps, exe):
+    cols = ["benchmark", "neurons", "synapses", "threads", "bio_s", "spikesim_s_per_bio_s", "brian2_s_per_bio_s",
+            "ratio_brian2_same_threads", "brian2_best_threads_s_per_bio_s", "ratio_brian2_best",
+            "spikesim_events_per_s", "spikesim_peak_rss_MB", "spikesim_bytes_per_synapse_total", "brian2_peak_rss_MB",
+            "spikesim_rate_Hz", "brian2_rate_Hz"]
+    with open(os.path.join(a.out, "results.csv"), "w") as f:
+        f.write(",".join(cols) + "\n")
+        for r in rows:
+            f.write(",".join(fmt(r[c]) if c in r else "" for c in cols) + "\n")
+    md = [f"# spikesim benchmark results\n",
+          f"`python3 bench/run.py{' --quick' if a.quick else ''}`, medians of {reps} runs; machine in machine.txt.",
+          "spikesim: whole process; Brian2: its simulation loop only (cpp_standalone). Ratio = Brian2 time / spikesim time.\n",
+          "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        md.append("| " + " | ".join(fmt(r[c]) if c in r else "" for c in cols) + " |")
+    if profile_rows:
+        names = [k for k in profile_rows[0] if k not in ("benchmark", "neurons", "threads")]
+        md += ["\n## Cost model (`spikesim run --profile`, wall seconds per phase, median)\n",
+               "| benchmark | neurons | threads | " + " | ".join(names) + " |", "|" + "---|" * (3 + len(names))]
+        for p in profile_rows:
+            md.append(f"| {p['benchmark']} | {p['neurons']} | {p['threads']} | " +
+                      " | ".join(fmt(p[k]) for k in names) + " |")
+    md.append("\n## Targets\n")
+    md += targets(rows, mem, rec)
+    open(os.path.join(a.out, "results.md"), "w").write("\n".join(md) + "\n")
+    open(os.path.join(a.out, "machine.txt"), "w").write(machine_description(exe))
+    print("\n".join(md))
+
+
+def targets(rows, mem, rec):
+    out = []
+    def find(b, n, th):
+        return next((r for r in rows if r["benchmark"] == b and r["neurons"] == n and r["threads"] == th), None)
+    def line(ok, text):
+        out.append(f"- {'met' if ok else 'NOT met'}: {text}")
+    c = find("coba", 4000, 1)
+    if c and "ratio_brian2_best" in c:
+        line(c["ratio_brian2_best"] >= 3, f"COBA 4000, spikesim 1 thread vs Brian2's best thread count: "
+                                          f"{c['ratio_brian2_best']:.2f}x (target 3x)")
+    s = find("scaling", 256000, 1)
+    if s and "ratio_brian2_same_threads" in s:
+        best_sp = min(r["spikesim_s_per_bio_s"] for r in rows if r["benchmark"] == "scaling" and r["neurons"] == 256000)
+        ratio = s["brian2_best_threads_s_per_bio_s"] / best_sp
+        line(ratio >= 4, f"256k neurons, spikesim best vs Brian2 best: {ratio:.2f}x (target 4x)")
+    s1, s4 = find("scaling", 1000000, 1), find("scaling", 4000, 1)
+    if s1 and s4:
+        q = s1["spikesim_events_per_s"] / s4["spikesim_events_per_s"]
+        line(q >= 0.5, f"synaptic events per second at 1M / at 4k (1 thread): {q:.2f} (target 0.5)")
+    t1, t2 = find("scaling", 256000, 1), find("scaling", 256000, 2)
+    if t1 and t2:
+        q = t1["spikesim_s_per_bio_s"] / t2["spikesim_s_per_bio_s"]
+        line(q >= 1.6, f"256k neurons, 2 threads vs 1: {q:.2f}x faster (target 1.6x)")
+    if "static" in mem:
+        line(mem["static"] <= 8, f"static synapse: {mem['static']:.2f} bytes from peak RSS growth (target 8)")
+    if "plastic" in mem:
+        line(mem["plastic"] <= 16, f"plastic synapse: {mem['plastic']:.2f} bytes from peak RSS growth (target 16)")
+    if rec is not None:
+        line(rec < 0.10, f"recording all spikes at COBA 4000: {100 * rec:.1f}% of the run time (target < 10%)")
+    return out
+
+
+if __name__ == "__main__":
+    main()
