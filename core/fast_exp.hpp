@@ -13,10 +13,12 @@ namespace spikesim {
 
 SPIKESIM_HD float fast_exp(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float a = x * 1.44269504088896341f + 0.5f;  // x / ln2, rounded below
-  int32_t n = static_cast<int32_t>(a);
-  n -= static_cast<float>(n) > a ? 1 : 0;  // floor for negative a
-  const float fn = static_cast<float>(n);
+  // n = round(x / ln2): adding 1.5 * 2^23 leaves n in the low mantissa bits of `big`.
+  const float shifter = 12582912.0f;
+  const float big = x * 1.44269504088896341f + shifter;
+  const float fn = big - shifter;
+  uint32_t nb;
+  std::memcpy(&nb, &big, sizeof nb);
   const float r = (x - fn * 0.693359375f) + fn * 2.12194440e-4f;  // ln2 split in two parts
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -25,7 +27,7 @@ SPIKESIM_HD float fast_exp(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  const int32_t bits = (n + 127) << 23;
+  const uint32_t bits = (nb + 127u) << 23;  // keeps the low 9 bits: the biased exponent n + 127
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
   return p * scale;

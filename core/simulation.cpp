@@ -96,12 +96,6 @@ void schedule_rates(Network& net, Scheduler& sched) {
   }
 }
 
-// Thread tid's contiguous share [lo, hi) of n items.
-inline void share(uint32_t n, int tid, int nthreads, uint32_t& lo, uint32_t& hi) {
-  lo = static_cast<uint32_t>(uint64_t{n} * tid / nthreads);
-  hi = static_cast<uint32_t>(uint64_t{n} * (tid + 1) / nthreads);
-}
-
 }  // namespace
 
 RunResult simulate(Network& net, const RunOptions& opt) {
@@ -133,6 +127,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
                           tgt.in.empty() ? nullptr : tgt.in.data(), tgt.E_L};
   }
   const bool plastic = !mon.plastic.empty();
+  for (auto& proj : net.projs) proj.partition(nthreads, net.pops[proj.target].size);
   PhaseClock clock(opt.profile);
   res.setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
 
@@ -152,7 +147,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       sync();
       for (size_t p = 0; p < n_pops; ++p) {  // 2. update
         local[tid][p].clear();
-        share(net.pops[p].size, tid, nthreads, lo, hi);
+        thread_share(net.pops[p].size, tid, nthreads, lo, hi);
         net.pops[p].update(lo, hi, static_cast<uint32_t>(n), local[tid][p]);
       }
       sync();
@@ -178,10 +173,11 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       for (size_t i = 0; i < net.projs.size(); ++i) {  // 4. deliver (+ on_pre), each thread to its own targets
         Projection& proj = net.projs[i];
         Population& tgt = net.pops[proj.target];
-        share(tgt.size, tid, nthreads, lo, hi);
+        thread_share(tgt.size, tid, nthreads, lo, hi);
         float* input = tgt.receptor(proj.receptor);
-        if (proj.plastic) proj.plastic->deliver(proj, now, input, lo, hi, nthreads == 1, hook[i]);
-        else proj.deliver(now, input, lo, hi, nthreads == 1);
+        const TargetPart part{lo, hi, tid, nthreads};
+        if (proj.plastic) proj.plastic->deliver(proj, now, input, part, hook[i]);
+        else proj.deliver(now, input, part);
       }
       if (plastic) {  // 4b. presynaptic traces of this step's arrivals; 4c. on_post
         sync();
@@ -190,13 +186,13 @@ RunResult simulate(Network& net, const RunOptions& opt) {
           Projection& proj = net.projs[i];
           if (now < proj.plastic->delay) continue;
           const auto& arr = proj.arrivals(now, proj.plastic->delay);
-          share(static_cast<uint32_t>(arr.size()), tid, nthreads, lo, hi);
+          thread_share(static_cast<uint32_t>(arr.size()), tid, nthreads, lo, hi);
           proj.plastic->bump_pre(arr, lo, hi, now);
         }
         sync();
         for (size_t i : mon.plastic) {
           Projection& proj = net.projs[i];
-          share(net.pops[proj.target].size, tid, nthreads, lo, hi);
+          thread_share(net.pops[proj.target].size, tid, nthreads, lo, hi);
           proj.plastic->on_post(proj, step_spikes[proj.target], lo, hi, now, hook[i]);
         }
       }

@@ -204,6 +204,7 @@ void print_profile(const RunResult& r) {
 }
 
 int cmd_run(const Args& a) {
+  if (a.threads > 0) omp_set_num_threads(a.threads);  // network construction too
   NetworkSpec spec = parse_network_file(a.file, a.ov);
   check_outputs(spec);
   Network net = build_network(std::move(spec));

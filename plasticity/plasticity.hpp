@@ -36,8 +36,8 @@ class Plasticity {
 
   // Sizes traces and builds the transposed index for `p`'s CSR table.
   void attach(const Projection& p, uint32_t n_pre, uint32_t n_post, double dt);
-  // 4a: spikes arriving at `step` at targets [lo, hi): add weights to input (may be null), on_pre.
-  virtual void deliver(Projection& p, uint32_t step, float* input, uint32_t lo, uint32_t hi, bool whole_range,
+  // 4a: spikes arriving at `step` at the thread's targets: add weights to input (may be null), on_pre.
+  virtual void deliver(Projection& p, uint32_t step, float* input, const TargetPart& part,
                        const HookCtx& base) = 0;
   // 4b: bump the presynaptic traces of arrivals [b, e) of this step.
   void bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_t e, uint32_t step);
@@ -64,7 +64,7 @@ class PlasticityOf final : public Plasticity {
 
   std::shared_ptr<Plasticity> clone() const override { return std::make_shared<PlasticityOf<R>>(*this); }
 
-  void deliver(Projection& p, uint32_t step, float* input, uint32_t lo, uint32_t hi, bool whole_range,
+  void deliver(Projection& p, uint32_t step, float* input, const TargetPart& part,
                const HookCtx& base) override {
     if (step < delay) return;
     const uint32_t* tgt = p.csr.target.data();
@@ -76,7 +76,7 @@ class PlasticityOf final : public Plasticity {
     for (uint32_t j : p.arrivals(step, delay)) {
       pre.read(j, step, dt, xpre);
       uint64_t b, e;
-      p.row_range(j, delay, lo, hi, whole_range, b, e);
+      p.row_range(j, delay, part, b, e);
       for (uint64_t k = b; k < e; ++k) {
         const uint32_t i = tgt[k];
         if (input) input[i] += w[k];

@@ -2,17 +2,45 @@
 
 namespace spikesim {
 
-void Projection::deliver(uint64_t step, float* input, uint32_t lo, uint32_t hi, bool whole_range) const {
+void Projection::deliver(uint64_t step, float* input, const TargetPart& part) const {
   const uint32_t* tgt = csr.target.data();
   const float* w = csr.weight.data();
+  constexpr size_t kAhead = 4;  // rows of later spikes are fetched from memory while this one is added
   for (uint32_t d = csr.delay_min; d <= csr.delay_max; ++d) {
     if (step < d) break;
-    for (uint32_t pre : arrivals(step, d)) {
+    const std::vector<uint32_t>& spikes = arrivals(step, d);
+    for (size_t a = 0; a < spikes.size(); ++a) {
+      if (a + kAhead < spikes.size()) {
+        uint64_t nb, ne;
+        row_range(spikes[a + kAhead], d, part, nb, ne);
+        __builtin_prefetch(tgt + nb);
+        __builtin_prefetch(w + nb);
+        __builtin_prefetch(tgt + nb + 16);
+        __builtin_prefetch(w + nb + 16);
+      }
       uint64_t b, e;
-      row_range(pre, d, lo, hi, whole_range, b, e);
+      row_range(spikes[a], d, part, b, e);
       for (uint64_t k = b; k < e; ++k) input[tgt[k]] += w[k];
     }
   }
+}
+
+void Projection::partition(int nthreads, uint32_t n_target) {
+  split.clear();
+  split_threads = 1;
+  if (nthreads <= 1 || !csr.delay.empty()) return;  // several delays: binary search per row
+  const uint64_t rows = csr.rows();
+  split.resize(static_cast<size_t>(nthreads - 1) * rows);
+  for (int t = 1; t < nthreads; ++t) {
+    uint32_t lo, hi;
+    thread_share(n_target, t, nthreads, lo, hi);
+    for (uint64_t j = 0; j < rows; ++j) {
+      const uint32_t* row = csr.target.data() + csr.row_ptr[j];
+      const uint32_t* end = csr.target.data() + csr.row_ptr[j + 1];
+      split[(t - 1) * rows + j] = static_cast<uint32_t>(std::lower_bound(row, end, lo) - row);
+    }
+  }
+  split_threads = nthreads;
 }
 
 }  // namespace spikesim

@@ -17,6 +17,18 @@ namespace spikesim {
 
 class Plasticity;
 
+// Thread tid's contiguous share [lo, hi) of n items (targets, neurons, arrivals).
+inline void thread_share(uint64_t n, int tid, int nthreads, uint32_t& lo, uint32_t& hi) {
+  lo = static_cast<uint32_t>(n * tid / nthreads);
+  hi = static_cast<uint32_t>(n * (tid + 1) / nthreads);
+}
+
+// The targets one thread delivers to: its share [lo, hi) of the target population.
+struct TargetPart {
+  uint32_t lo, hi;
+  int tid, nthreads;
+};
+
 struct Projection {
   std::string name;
   int source = -1, target = -1;
@@ -24,6 +36,12 @@ struct Projection {
   Csr csr;
   std::vector<std::vector<uint32_t>> queue;  // delay_max + 1 slots of presynaptic indices
   std::shared_ptr<Plasticity> plastic;       // null for a static projection
+  // With several threads and one delay: where thread t+1's targets begin in row j, at
+  // split[t * rows + j] (offset within the row), so each thread reads only its part of a row.
+  std::vector<uint32_t> split;
+  int split_threads = 1;
+
+  void partition(int nthreads, uint32_t n_target);
 
   void init_queue() { queue.assign(csr.delay_max + 1u, {}); }
   // Spikes stamped `stamp` (a step index) enter the queue; the slot they reuse is stale.
@@ -33,23 +51,29 @@ struct Projection {
   }
   // Presynaptic neurons whose spikes reach synapses of delay d at step `step`.
   const std::vector<uint32_t>& arrivals(uint64_t step, uint32_t d) const { return queue[(step - d) % queue.size()]; }
-  // Synapses [b, e) of row `pre` with delay d and target in [lo, hi).
-  void row_range(uint32_t pre, uint32_t d, uint32_t lo, uint32_t hi, bool whole_range, uint64_t& b, uint64_t& e) const {
+  // Synapses [b, e) of row `pre` with delay d and target in the thread's part.
+  void row_range(uint32_t pre, uint32_t d, const TargetPart& part, uint64_t& b, uint64_t& e) const {
     b = csr.row_ptr[pre];
     e = csr.row_ptr[pre + 1];
+    if (part.nthreads > 1 && split_threads == part.nthreads) {
+      const uint64_t base = b, rows = csr.rows();
+      if (part.tid > 0) b = base + split[(part.tid - 1) * rows + pre];
+      if (part.tid + 1 < part.nthreads) e = base + split[part.tid * rows + pre];
+      return;
+    }
     if (!csr.delay.empty()) {
       const uint16_t* dl = csr.delay.data();
       b = std::lower_bound(dl + b, dl + e, d) - dl;
       e = std::upper_bound(dl + b, dl + e, d) - dl;
     }
-    if (!whole_range) {
+    if (part.nthreads > 1) {
       const uint32_t* tgt = csr.target.data();
-      b = std::lower_bound(tgt + b, tgt + e, lo) - tgt;
-      e = std::lower_bound(tgt + b, tgt + e, hi) - tgt;
+      b = std::lower_bound(tgt + b, tgt + e, part.lo) - tgt;
+      e = std::lower_bound(tgt + b, tgt + e, part.hi) - tgt;
     }
   }
-  // Add the weights of all spikes arriving at step `step` into input[lo, hi).
-  void deliver(uint64_t step, float* input, uint32_t lo, uint32_t hi, bool whole_range) const;
+  // Add the weights of all spikes arriving at step `step` into the thread's part of input.
+  void deliver(uint64_t step, float* input, const TargetPart& part) const;
 };
 
 }  // namespace spikesim
