@@ -27,18 +27,20 @@ void SpikeFile::add(size_t slot, double t_ms, const std::vector<uint32_t>& ids) 
   Pop& p = pops_[slot];
   p.tbuf.insert(p.tbuf.end(), ids.size(), t_ms);
   p.ibuf.insert(p.ibuf.end(), ids.begin(), ids.end());
-  if (p.tbuf.size() >= kChunk) write(p);
+  if (p.tbuf.size() >= kChunk) write(p, kChunk);
 }
 
-void SpikeFile::write(Pop& p) {
-  p.ts.append(p.tbuf.data(), p.tbuf.size());
-  p.ids.append(p.ibuf.data(), p.ibuf.size());
-  p.tbuf.clear();
-  p.ibuf.clear();
+// Appends the first `count` buffered spikes. While running, count is one chunk and the
+// datasets hold whole chunks, so HDF5 compresses each chunk once and never reads one back.
+void SpikeFile::write(Pop& p, size_t count) {
+  p.ts.append(p.tbuf.data(), count);
+  p.ids.append(p.ibuf.data(), count);
+  p.tbuf.erase(p.tbuf.begin(), p.tbuf.begin() + static_cast<std::ptrdiff_t>(count));
+  p.ibuf.erase(p.ibuf.begin(), p.ibuf.begin() + static_cast<std::ptrdiff_t>(count));
 }
 
 void SpikeFile::flush() {
-  for (auto& p : pops_) write(p);
+  for (auto& p : pops_) write(p, p.tbuf.size());
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 

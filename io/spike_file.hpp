@@ -22,7 +22,7 @@ class SpikeFile {
     std::vector<double> tbuf;
     std::vector<uint64_t> ibuf;
   };
-  void write(Pop& p);
+  void write(Pop& p, size_t count);
   H5Id file_;
   std::vector<Pop> pops_;
 };

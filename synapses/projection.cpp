@@ -5,14 +5,28 @@ namespace spikesim {
 void Projection::deliver(uint64_t step, float* input, const TargetPart& part) const {
   const uint32_t* tgt = csr.target.data();
   const float* w = csr.weight.data();
-  constexpr size_t kAhead = 4;  // rows of later spikes are fetched from memory while this one is added
+  const uint64_t* ptr = csr.row_ptr.data();
+  const bool split_rows = part.nthreads > 1 && split_threads == part.nthreads;
+  const uint64_t rows = csr.rows();
+  // Out of cache, a row costs two dependent misses: its row pointer (and split), then its
+  // synapses. So pointers are fetched kPtrs spikes ahead and synapses kRows ahead.
+  constexpr size_t kRows = 4, kPtrs = 12;
   for (uint32_t d = csr.delay_min; d <= csr.delay_max; ++d) {
     if (step < d) break;
     const std::vector<uint32_t>& spikes = arrivals(step, d);
-    for (size_t a = 0; a < spikes.size(); ++a) {
-      if (a + kAhead < spikes.size()) {
+    const size_t n = spikes.size();
+    for (size_t a = 0; a < n; ++a) {
+      if (a + kPtrs < n) {
+        const uint32_t j = spikes[a + kPtrs];
+        __builtin_prefetch(ptr + j);
+        if (split_rows) {
+          if (part.tid > 0) __builtin_prefetch(split.data() + (part.tid - 1) * rows + j);
+          if (part.tid + 1 < part.nthreads) __builtin_prefetch(split.data() + part.tid * rows + j);
+        }
+      }
+      if (a + kRows < n) {
         uint64_t nb, ne;
-        row_range(spikes[a + kAhead], d, part, nb, ne);
+        row_range(spikes[a + kRows], d, part, nb, ne);
         __builtin_prefetch(tgt + nb);
         __builtin_prefetch(w + nb);
         __builtin_prefetch(tgt + nb + 16);
