@@ -27,18 +27,27 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BRIAN_COBA = os.path.join(ROOT, "bench", "brian2_coba.py")
 WORK = os.path.join(tempfile.gettempdir(), "spikesim_bench")
 
-# The suite. A benchmark is one entry: the spikesim network file (with per-size changes made by
-# `net`) and the Brian2 twin script with its arguments. Sizes are (neurons, in-degree per
-# source population, biological seconds).
+# The suite. A benchmark is one entry: the spikesim network file, `make` (how a size is made
+# from it: coba_network resizes the COBA populations; as_is only sets the duration), and the
+# Brian2 twin script with its arguments (it gets --n, --k, --t, --threads, --dir and prints
+# {"dir", "binary"}). Sizes are (neurons, in-degree per source population, biological
+# seconds). A later plastic example joins with one entry, e.g.
+#   {"name": "vogels2011", "file": "examples/vogels2011.json", "make": as_is,
+#    "sizes": [(10000, 200, 10.0)], "brian": [BRIAN_VOGELS], "brian_max_n": 10**9}
 SCALING = [4000, 16000, 64000, 256000, 1000000]
-BENCHMARKS = [
-    {"name": "coba", "file": "examples/coba.json", "sizes": [(4000, 80, 10.0)],
-     "brian": [BRIAN_COBA], "brian_max_n": 10**9},
-    {"name": "scaling", "file": "examples/coba.json", "sizes": [(n, 80, 1.0) for n in SCALING],
-     "brian": [BRIAN_COBA], "brian_max_n": 256000},
-    {"name": "coba_stdp", "file": "examples/coba_stdp.json", "sizes": [(4000, 80, 10.0)],
-     "brian": [BRIAN_COBA, "--stdp"], "brian_max_n": 10**9},
-]
+
+
+def benchmarks():
+    return [
+        {"name": "coba", "file": "examples/coba.json", "make": coba_network, "sizes": [(4000, 80, 10.0)],
+         "brian": [BRIAN_COBA], "brian_max_n": 10**9},
+        {"name": "scaling", "file": "examples/coba.json", "make": coba_network,
+         "sizes": [(n, 80, 1.0) for n in SCALING], "brian": [BRIAN_COBA], "brian_max_n": 256000},
+        {"name": "coba_stdp", "file": "examples/coba_stdp.json", "make": coba_network, "sizes": [(4000, 80, 10.0)],
+         "brian": [BRIAN_COBA, "--stdp"], "brian_max_n": 10**9},
+    ]
+
+
 QUICK_SIZES = {"coba": [(4000, 80, 1.0)], "scaling": [(4000, 80, 0.2), (16000, 80, 0.2)],
                "coba_stdp": [(4000, 80, 1.0)]}
 THREADS = [1, 2]
@@ -72,6 +81,14 @@ def coba_network(path, n, k, t_s, plastic_all=False):
             proj["plasticity"] = {"rule": "stdp", "A_plus": 0.01, "A_minus": 0.0105, "w_max": 1000.0}
     net["run"]["tstop"] = t_s * 1000.0
     net["monitors"] = [{"type": "spikes", "populations": ["exc", "inh"]}]
+    return net
+
+
+def as_is(path, n, k, t_s):
+    """The network file unchanged but for its duration and the spikes of all populations."""
+    net = json.load(open(os.path.join(ROOT, path)))
+    net["run"]["tstop"] = t_s * 1000.0
+    net["monitors"] = [{"type": "spikes", "populations": list(net["populations"])}]
     return net
 
 
@@ -153,11 +170,11 @@ def main():
     want = lambda name: not a.only or name in a.only
     rows, profile_rows, notes = [], [], []
 
-    for bench in BENCHMARKS:
+    for bench in benchmarks():
         if not want(bench["name"]):
             continue
-        for n, k, t_s in (QUICK_SIZES[bench["name"]] if a.quick else bench["sizes"]):
-            netfile = write_net(coba_network(bench["file"], n, k, t_s), f"{bench['name']}_{n}")
+        for n, k, t_s in (QUICK_SIZES.get(bench["name"], bench["sizes"][:1]) if a.quick else bench["sizes"]):
+            netfile = write_net(bench["make"](bench["file"], n, k, t_s), f"{bench['name']}_{n}")
             brian = {}
             if not a.no_brian and n <= bench["brian_max_n"]:
                 for th in THREADS:
@@ -198,7 +215,7 @@ def main():
                 f = write_net(net, f"memory_{kind}_{k}")
                 res.append(min((spikesim_run(exe, f, 1) for _ in range(reps)), key=lambda r: r["rss"]))
             mem[kind] = (res[1]["rss"] - res[0]["rss"]) / (res[1]["synapses"] - res[0]["synapses"])
-            print(f"memory {kind}: {mem[kind]:.2f} bytes per synapse ({res[0]['synapses']} -> {res[1]['synapses']} synapses)",
+            print(f"memory {kind}: {mem[kind]:.3f} bytes per synapse ({res[0]['synapses']} -> {res[1]['synapses']} synapses)",
                   flush=True)
 
     rec = None
@@ -276,9 +293,9 @@ def targets(rows, mem, rec):
         q = t1["spikesim_s_per_bio_s"] / t2["spikesim_s_per_bio_s"]
         line(q >= 1.6, f"256k neurons, 2 threads vs 1: {q:.2f}x faster (target 1.6x)")
     if "static" in mem:
-        line(mem["static"] <= 8, f"static synapse: {mem['static']:.2f} bytes from peak RSS growth (target 8)")
+        line(mem["static"] <= 8, f"static synapse: {mem['static']:.3f} bytes from peak RSS growth (target 8)")
     if "plastic" in mem:
-        line(mem["plastic"] <= 16, f"plastic synapse: {mem['plastic']:.2f} bytes from peak RSS growth (target 16)")
+        line(mem["plastic"] <= 16, f"plastic synapse: {mem['plastic']:.3f} bytes from peak RSS growth (target 16)")
     if rec is not None:
         line(rec < 0.10, f"recording all spikes at COBA 4000: {100 * rec:.1f}% of the run time (target < 10%)")
     return out
