@@ -1,5 +1,7 @@
 #include "io/h5.hpp"
 
+#include <algorithm>
+
 #include "build_info.hpp"
 #include "core/error.hpp"
 
@@ -124,6 +126,24 @@ void AppendableDataset::append(const void* data, hsize_t rows) {
   H5Id mspace(H5Screate_simple(rank, count, nullptr), H5Sclose);
   h5_check(H5Dwrite(ds_, mem_type_, mspace, fspace, H5P_DEFAULT, data), "write");
   rows_ += rows;
+}
+
+void AppendableDataset::write_at(hsize_t first, const void* data, hsize_t rows) {
+  if (rows == 0) return;
+  const hsize_t end = first + rows;
+  if (end > rows_) h5_check(H5Dset_extent(ds_, &end), "extend dataset");
+  rows_ = std::max(rows_, end);
+  H5Id fspace(H5Dget_space(ds_), H5Sclose);
+  h5_check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &first, nullptr, &rows, nullptr), "select");
+  H5Id mspace(H5Screate_simple(1, &rows, nullptr), H5Sclose);
+  h5_check(H5Dwrite(ds_, mem_type_, mspace, fspace, H5P_DEFAULT, data), "write");
+}
+
+void AppendableDataset::write_chunk(hsize_t first, hsize_t rows, const std::vector<uint8_t>& filtered) {
+  const hsize_t end = first + rows;
+  if (end > rows_) h5_check(H5Dset_extent(ds_, &end), "extend dataset");
+  rows_ = std::max(rows_, end);
+  h5_check(H5Dwrite_chunk(ds_, H5P_DEFAULT, 0, &first, filtered.size(), filtered.data()), "write chunk");
 }
 
 void write_vector(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, const void* data, hsize_t n) {

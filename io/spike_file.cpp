@@ -1,9 +1,14 @@
 #include "io/spike_file.hpp"
 
+#include <chrono>
+
+#include "io/chunk_codec.hpp"
+
 namespace spikesim {
 
 namespace {
-constexpr size_t kChunk = 1 << 16;
+constexpr size_t kChunk = 1 << 16;  // spikes per chunk
+constexpr int kLevel = 1;           // deflate level, as io/h5.cpp gives every dataset
 }
 
 SpikeFile::SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov)
@@ -27,20 +32,40 @@ void SpikeFile::add(size_t slot, double t_ms, const std::vector<uint32_t>& ids) 
   Pop& p = pops_[slot];
   p.tbuf.insert(p.tbuf.end(), ids.size(), t_ms);
   p.ibuf.insert(p.ibuf.end(), ids.begin(), ids.end());
-  if (p.tbuf.size() >= kChunk) write(p, kChunk);
+  if (p.tbuf.size() >= kChunk) {
+    std::vector<double> t(p.tbuf.begin(), p.tbuf.begin() + kChunk);
+    std::vector<uint64_t> n(p.ibuf.begin(), p.ibuf.begin() + kChunk);
+    p.tbuf.erase(p.tbuf.begin(), p.tbuf.begin() + kChunk);
+    p.ibuf.erase(p.ibuf.begin(), p.ibuf.begin() + kChunk);
+    auto pack = [](auto v) { return shuffle_deflate(v.data(), v.size(), sizeof(v[0]), kLevel); };
+    pending_.push_back({slot, p.handed, std::async(std::launch::async, pack, std::move(t)),
+                        std::async(std::launch::async, pack, std::move(n))});
+    p.handed += kChunk;
+  }
+  write_ready(false);
 }
 
-// Appends the first `count` buffered spikes. While running, count is one chunk and the
-// datasets hold whole chunks, so HDF5 compresses each chunk once and never reads one back.
-void SpikeFile::write(Pop& p, size_t count) {
-  p.ts.append(p.tbuf.data(), count);
-  p.ids.append(p.ibuf.data(), count);
-  p.tbuf.erase(p.tbuf.begin(), p.tbuf.begin() + static_cast<std::ptrdiff_t>(count));
-  p.ibuf.erase(p.ibuf.begin(), p.ibuf.begin() + static_cast<std::ptrdiff_t>(count));
+void SpikeFile::write_ready(bool wait) {
+  using namespace std::chrono_literals;
+  while (!pending_.empty()) {
+    Pending& c = pending_.front();
+    if (!wait && (c.ts.wait_for(0s) != std::future_status::ready || c.ids.wait_for(0s) != std::future_status::ready))
+      return;
+    Pop& p = pops_[c.slot];
+    p.ts.write_chunk(c.first, kChunk, c.ts.get());
+    p.ids.write_chunk(c.first, kChunk, c.ids.get());
+    pending_.pop_front();
+  }
 }
 
 void SpikeFile::flush() {
-  for (auto& p : pops_) write(p, p.tbuf.size());
+  write_ready(true);
+  // The unfinished chunk goes through HDF5's filters; it stays buffered, and is rewritten
+  // whole once it is full.
+  for (auto& p : pops_) {
+    p.ts.write_at(p.handed, p.tbuf.data(), p.tbuf.size());
+    p.ids.write_at(p.handed, p.ibuf.data(), p.ibuf.size());
+  }
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 

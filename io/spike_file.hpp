@@ -1,6 +1,10 @@
 #pragma once
 // SONATA spike file: /spikes/<population>/{timestamps (float64, ms), node_ids (uint64)},
-// sorted by time, streamed to disk in chunks while the run goes on.
+// sorted by time, streamed to disk in chunks while the run goes on. Each full chunk is
+// shuffled and deflated on a helper thread (io/chunk_codec.hpp) and written with
+// H5Dwrite_chunk by the simulation thread, so compression does not hold up the step loop.
+#include <deque>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -12,19 +16,26 @@ class SpikeFile {
  public:
   SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov);
   void add(size_t slot, double t_ms, const std::vector<uint32_t>& ids);  // slot: index in `populations`
-  void flush();  // write buffered spikes and flush the file
+  void flush();  // write everything buffered and flush the file (readable up to here)
   void finish(const std::string& status, double t_reached_ms);
 
  private:
   struct Pop {
     H5Id group;
     AppendableDataset ts, ids;
-    std::vector<double> tbuf;
+    std::vector<double> tbuf;    // spikes after the last whole chunk handed over
     std::vector<uint64_t> ibuf;
+    hsize_t handed = 0;          // rows given to the helper in whole chunks
   };
-  void write(Pop& p, size_t count);
+  struct Pending {               // one chunk being compressed
+    size_t slot;
+    hsize_t first;
+    std::future<std::vector<uint8_t>> ts, ids;
+  };
+  void write_ready(bool wait);   // writes compressed chunks in order; all of them if `wait`
   H5Id file_;
   std::vector<Pop> pops_;
+  std::deque<Pending> pending_;
 };
 
 }  // namespace spikesim
