@@ -35,7 +35,7 @@ struct Monitors {
   std::string edges_path;
 };
 
-Monitors open_monitors(const Network& net, RunResult& res) {
+Monitors open_monitors(const Network& net, RunResult& res, int nthreads) {
   const NetworkSpec& s = net.spec;
   namespace fs = std::filesystem;
   fs::create_directories(s.output.dir);
@@ -49,7 +49,8 @@ Monitors open_monitors(const Network& net, RunResult& res) {
       names.push_back(net.pops[p].name);
     }
     const std::string path = (fs::path(s.output.dir) / s.output.spikes_file).string();
-    m.spikes = std::make_unique<SpikeFile>(path, names, prov);
+    // Spike chunks are compressed on a helper thread only when a core is left for it.
+    m.spikes = std::make_unique<SpikeFile>(path, names, prov, nthreads < omp_get_num_procs());
     res.files.push_back(path);
   }
   for (const auto& mon : s.states) {
@@ -102,13 +103,13 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   const auto wall0 = std::chrono::steady_clock::now();
   RunResult res;
   res.spike_counts.assign(net.pops.size(), 0);
-  Monitors mon = open_monitors(net, res);
   Scheduler sched;
   schedule_rates(net, sched);
 
   const double dt = net.spec.run.dt;
   const uint64_t n_steps = net.steps();
   const int nthreads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+  Monitors mon = open_monitors(net, res, nthreads);
   const size_t n_pops = net.pops.size();
   // local[tid][pop]: spikes found by a thread this step; step_spikes[pop]: all, ascending.
   std::vector<std::vector<std::vector<uint32_t>>> local(nthreads, std::vector<std::vector<uint32_t>>(n_pops));

@@ -11,8 +11,9 @@ constexpr size_t kChunk = 1 << 16;  // spikes per chunk
 constexpr int kLevel = 1;           // deflate level, as io/h5.cpp gives every dataset
 }
 
-SpikeFile::SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov)
-    : file_(h5_create_file(path)) {
+SpikeFile::SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov,
+                     bool helper)
+    : file_(h5_create_file(path)), policy_(helper ? std::launch::async : std::launch::deferred) {
   attr_u32(file_, "magic", {0x0A7A});
   attr_u32(file_, "version", {0, 1});
   write_provenance(file_, prov);
@@ -38,8 +39,7 @@ void SpikeFile::add(size_t slot, double t_ms, const std::vector<uint32_t>& ids) 
     p.tbuf.erase(p.tbuf.begin(), p.tbuf.begin() + kChunk);
     p.ibuf.erase(p.ibuf.begin(), p.ibuf.begin() + kChunk);
     auto pack = [](auto v) { return shuffle_deflate(v.data(), v.size(), sizeof(v[0]), kLevel); };
-    pending_.push_back({slot, p.handed, std::async(std::launch::async, pack, std::move(t)),
-                        std::async(std::launch::async, pack, std::move(n))});
+    pending_.push_back({slot, p.handed, std::async(policy_, pack, std::move(t)), std::async(policy_, pack, std::move(n))});
     p.handed += kChunk;
   }
   write_ready(false);
@@ -49,7 +49,8 @@ void SpikeFile::write_ready(bool wait) {
   using namespace std::chrono_literals;
   while (!pending_.empty()) {
     Pending& c = pending_.front();
-    if (!wait && (c.ts.wait_for(0s) != std::future_status::ready || c.ids.wait_for(0s) != std::future_status::ready))
+    // (a deferred chunk reports "deferred" and is compressed by get() below)
+    if (!wait && (c.ts.wait_for(0s) == std::future_status::timeout || c.ids.wait_for(0s) == std::future_status::timeout))
       return;
     Pop& p = pops_[c.slot];
     p.ts.write_chunk(c.first, kChunk, c.ts.get());

@@ -1,8 +1,10 @@
 #pragma once
 // SONATA spike file: /spikes/<population>/{timestamps (float64, ms), node_ids (uint64)},
 // sorted by time, streamed to disk in chunks while the run goes on. Each full chunk is
-// shuffled and deflated on a helper thread (io/chunk_codec.hpp) and written with
-// H5Dwrite_chunk by the simulation thread, so compression does not hold up the step loop.
+// shuffled and deflated (io/chunk_codec.hpp) and written with H5Dwrite_chunk. With a spare
+// core (`helper`), the compression runs on a helper thread and does not hold up the step
+// loop. Without one, it runs when the chunk is written, so it does not take a core from the
+// simulation threads.
 #include <deque>
 #include <future>
 #include <string>
@@ -14,7 +16,8 @@ namespace spikesim {
 
 class SpikeFile {
  public:
-  SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov);
+  SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov,
+            bool helper = true);
   void add(size_t slot, double t_ms, const std::vector<uint32_t>& ids);  // slot: index in `populations`
   void flush();  // write everything buffered and flush the file (readable up to here)
   void finish(const std::string& status, double t_reached_ms);
@@ -36,6 +39,7 @@ class SpikeFile {
   H5Id file_;
   std::vector<Pop> pops_;
   std::deque<Pending> pending_;
+  std::launch policy_;
 };
 
 }  // namespace spikesim
