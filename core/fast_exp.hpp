@@ -1,6 +1,7 @@
 #pragma once
 // exp(x) in float for the neuron loops: range reduction x = n ln2 + r with |r| <= ln2/2, a
-// degree-6 polynomial for exp(r) (Cephes' expf coefficients, about 1 ulp on that range), and
+// degree-7 polynomial for exp(r) (1 + r + r^2 p(r), Cephes' expf coefficients, about 1 ulp
+// on that range), and
 // the exponent n put into the float's bits. Plain arithmetic without branches or calls, so the
 // compiler vectorises a loop that uses it (libm's expf is a call per element), and the CUDA
 // engine computes the same numbers. Inputs are clamped to [-87, 88] (results stay normal).

@@ -187,7 +187,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
           Projection& proj = net.projs[i];
           if (now < proj.plastic->delay) continue;
           const auto& arr = proj.arrivals(now, proj.plastic->delay);
-          thread_share(static_cast<uint32_t>(arr.size()), tid, nthreads, lo, hi);
+          thread_share(arr.size(), tid, nthreads, lo, hi);
           proj.plastic->bump_pre(arr, lo, hi, now);
         }
         sync();

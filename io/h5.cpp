@@ -115,27 +115,20 @@ AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_
   ds_ = H5Id(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose);
 }
 
-void AppendableDataset::append(const void* data, hsize_t rows) {
-  if (rows == 0) return;
-  const int rank = cols_ ? 2 : 1;
-  const hsize_t new_dims[2] = {rows_ + rows, cols_};
-  h5_check(H5Dset_extent(ds_, new_dims), "extend dataset");
-  H5Id fspace(H5Dget_space(ds_), H5Sclose);
-  const hsize_t start[2] = {rows_, 0}, count[2] = {rows, cols_};
-  h5_check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
-  H5Id mspace(H5Screate_simple(rank, count, nullptr), H5Sclose);
-  h5_check(H5Dwrite(ds_, mem_type_, mspace, fspace, H5P_DEFAULT, data), "write");
-  rows_ += rows;
-}
+void AppendableDataset::append(const void* data, hsize_t rows) { write_at(rows_, data, rows); }
 
 void AppendableDataset::write_at(hsize_t first, const void* data, hsize_t rows) {
   if (rows == 0) return;
-  const hsize_t end = first + rows;
-  if (end > rows_) h5_check(H5Dset_extent(ds_, &end), "extend dataset");
-  rows_ = std::max(rows_, end);
+  const int rank = cols_ ? 2 : 1;
+  if (first + rows > rows_) {
+    const hsize_t dims[2] = {first + rows, cols_};
+    h5_check(H5Dset_extent(ds_, dims), "extend dataset");
+    rows_ = first + rows;
+  }
   H5Id fspace(H5Dget_space(ds_), H5Sclose);
-  h5_check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &first, nullptr, &rows, nullptr), "select");
-  H5Id mspace(H5Screate_simple(1, &rows, nullptr), H5Sclose);
+  const hsize_t start[2] = {first, 0}, count[2] = {rows, cols_};
+  h5_check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
+  H5Id mspace(H5Screate_simple(rank, count, nullptr), H5Sclose);
   h5_check(H5Dwrite(ds_, mem_type_, mspace, fspace, H5P_DEFAULT, data), "write");
 }
 

@@ -47,9 +47,9 @@ class AppendableDataset {
   AppendableDataset(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, hsize_t cols,
                     hsize_t chunk_rows);
   void append(const void* data, hsize_t rows);
-  // One-dimensional datasets: rows [first, first + rows) through HDF5's filters, or one whole
-  // chunk given already filtered (H5Dwrite_chunk; `first` a multiple of the chunk size).
-  // Either may rewrite rows written before; the extent grows to cover what is written.
+  // Rows [first, first + rows) through HDF5's filters, or (one-dimensional datasets) one
+  // whole chunk given already filtered (H5Dwrite_chunk; `first` a multiple of the chunk
+  // size). Either may rewrite rows written before; the extent grows to cover what is written.
   void write_at(hsize_t first, const void* data, hsize_t rows);
   void write_chunk(hsize_t first, hsize_t rows, const std::vector<uint8_t>& filtered);
   hsize_t rows() const { return rows_; }

@@ -3,6 +3,7 @@
 // decay of the two synaptic variables, and threshold and reset. `integrate(y)` returns the
 // membrane (y = V_m - E_L) one step later; it is computed for every neuron and discarded
 // while the neuron is refractory, so the loop has no branches and vectorises.
+#include <cmath>
 #include <cstdint>
 
 #include "core/hd.hpp"
@@ -12,6 +13,11 @@ namespace spikesim {
 struct LifReset {
   float theta, V_reset;  // relative to E_L
   int32_t ref_steps;
+
+  static LifReset make(double V_th, double V_reset, double E_L, double t_ref, double h) {
+    return {static_cast<float>(V_th - E_L), static_cast<float>(V_reset - E_L),
+            static_cast<int32_t>(std::lround(t_ref / h))};
+  }
 };
 
 template <class Integrate>

@@ -34,8 +34,7 @@ struct LifCondExp {
     q.E_in = static_cast<float>(p.E_in - p.E_L);
     q.P_ex = static_cast<float>(std::exp(-h / p.tau_syn_ex));
     q.P_in = static_cast<float>(std::exp(-h / p.tau_syn_in));
-    q.reset = {static_cast<float>(p.V_th - p.E_L), static_cast<float>(p.V_reset - p.E_L),
-               static_cast<int32_t>(std::lround(p.t_ref / h))};
+    q.reset = LifReset::make(p.V_th, p.V_reset, p.E_L, p.t_ref, h);
     return q;
   }
 

@@ -40,8 +40,7 @@ struct LifCurrExp {
     q.P21_ex = static_cast<float>(p21(h, p.C_m, tau_m, p.tau_syn_ex));
     q.P21_in = static_cast<float>(p21(h, p.C_m, tau_m, p.tau_syn_in));
     q.P20_Ie = static_cast<float>(-std::expm1(-h / tau_m) * p.I_e / p.g_L);
-    q.reset = {static_cast<float>(p.V_th - p.E_L), static_cast<float>(p.V_reset - p.E_L),
-               static_cast<int32_t>(std::lround(p.t_ref / h))};
+    q.reset = LifReset::make(p.V_th, p.V_reset, p.E_L, p.t_ref, h);
     return q;
   }
 

@@ -73,10 +73,8 @@ class PlasticityOf final : public Plasticity {
     HookCtx c = base;
     c.t = step * dt;
     c.bounds = bounds;
-    for (uint32_t j : p.arrivals(step, delay)) {
+    p.for_each_row(step, delay, part, [&](uint32_t j, uint64_t b, uint64_t e) {
       pre.read(j, step, dt, xpre);
-      uint64_t b, e;
-      p.row_range(j, delay, part, b, e);
       for (uint64_t k = b; k < e; ++k) {
         const uint32_t i = tgt[k];
         if (input) input[i] += w[k];
@@ -85,7 +83,7 @@ class PlasticityOf final : public Plasticity {
         const double* xpost = post.values.data() + size_t{i} * post.spec.count;
         w[k] = bounds.clip(R::on_pre(params, w[k], syn(k), xpre, xpost, c));
       }
-    }
+    });
   }
 
   void on_post(Projection& p, const std::vector<uint32_t>& spikes, uint32_t lo, uint32_t hi, uint32_t step,

@@ -72,6 +72,40 @@ struct Projection {
       e = std::lower_bound(tgt + b, tgt + e, part.hi) - tgt;
     }
   }
+  // Calls f(pre, b, e) for each spike reaching synapses of delay d at `step`, with [b, e)
+  // its synapses in the thread's part, in spike order. Out of cache a row costs two
+  // dependent misses (its row pointer and split, then its synapses), so pointers are
+  // prefetched kPtrs spikes ahead and synapses kRows ahead. Static and plastic delivery
+  // both walk rows through here.
+  template <class F>
+  void for_each_row(uint64_t step, uint32_t d, const TargetPart& part, F f) const {
+    constexpr size_t kRows = 4, kPtrs = 12;
+    const std::vector<uint32_t>& spikes = arrivals(step, d);
+    const size_t n = spikes.size();
+    const bool split_rows = part.nthreads > 1 && split_threads == part.nthreads;
+    const uint64_t rows = csr.rows();
+    for (size_t a = 0; a < n; ++a) {
+      if (a + kPtrs < n) {
+        const uint32_t j = spikes[a + kPtrs];
+        __builtin_prefetch(csr.row_ptr.data() + j);
+        if (split_rows) {
+          if (part.tid > 0) __builtin_prefetch(split.data() + (part.tid - 1) * rows + j);
+          if (part.tid + 1 < part.nthreads) __builtin_prefetch(split.data() + part.tid * rows + j);
+        }
+      }
+      if (a + kRows < n) {
+        uint64_t nb, ne;
+        row_range(spikes[a + kRows], d, part, nb, ne);
+        for (uint64_t off : {uint64_t{0}, uint64_t{16}}) {
+          __builtin_prefetch(csr.target.data() + nb + off);
+          __builtin_prefetch(csr.weight.data() + nb + off);
+        }
+      }
+      uint64_t b, e;
+      row_range(spikes[a], d, part, b, e);
+      f(spikes[a], b, e);
+    }
+  }
   // Add the weights of all spikes arriving at step `step` into the thread's part of input.
   void deliver(uint64_t step, float* input, const TargetPart& part) const;
 };
