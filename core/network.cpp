@@ -72,7 +72,7 @@ void resolve_weight_monitor(WeightMonitorSpec& m, uint64_t n_syn, uint64_t seed,
 Network build_network(NetworkSpec spec) {
   if (spec.run.tstop / spec.run.dt >= 4.0e9)
     fail("/run/tstop", spec.run.tstop, "fewer than 4e9 steps of dt (" + std::to_string(spec.run.dt) + " ms)");
-  Network net{spec, PopulationGraph(spec), {}, {}};
+  Network net{spec, PopulationGraph(spec), {}, {}, {}};
   for (uint32_t i = 0; i < net.spec.populations.size(); ++i)
     net.pops.push_back(make_population(net.spec.populations[i], net.spec.run, i));
   for (uint32_t i = 0; i < net.spec.projections.size(); ++i) {
@@ -98,6 +98,9 @@ Network build_network(NetworkSpec spec) {
     }
     net.projs.push_back(std::move(p));
   }
+  std::vector<uint32_t> sizes;
+  for (const auto& p : net.pops) sizes.push_back(p.size);
+  net.signals = Signals(net.spec.signals, sizes, net.spec.run.dt);
   for (uint32_t i = 0; i < net.spec.weights.size(); ++i) {
     WeightMonitorSpec& m = net.spec.weights[i];
     resolve_weight_monitor(m, net.projs[m.projection].csr.size(), net.spec.run.seed, i);

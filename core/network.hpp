@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/pop_graph.hpp"
+#include "core/signals.hpp"
 #include "core/spec.hpp"
 #include "neurons/population.hpp"
 #include "synapses/projection.hpp"
@@ -15,6 +16,7 @@ struct Network {
   PopulationGraph graph;
   std::vector<Population> pops;
   std::vector<Projection> projs;
+  Signals signals;  // global signals ("globals"), read by plasticity rules
 
   uint64_t neurons() const;
   uint64_t synapses() const;

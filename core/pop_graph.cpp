@@ -10,7 +10,22 @@ PopulationGraph::PopulationGraph(const NetworkSpec& spec) {
   for (const auto& p : spec.populations) boost::add_vertex(PopVertex{p.name, p.size, p.model}, g_);
   for (size_t i = 0; i < spec.projections.size(); ++i)
     boost::add_edge(spec.projections[i].source, spec.projections[i].target, ProjEdge{i}, g_);
+  n_pops_ = spec.populations.size();
+  for (const auto& s : spec.signals) {
+    const auto v = boost::add_vertex(PopVertex{s.name, 0, Model::kPoisson, true}, g_);
+    boost::add_edge(s.population, v, ProjEdge{ProjEdge::kFeedsSignal}, g_);
+  }
 }
+
+std::vector<int> PopulationGraph::feeds(size_t signal) const {
+  std::vector<int> out;
+  for (auto [it, end] = boost::in_edges(n_pops_ + signal, g_); it != end; ++it)
+    out.push_back(static_cast<int>(boost::source(*it, g_)));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<int> PopulationGraph::signal_upstream(size_t signal) const { return reach(n_pops_ + signal); }
 
 std::vector<size_t> PopulationGraph::incoming(int population) const {
   std::vector<size_t> out;
@@ -19,7 +34,9 @@ std::vector<size_t> PopulationGraph::incoming(int population) const {
   return out;
 }
 
-std::vector<int> PopulationGraph::upstream(int population) const {
+std::vector<int> PopulationGraph::upstream(int population) const { return reach(static_cast<size_t>(population)); }
+
+std::vector<int> PopulationGraph::reach(size_t start) const {
   const auto rev = boost::make_reverse_graph(g_);
   std::vector<boost::default_color_type> color(boost::num_vertices(g_));
   std::vector<int> found;
@@ -31,8 +48,8 @@ std::vector<int> PopulationGraph::upstream(int population) const {
     }
   } vis;
   vis.out = &found;
-  vis.start = population;
-  boost::breadth_first_search(rev, population,
+  vis.start = static_cast<int>(start);
+  boost::breadth_first_search(rev, start,
                               boost::visitor(vis).color_map(boost::make_iterator_property_map(
                                   color.begin(), boost::get(boost::vertex_index, rev))));
   std::sort(found.begin(), found.end());

@@ -1,7 +1,8 @@
 #pragma once
-// Populations as vertices, projections as edges (Boost.Graph). Used to report the network,
-// to find what feeds a population (upstream) and, in later issues, which populations feed a
-// global signal.
+// Populations as vertices, projections as edges (Boost.Graph); global signals are vertices
+// too (after the populations), with an edge from each population whose spikes raise them.
+// Used to report the network, to find what feeds a population (upstream) and which
+// populations feed a global signal.
 #include <boost/graph/adjacency_list.hpp>
 #include <string>
 #include <vector>
@@ -14,9 +15,11 @@ struct PopVertex {
   std::string name;
   uint32_t size = 0;
   Model model = Model::kLifCondExp;
+  bool signal = false;  // a global signal (NetworkSpec::signals), not a population
 };
 struct ProjEdge {
-  size_t projection = 0;  // index into NetworkSpec::projections
+  static constexpr size_t kFeedsSignal = ~size_t{0};
+  size_t projection = 0;  // index into NetworkSpec::projections, or kFeedsSignal
 };
 using PopGraphT = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, PopVertex, ProjEdge>;
 
@@ -27,11 +30,15 @@ class PopulationGraph {
   const PopGraphT& graph() const { return g_; }
   std::vector<size_t> incoming(int population) const;  // projection indices, in file order
   std::vector<int> upstream(int population) const;     // populations with a path into it
+  std::vector<int> feeds(size_t signal) const;         // populations whose spikes raise signal k
+  std::vector<int> signal_upstream(size_t signal) const;  // every population with a path into it
   // Neuron populations that can never spike: no drive (I_e <= threshold) and nothing upstream that spikes.
   std::vector<int> silent(const NetworkSpec& spec) const;
 
  private:
+  std::vector<int> reach(size_t vertex) const;  // vertices with a path into `vertex`
   PopGraphT g_;
+  size_t n_pops_ = 0;
 };
 
 }  // namespace spikesim

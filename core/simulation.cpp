@@ -11,6 +11,7 @@
 #include "core/scheduler.hpp"
 #include "core/stop_signal.hpp"
 #include "io/edges_file.hpp"
+#include "io/series_file.hpp"
 #include "io/spike_file.hpp"
 #include "io/state_report.hpp"
 #include "neurons/models.hpp"
@@ -31,6 +32,21 @@ struct Monitors {
     uint64_t stride;
   };
   std::vector<Report> reports;  // state variables and weights
+  struct Signal {  // a signals monitor: chosen signals every `stride` steps
+    std::unique_ptr<SeriesFile> file;
+    std::vector<int> which;
+    uint64_t stride;
+  };
+  std::vector<Signal> signals;
+  struct Rate {  // a rates monitor: population rates per bin of `bin` steps
+    std::unique_ptr<SeriesFile> file;
+    std::vector<int> pops;
+    uint64_t bin;
+    double bin_s;
+    std::vector<uint64_t> count0;  // spike counts at the start of the bin
+  };
+  std::vector<Rate> rates;
+  std::vector<double> row;  // scratch for one row of a series file
   std::vector<size_t> plastic;  // projections whose final weights go to the edges file
   std::string edges_path;
 };
@@ -76,6 +92,25 @@ Monitors open_monitors(const Network& net, RunResult& res, int nthreads) {
                          proj.csr.weight.data(), 0.0f, stride});
     res.files.push_back(path);
   }
+  for (const auto& mon : s.signal_monitors) {
+    const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
+    std::vector<std::string> names, units;
+    for (int k : mon.signals) names.push_back(s.signals[k].name), units.push_back(s.signals[k].unit);
+    m.signals.push_back({std::make_unique<SeriesFile>(path, "signals", names, units, mon.dt,
+                                                      "row k: each signal's value at t = k * step (row 0: t = 0)", prov),
+                         mon.signals, static_cast<uint64_t>(std::llround(mon.dt / s.run.dt))});
+    res.files.push_back(path);
+  }
+  for (const auto& mon : s.rate_monitors) {
+    const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
+    std::vector<std::string> names, units(mon.populations.size(), "Hz");
+    for (int p : mon.populations) names.push_back(net.pops[p].name);
+    m.rates.push_back({std::make_unique<SeriesFile>(path, "rates", names, units, mon.bin,
+                                                    "row k: spikes in [k * step, (k + 1) * step) per neuron per second (complete bins only)", prov),
+                       mon.populations, static_cast<uint64_t>(std::llround(mon.bin / s.run.dt)), mon.bin * 1e-3,
+                       std::vector<uint64_t>(mon.populations.size(), 0)});
+    res.files.push_back(path);
+  }
   for (size_t i = 0; i < net.projs.size(); ++i)
     if (net.projs[i].plastic) m.plastic.push_back(i);
   if (!m.plastic.empty()) {
@@ -83,6 +118,28 @@ Monitors open_monitors(const Network& net, RunResult& res, int nthreads) {
     res.files.push_back(m.edges_path);
   }
   return m;
+}
+
+void record_signals(Monitors& m, const Signals& sig, uint64_t step) {
+  for (auto& mon : m.signals)
+    if (step % mon.stride == 0) {
+      m.row.clear();
+      for (int k : mon.which) m.row.push_back(sig.value[k]);
+      mon.file->record(m.row.data());
+    }
+}
+
+void record_rates(Monitors& m, const Network& net, const std::vector<uint64_t>& counts, uint64_t step) {
+  for (auto& mon : m.rates)
+    if (step % mon.bin == 0) {
+      m.row.clear();
+      for (size_t i = 0; i < mon.pops.size(); ++i) {
+        const int p = mon.pops[i];
+        m.row.push_back(static_cast<double>(counts[p] - mon.count0[i]) / (net.pops[p].size * mon.bin_s));
+        mon.count0[i] = counts[p];
+      }
+      mon.file->record(m.row.data());
+    }
 }
 
 void schedule_rates(Network& net, Scheduler& sched) {
@@ -120,12 +177,14 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   std::exception_ptr failure;  // an exception in a serial phase ends the run after the region
 
   for (auto& r : mon.reports) r.file->record(r.state, r.offset);  // row 0: t = 0
+  record_signals(mon, net.signals, 0);
   // What plasticity hooks may read of each projection's postsynaptic population.
   std::vector<HookCtx> hook(net.projs.size());
   for (size_t i = 0; i < net.projs.size(); ++i) {
     Population& tgt = net.pops[net.projs[i].target];
     hook[i].post_state = {tgt.V.empty() ? nullptr : tgt.V.data(), tgt.ex.empty() ? nullptr : tgt.ex.data(),
                           tgt.in.empty() ? nullptr : tgt.in.data(), tgt.E_L};
+    hook[i].signals = net.signals.value.data();
   }
   const bool plastic = !mon.plastic.empty();
   for (auto& proj : net.projs) proj.partition(nthreads, net.pops[proj.target].size);
@@ -161,6 +220,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
           for (int k = 0; k < nthreads; ++k) all.insert(all.end(), local[k][p].begin(), local[k][p].end());
           res.spike_counts[p] += all.size();
         }
+        net.signals.step(step_spikes);  // global signals at t_{n+1}, read in phase 4
         for (auto& proj : net.projs) proj.push(n + 1, step_spikes[proj.source]);
         clock.lap(kPhaseExchange);
         for (size_t p = 0; p < n_pops; ++p)
@@ -204,6 +264,8 @@ RunResult simulate(Network& net, const RunOptions& opt) {
         if (n + 1 < n_steps)
           for (auto& r : mon.reports)
             if ((n + 1) % r.stride == 0) r.file->record(r.state, r.offset);
+        if (n + 1 < n_steps) record_signals(mon, net.signals, n + 1);
+        record_rates(mon, net, res.spike_counts, n + 1);
         res.steps = n + 1;
         progress.update(t);
         const auto now = std::chrono::steady_clock::now();
@@ -230,6 +292,8 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   const std::string status = res.interrupted ? "interrupted" : "complete";
   if (mon.spikes) mon.spikes->finish(status, res.t_reached_ms);
   for (auto& r : mon.reports) r.file->finish(status, res.t_reached_ms);
+  for (auto& sm : mon.signals) sm.file->finish(status, res.t_reached_ms);
+  for (auto& rm : mon.rates) rm.file->finish(status, res.t_reached_ms);
   if (!mon.edges_path.empty())
     write_edges(mon.edges_path, net, mon.plastic, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status,
                 res.t_reached_ms);

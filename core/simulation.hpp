@@ -6,13 +6,15 @@
 //               stamped t_{n+1}; Poisson and spike_generator sources emit their spikes of
 //               (t_n, t_{n+1}] stamped t_{n+1}.
 //   3. emit:    this step's spikes enter each outgoing projection's delay queue and the
-//               spike file.
+//               spike file; global signals (core/signals.hpp) decay over dt and add them,
+//               giving their values at t_{n+1}.
 //   4. deliver: spikes that arrive at t_{n+1} (stamp + delay = t_{n+1}, delay >= 1 step)
 //               add their weights to the targets' g_ex/g_in (or I_syn_ex/I_syn_in): a
 //               jump at t_{n+1}, felt by the membrane from step n+1 on. Plastic
 //               projections then run on_pre, bump presynaptic traces, and run on_post
 //               for this step's postsynaptic spikes (plasticity/plasticity.hpp).
-//   5. record:  state monitors sample the state at t_{n+1} (after the jumps); progress;
+//   5. record:  state and signals monitors sample t_{n+1} (after the jumps), rates monitors
+//               close a bin when t_{n+1} ends one; progress;
 //               a stop request (SIGINT/SIGTERM) ends the run here.
 // State monitors also record row 0, the initial state at t = 0.
 #include <array>

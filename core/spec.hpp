@@ -9,6 +9,7 @@
 
 #include "core/distribution.hpp"
 #include "core/json_access.hpp"
+#include "core/signals.hpp"
 
 namespace spikesim {
 
@@ -86,22 +87,44 @@ struct WeightMonitorSpec {
   std::string file_name() const { return name + "_weights.h5"; }
 };
 
+// Global signals over time: one series per signal, a value every dt (row 0: t = 0).
+struct SignalMonitorSpec {
+  std::string name = "signals", ptr;
+  std::vector<int> signals;  // indices into NetworkSpec::signals
+  double dt = 0.0;
+
+  std::string file_name() const { return name + ".h5"; }
+};
+
+// Population rates in bins: spikes in [k*bin, (k+1)*bin) / (N * bin), in Hz.
+struct RateMonitorSpec {
+  std::string name = "rates", ptr;
+  std::vector<int> populations;
+  double bin = 0.0;  // ms, a multiple of dt
+
+  std::string file_name() const { return name + ".h5"; }
+};
+
 struct NetworkSpec {
   std::string file;  // where it came from, for messages
   json resolved;     // the file with command-line overrides applied (provenance)
   RunSpec run;
   OutputSpec output;
   std::vector<PopulationSpec> populations;
+  std::vector<SignalSpec> signals;  // "globals", in file order
   std::vector<ProjectionSpec> projections;
   bool record_spikes = false;
   SpikeMonitorSpec spikes;
   std::vector<StateMonitorSpec> states;
   std::vector<WeightMonitorSpec> weights;
+  std::vector<SignalMonitorSpec> signal_monitors;
+  std::vector<RateMonitorSpec> rate_monitors;
 
   int find_projection(const std::string& name) const;
   bool any_plastic() const;
 
   int find_population(const std::string& name) const;
+  int find_signal(const std::string& name) const;
 };
 
 struct Overrides {  // from the command line

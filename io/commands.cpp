@@ -164,6 +164,8 @@ void check_outputs(const NetworkSpec& s) {
   for (const auto& m : s.states)
     for (const auto& v : m.variables) files.push_back(m.file_name(v));
   for (const auto& m : s.weights) files.push_back(m.file_name());
+  for (const auto& m : s.signal_monitors) files.push_back(m.file_name());
+  for (const auto& m : s.rate_monitors) files.push_back(m.file_name());
   if (s.any_plastic()) files.push_back(s.output.edges_file);
   for (const auto& f : files) {
     const fs::path p = fs::path(s.output.dir) / f;
@@ -185,7 +187,20 @@ int cmd_validate(const Args& a) {
     for (size_t e : net.graph.incoming(p)) in += (in.empty() ? "" : ", ") + net.projs[e].name;
     std::printf("  %s <- %s\n", net.pops[p].name.c_str(), in.empty() ? "(no projections)" : in.c_str());
   }
-  for (int p : net.graph.silent(net.spec))
+  const std::vector<int> silent = net.graph.silent(net.spec);
+  for (size_t k = 0; k < net.spec.signals.size(); ++k) {  // global signals and what feeds them
+    const SignalSpec& sig = net.spec.signals[k];
+    std::string in, up;
+    for (int p : net.graph.feeds(k)) in += (in.empty() ? "" : ", ") + net.pops[p].name;
+    for (int p : net.graph.signal_upstream(k)) up += (up.empty() ? "" : ", ") + net.pops[p].name;
+    std::printf("  signal %s (%s, tau %g ms) <- %s; upstream: %s\n", sig.name.c_str(), sig.type.c_str(), sig.tau, in.c_str(),
+                up.c_str());
+    for (int p : silent)
+      if (p == sig.population)
+        std::printf("  warning: signal \"%s\" is fed by population \"%s\", which will stay silent\n", sig.name.c_str(),
+                    net.pops[p].name.c_str());
+  }
+  for (int p : silent)
     std::printf("  warning: population \"%s\" has no drive (I_e below threshold, nothing spiking upstream); it will stay silent\n",
                 net.pops[p].name.c_str());
   return 0;

@@ -19,6 +19,12 @@ int NetworkSpec::find_population(const std::string& name) const {
   return -1;
 }
 
+int NetworkSpec::find_signal(const std::string& name) const {
+  for (size_t i = 0; i < signals.size(); ++i)
+    if (signals[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
 int NetworkSpec::find_projection(const std::string& name) const {
   for (size_t i = 0; i < projections.size(); ++i)
     if (projections[i].name == name) return static_cast<int>(i);
@@ -169,13 +175,55 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   return pop;
 }
 
-double recording_dt(JObj& o, double dt) {
-  const double m = o.number_or("dt", dt, "a recording interval in ms");
+double recording_dt(JObj& o, double dt, const std::string& key = "dt") {
+  const double m = o.number_or(key, dt, "a recording interval in ms");
   const double ratio = m / dt;
   if (!(m > 0) || std::fabs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
-    fail(o.at("dt"), o.raw()["dt"], "a recording interval that is a positive multiple of dt (" + std::to_string(dt) + " ms)");
+    fail(o.at(key), o.raw()[key], "a recording interval that is a positive multiple of dt (" + std::to_string(dt) + " ms)");
   return m;
 }
+
+// "globals": {"H": {"type": "rate_estimate", "population": "exc", "tau": 100.0}}
+void parse_globals(const json& g, NetworkSpec& net) {
+  if (!g.is_object()) fail("/globals", g, "an object of global signals keyed by name");
+  const std::string types = "a signal type: \"rate_estimate\"";
+  for (auto it = g.begin(); it != g.end(); ++it) {
+    SignalSpec s;
+    s.name = it.key();
+    s.ptr = "/globals/" + escape_pointer_token(it.key());
+    if (s.name.empty() || s.name.find('/') != std::string::npos) fail(s.ptr, it.value(), "a signal with a non-empty name without '/'");
+    JObj o(it.value(), s.ptr);
+    s.type = o.string("type", types);
+    if (s.type != "rate_estimate") fail(o.at("type"), o.raw()["type"], types);
+    s.population = population_index(o.need("population", "a population name"), o.at("population"), net);
+    s.tau = o.number("tau", "a time constant in ms > 0");
+    if (!(s.tau > 0)) fail(o.at("tau"), o.raw()["tau"], "a time constant in ms > 0");
+    o.finish("type, population, tau");
+    net.signals.push_back(std::move(s));
+  }
+}
+
+// A list of names under `key` (default: all of `count` things), as indices.
+template <class Find>
+std::vector<int> name_list(JObj& o, const std::string& key, size_t count, const std::string& what, Find find) {
+  std::vector<int> out;
+  const json* l = o.get(key);
+  if (!l) {
+    for (size_t i = 0; i < count; ++i) out.push_back(static_cast<int>(i));
+    return out;
+  }
+  if (!l->is_array() || l->empty()) fail(o.at(key), *l, "a non-empty array of " + what + " names");
+  for (size_t i = 0; i < l->size(); ++i) {
+    const std::string pi = o.at(key) + "/" + std::to_string(i);
+    const int k = (*l)[i].is_string() ? find((*l)[i].template get<std::string>()) : -1;
+    if (k < 0) fail(pi, (*l)[i], "the name of a " + what);
+    for (int q : out)
+      if (q == k) fail(pi, (*l)[i], "each " + what + " once");
+    out.push_back(k);
+  }
+  return out;
+}
+
 
 std::string monitor_name(JObj& o, const std::string& def) {
   const std::string name = o.string_or("name", def);
@@ -186,6 +234,33 @@ std::string monitor_name(JObj& o, const std::string& def) {
 void claim_file(std::set<std::string>& files, const std::string& file, const std::string& ptr) {
   if (!files.insert(file).second)
     fail_msg(ptr, "output file \"" + file + "\" would be written twice, expected a unique \"name\" for this monitor");
+}
+
+// {"type": "signals", "signals": [names] (default all), "dt": ms, "name": "signals"}
+void parse_signal_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& files) {
+  SignalMonitorSpec m;
+  m.ptr = o.ptr();
+  if (net.signals.empty()) fail_msg(o.at("type"), "a signals monitor, but the file declares no \"globals\", expected at least one signal");
+  m.signals = name_list(o, "signals", net.signals.size(), "global signal (in \"globals\")",
+                        [&](const std::string& n) { return net.find_signal(n); });
+  m.dt = recording_dt(o, net.run.dt);
+  m.name = monitor_name(o, m.name);
+  claim_file(files, m.file_name(), o.ptr());
+  o.finish("type, signals, dt, name");
+  net.signal_monitors.push_back(std::move(m));
+}
+
+// {"type": "rates", "populations": [names] (default all), "bin": ms (default dt), "name": "rates"}
+void parse_rate_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& files) {
+  RateMonitorSpec m;
+  m.ptr = o.ptr();
+  m.populations = name_list(o, "populations", net.populations.size(), "population",
+                            [&](const std::string& n) { return net.find_population(n); });
+  m.bin = recording_dt(o, net.run.dt, "bin");
+  m.name = monitor_name(o, m.name);
+  claim_file(files, m.file_name(), o.ptr());
+  o.finish("type, populations, bin, name");
+  net.rate_monitors.push_back(std::move(m));
 }
 
 // {"type": "weights", "projection": NAME, "synapses": [k, ...] | "all" | {"sample": N}, "dt", "name"}
@@ -226,8 +301,11 @@ void parse_weight_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& file
 
 void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std::set<std::string>& files) {
   JObj o(j, ptr);
-  const std::string type = o.string("type", "\"spikes\", \"state\" or \"weights\"");
+  const std::string types = "\"spikes\", \"state\", \"weights\", \"signals\" or \"rates\"";
+  const std::string type = o.string("type", types);
   if (type == "weights") return parse_weight_monitor(o, net, files);
+  if (type == "signals") return parse_signal_monitor(o, net, files);
+  if (type == "rates") return parse_rate_monitor(o, net, files);
   if (type == "spikes") {
     std::vector<int> pops;
     if (const json* pl = o.get("populations")) {
@@ -246,7 +324,7 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
     o.finish("type, populations");
     return;
   }
-  if (type != "state") fail(o.at("type"), o.raw()["type"], "\"spikes\", \"state\" or \"weights\"");
+  if (type != "state") fail(o.at("type"), o.raw()["type"], types);
   StateMonitorSpec m;
   m.ptr = ptr;
   m.population = population_index(o.need("population", "a population name"), o.at("population"), net);
@@ -325,6 +403,7 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
     fail("/populations", pops, "a non-empty object of populations keyed by name");
   }
 
+  if (const json* g = top.get("globals")) parse_globals(*g, net);
   if (const json* projs = top.get("projections")) {
     if (!projs->is_array()) fail("/projections", *projs, "an array of projections");
     std::set<std::string> names;
@@ -344,7 +423,7 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
     std::set<std::string> files{net.output.spikes_file, net.output.edges_file};
     for (size_t i = 0; i < mons->size(); ++i) parse_monitor((*mons)[i], "/monitors/" + std::to_string(i), net, files);
   }
-  top.finish("description, run, output, populations, projections, monitors");
+  top.finish("description, run, output, populations, globals, projections, monitors");
   return net;
 }
 

@@ -115,7 +115,7 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   const PopulationSpec& src = net.populations[p.source];
   const PopulationSpec& tgt = net.populations[p.target];
   const ModelInfo& tinfo = model_info(tgt.model);
-  if (const json* pl = o.get("plasticity")) p.plasticity = parse_plasticity(*pl, o.at("plasticity"));
+  if (const json* pl = o.get("plasticity")) p.plasticity = parse_plasticity(*pl, o.at("plasticity"), net.signals);
   // A plastic projection may end on a spike_generator: its weights learn from imposed
   // postsynaptic spike times (NEST's parrot-neuron idiom) and deliver nothing.
   if (!tinfo.has_receptors && !(p.plasticity && tgt.model == Model::kSpikeGenerator))

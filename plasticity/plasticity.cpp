@@ -1,10 +1,13 @@
 #include "plasticity/plasticity.hpp"
 
+#include <cmath>
+
 namespace spikesim {
 
 void Plasticity::attach(const Projection& p, uint32_t n_pre, uint32_t n_post, double dt_ms) {
   dt = dt_ms;
   delay = p.csr.delay_min;
+  learn_from = static_cast<uint64_t>(std::llround(start_ms / dt_ms));
   pre.init(pre.spec, n_pre);
   post.init(post.spec, n_post);
   syn_state.assign(p.csr.size() * syn_floats, 0.0f);

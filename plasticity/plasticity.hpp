@@ -19,6 +19,10 @@
 // postsynaptic neuron: presynaptic index and synapse index, 8 bytes per synapse).
 // Presynaptic traces are per neuron and stamped at arrival, so a plastic projection has one
 // delay for all its synapses.
+// Before "start" (learn_from) the hooks do not run: weights are delivered as by a static
+// projection while the traces follow the spikes, so learning starts from warm traces.
+// Hooks read global signals (core/signals.hpp) through HookCtx::signals, at their value at
+// t_{n+1} (updated in phase 3, before delivery).
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -51,6 +55,8 @@ class Plasticity {
   TraceArray pre, post;
   uint32_t delay = 1;  // steps
   double dt = 0.1;
+  double start_ms = 0.0;     // "start": hooks run from this time on
+  uint64_t learn_from = 0;   // the same, in steps (set by attach)
   std::vector<uint64_t> post_ptr;               // n_post + 1
   std::vector<uint32_t> post_pre, post_syn;     // per incoming synapse, grouped by target
   int syn_floats = 0;                           // the rule's kSynState
@@ -67,6 +73,10 @@ class PlasticityOf final : public Plasticity {
   void deliver(Projection& p, uint32_t step, float* input, const TargetPart& part,
                const HookCtx& base) override {
     if (step < delay) return;
+    if (step < learn_from) {
+      if (input) p.deliver(step, input, part);
+      return;
+    }
     const uint32_t* tgt = p.csr.target.data();
     float* w = p.csr.weight.data();
     double xpre[kMaxTraces];
@@ -93,8 +103,13 @@ class PlasticityOf final : public Plasticity {
     HookCtx c = base;
     c.t = step * dt;
     c.bounds = bounds;
+    const bool learn = step >= learn_from;
     for (auto it = std::lower_bound(spikes.begin(), spikes.end(), lo); it != spikes.end() && *it < hi; ++it) {
       const uint32_t i = *it;
+      if (!learn) {
+        post.bump(i, step, dt);
+        continue;
+      }
       post.read(i, step, dt, xpost);
       c.post = i;
       for (uint64_t s = post_ptr[i]; s < post_ptr[i + 1]; ++s) {

@@ -3,8 +3,10 @@
 #include <limits>
 
 #include "plasticity/plasticity.hpp"
+#include "plasticity/global_istdp.hpp"
 #include "plasticity/stdp.hpp"
 #include "plasticity/triplet_stdp.hpp"
+#include "plasticity/vogels_istdp.hpp"
 
 namespace spikesim {
 
@@ -32,6 +34,9 @@ const RuleEntry kRules[] = {
      make_rule<Stdp>},
     {"triplet_stdp", "triplet STDP (Pfister & Gerstner 2006), named sets visual_cortex_minimal, hippocampal_minimal",
      make_rule<TripletStdp>},
+    {"vogels_istdp", "inhibitory STDP (Vogels et al. 2011): symmetric window, target rate rho0", make_rule<VogelsIstdp>},
+    {"global_istdp", "homeostatic iSTDP (Zenke et al. 2015): eta * G times the trace terms, G a global factor",
+     make_rule<GlobalIstdp>},
 };
 
 std::string rule_names() {
@@ -60,13 +65,35 @@ double RuleReader::nonnegative(const std::string& key, double def) {
   return v;
 }
 
+Factor RuleReader::factor(const std::string& key) {
+  std::string names;
+  for (const auto& s : signals) names += (names.empty() ? "" : ", ") + s.name;
+  const std::string expected = "a number, or {\"signal\": NAME, \"offset\": number} with NAME a global signal" +
+                               (names.empty() ? std::string(" (the file declares no \"globals\")") : " (one of: " + names + ")");
+  const json& j = o.need(key, expected);
+  Factor f;
+  if (j.is_number()) {
+    f.offset = j.get<double>();
+    return f;
+  }
+  if (!j.is_object()) fail(o.at(key), j, expected);
+  JObj fo(j, o.at(key));
+  const std::string name = fo.string("signal", expected);
+  for (size_t i = 0; i < signals.size(); ++i)
+    if (signals[i].name == name) f.signal = static_cast<int>(i);
+  if (f.signal < 0) fail(fo.at("signal"), j["signal"], expected);
+  f.offset = fo.number_or("offset", 0.0, "a number (in the signal's unit)");
+  fo.finish("signal, offset");
+  return f;
+}
+
 std::vector<RuleInfo> rule_list() {
   std::vector<RuleInfo> out;
   for (const auto& r : kRules) out.push_back({r.name, r.summary});
   return out;
 }
 
-std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& ptr) {
+std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& ptr, const std::vector<SignalSpec>& signals) {
   JObj o(j, ptr);
   const std::string expected = "a plasticity rule, one of: " + rule_names();
   const std::string name = o.string("rule", expected);
@@ -86,10 +113,13 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   if (traces != "all_to_all" && traces != "nearest") fail(o.at("traces"), o.raw()["traces"], "\"all_to_all\" or \"nearest\"");
   pre.nearest = post.nearest = traces == "nearest";
 
-  RuleReader reader{o, pre, post, b};
+  const double start = o.number_or("start", 0.0, "a time in ms >= 0 from which the weights learn");
+  if (!(start >= 0)) fail(o.at("start"), o.raw()["start"], "a time in ms >= 0 from which the weights learn");
+  RuleReader reader{o, pre, post, b, signals};
   std::shared_ptr<Plasticity> p = entry->make(reader);
   o.finish();
   p->rule = name;
+  p->start_ms = start;
   p->bounds = b;
   p->pre.spec = pre;
   p->post.spec = post;

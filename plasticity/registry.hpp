@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/json_access.hpp"
+#include "core/signals.hpp"
 
 namespace spikesim {
 
@@ -17,6 +18,6 @@ struct RuleInfo {
 std::vector<RuleInfo> rule_list();
 
 // A parsed, not yet attached rule (Plasticity::clone gives the network its own copy).
-std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& ptr);
+std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& ptr, const std::vector<SignalSpec>& signals);
 
 }  // namespace spikesim

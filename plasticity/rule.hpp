@@ -16,6 +16,7 @@
 
 #include "core/hd.hpp"
 #include "core/json_access.hpp"
+#include "core/signals.hpp"
 #include "plasticity/traces.hpp"
 
 namespace spikesim {
@@ -43,16 +44,28 @@ struct HookCtx {
   Bounds bounds;                     // the projection's [w_min, w_max] (soft-bound rules read it)
 };
 
+// A scalar factor a rule reads at each event: a global signal plus an offset
+// (G = H - gamma is {"signal": "H", "offset": -gamma}), or a constant (signal < 0).
+struct Factor {
+  int signal = -1;
+  double offset = 0.0;
+  SPIKESIM_HD double value(const double* signals) const { return (signal >= 0 ? signals[signal] : 0.0) + offset; }
+};
+
 // Reading a rule's parameters from its "plasticity" object.
 struct RuleReader {
   JObj& o;
   TraceSpec& pre;   // the rule sets count and tau of its presynaptic traces
   TraceSpec& post;  // and of its postsynaptic traces
   Bounds& bounds;
+  const std::vector<SignalSpec>& signals;  // the file's "globals", for factors
 
   double number_or(const std::string& key, double def) { return o.number_or(key, def, "a number"); }
   double positive(const std::string& key, double def);  // > 0 (time constants, in ms)
   double nonnegative(const std::string& key, double def);
+  double number(const std::string& key, const std::string& expected) { return o.number(key, expected); }
+  // A number (a constant), or {"signal": NAME, "offset": number}.
+  Factor factor(const std::string& key);
 };
 
 }  // namespace spikesim

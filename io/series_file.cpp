@@ -1,0 +1,58 @@
+#include "io/series_file.hpp"
+
+namespace spikesim {
+
+namespace {
+constexpr hsize_t kChunkRows = 4096;
+}
+
+SeriesFile::SeriesFile(const std::string& path, const std::string& group, const std::vector<std::string>& names,
+                       const std::vector<std::string>& units, double step_ms, const std::string& description,
+                       const Provenance& prov)
+    : file_(h5_create_file(path)), step_ms_(step_ms) {
+  write_provenance(file_, prov);
+  group_ = h5_create_group(file_, "/" + group);
+  attr_string(group_, "description", description);
+  for (size_t k = 0; k < names.size(); ++k) {
+    H5Id g = h5_create_group(group_, names[k]);
+    data_.emplace_back(g, "data", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, kChunkRows);
+    attr_string(data_.back().id(), "units", units[k]);
+  }
+  const double time[3] = {0.0, 0.0, step_ms};
+  write_vector(group_, "time", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, time, 3);
+  H5Id tds(H5Dopen2(group_, "time", H5P_DEFAULT), H5Dclose);
+  attr_string(tds, "units", "ms");
+  buf_.reserve(kChunkRows * names.size());
+}
+
+void SeriesFile::record(const double* row) {
+  buf_.insert(buf_.end(), row, row + data_.size());
+  if (buf_.size() >= kChunkRows * data_.size()) flush();
+}
+
+void SeriesFile::flush() {
+  const size_t n = data_.size(), rows = n ? buf_.size() / n : 0;
+  if (rows == 0) return;
+  column_.resize(rows);
+  for (size_t k = 0; k < n; ++k) {
+    for (size_t r = 0; r < rows; ++r) column_[r] = buf_[r * n + k];
+    data_[k].append(column_.data(), rows);
+  }
+  buf_.clear();
+  h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
+}
+
+void SeriesFile::finish(const std::string& status, double t_reached_ms) {
+  flush();
+  const double rows = data_.empty() ? 0.0 : static_cast<double>(data_[0].rows());
+  const double time[3] = {0.0, rows * step_ms_, step_ms_};
+  H5Id tds(H5Dopen2(group_, "time", H5P_DEFAULT), H5Dclose);
+  h5_check(H5Dwrite(tds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, time), "time");
+  write_status(file_, status, t_reached_ms);
+  tds.reset();
+  data_.clear();
+  group_.reset();
+  file_.reset();
+}
+
+}  // namespace spikesim
