@@ -18,6 +18,7 @@
 #include "core/stop_signal.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
+#include "protocols/global_factor.hpp"
 #include "protocols/protocol.hpp"
 
 namespace spikesim {
@@ -261,8 +262,8 @@ int cmd_protocol(const Args& a) {
       if (!fs::is_directory(d)) continue;
       for (const auto& e : fs::directory_iterator(d))
         if (e.path().extension() == ".json" && !found.count(e.path().stem().string())) {
-          const Protocol p = load_protocol(e.path().string());
-          found[p.name] = p.summary;
+          const json j = read_protocol_json(e.path().string());
+          found[j.value("name", e.path().stem().string())] = j.value("summary", "");
         }
       if (!found.empty()) break;
     }
@@ -270,6 +271,18 @@ int cmd_protocol(const Args& a) {
     return 0;
   }
   const std::string path = find_protocol(a.file);
+  const json raw = read_protocol_json(path, a.sets);
+  if (protocol_kind(raw) == "global_factor") {
+    const GlobalFactorProtocol g = load_global_factor(raw, path);
+    const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / g.name).string();
+    if (!a.quiet) std::printf("spikesim protocol %s (%s): %zu epochs x %d seeds\n", g.name.c_str(), path.c_str(), g.rates.size(), g.seeds);
+    const GlobalFactorResult r = run_global_factor(g, dir, a.quiet);
+    if (!a.quiet)
+      for (const auto& f : r.files)
+        if (f.rfind(dir + "/seed", 0) != 0) std::printf("  output: %s\n", f.c_str());
+    if (!a.quiet) std::printf("  output: %s/seed*/ (HDF5 of each seed's run)\n", dir.c_str());
+    return 0;
+  }
   const Protocol p = load_protocol(path, a.sets);
   const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / p.name).string();
   if (!a.quiet) std::printf("spikesim protocol %s (%s): %zu points x %zu variants, %d repetitions each\n", p.name.c_str(),

@@ -138,16 +138,31 @@ void parse_points(JObj& o, Protocol& p, double frequency) {
 
 }  // namespace
 
-Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets) {
+json read_protocol_json(const std::string& path, const std::vector<std::string>& sets) {
   std::ifstream in(path);
   if (!in) throw SpecError("", "cannot open protocol file " + path);
   std::stringstream ss;
   ss << in.rdbuf();
+  json j = read_json_text(ss.str());
+  for (const auto& s : sets) apply_set(j, s);
+  return j;
+}
+
+std::string protocol_kind(const json& j) {
+  const std::string kinds = "\"pairing\" (default) or \"global_factor\"";
+  if (!j.is_object()) fail("", j, "a protocol object");
+  if (!j.contains("kind")) return "pairing";
+  if (!j["kind"].is_string() || (j["kind"] != "pairing" && j["kind"] != "global_factor")) fail("/kind", j["kind"], kinds);
+  return j["kind"].get<std::string>();
+}
+
+Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets) {
   Protocol p;
   p.file = path;
-  p.raw = read_json_text(ss.str());
-  for (const auto& s : sets) apply_set(p.raw, s);
+  p.raw = read_protocol_json(path, sets);
   JObj o(p.raw, "");
+  if (protocol_kind(p.raw) != "pairing") fail("/kind", p.raw["kind"], "\"pairing\" here (other kinds have their own runner)");
+  o.string_or("kind", "pairing");
   p.name = o.string("name", "the protocol's name");
   p.summary = o.string_or("summary", "");
   if (const json* r = o.get("run")) {
@@ -196,7 +211,7 @@ Protocol load_protocol(const std::string& path, const std::vector<std::string>& 
     v.finish("label, plasticity, reference, tolerance");
     p.variants.push_back(var);
   }
-  o.finish("name, summary, run, delay, pairings, frequency, initial_weight, unit_weight, report, plot, sweep, points, variants");
+  o.finish("name, kind, summary, run, delay, pairings, frequency, initial_weight, unit_weight, report, plot, sweep, points, variants");
   return p;
 }
 

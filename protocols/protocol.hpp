@@ -53,7 +53,11 @@ struct ProtocolResult {
 
 std::vector<std::string> protocol_dirs();  // where NAME.json is looked for
 std::string find_protocol(const std::string& name_or_path);
-// Reads a protocol file; `sets` are "key=value" overrides (key: a dotted or /-separated path).
+// A protocol file as JSON; `sets` are "key=value" overrides (key: a dotted or /-separated path).
+json read_protocol_json(const std::string& path, const std::vector<std::string>& sets = {});
+// Its "kind": "pairing" (default; this header) or "global_factor" (protocols/global_factor.hpp).
+std::string protocol_kind(const json& j);
+// Reads a pairing protocol file.
 Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets = {});
 ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet = true);
 

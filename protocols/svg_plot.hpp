@@ -1,7 +1,7 @@
 #pragma once
-// An SVG plot of a protocol's curve: simulated values as lines with filled markers, one
-// series per variant (and per dt_s sign on a frequency axis), reference values as open
-// black circles. Plain SVG 1.1, no dependency.
+// An SVG plot of a protocol's curve (protocols/svg_chart.hpp): simulated values as lines
+// with filled markers, one series per variant (and per dt_s sign on a frequency axis),
+// reference values as open black circles.
 #include <string>
 
 #include "protocols/protocol.hpp"
