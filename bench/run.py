@@ -25,15 +25,14 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BRIAN_COBA = os.path.join(ROOT, "bench", "brian2_coba.py")
+BRIAN_VOGELS = os.path.join(ROOT, "bench", "brian2_vogels.py")
 WORK = os.path.join(tempfile.gettempdir(), "spikesim_bench")
 
 # The suite. A benchmark is one entry: the spikesim network file, `make` (how a size is made
 # from it: coba_network resizes the COBA populations; as_is only sets the duration), and the
 # Brian2 twin script with its arguments (it gets --n, --k, --t, --threads, --dir and prints
 # {"dir", "binary"}). Sizes are (neurons, in-degree per source population, biological
-# seconds). A later plastic example joins with one entry, e.g.
-#   {"name": "vogels2011", "file": "examples/vogels2011.json", "make": as_is,
-#    "sizes": [(10000, 200, 10.0)], "brian": [BRIAN_VOGELS], "brian_max_n": 10**9}
+# seconds). A new benchmark is one more entry.
 SCALING = [4000, 16000, 64000, 256000, 1000000]
 
 
@@ -45,11 +44,13 @@ def benchmarks():
          "sizes": [(n, 80, 1.0) for n in SCALING], "brian": [BRIAN_COBA], "brian_max_n": 256000},
         {"name": "coba_stdp", "file": "examples/coba_stdp.json", "make": coba_network, "sizes": [(4000, 80, 10.0)],
          "brian": [BRIAN_COBA, "--stdp"], "brian_max_n": 10**9},
+        {"name": "vogels2011", "file": "examples/vogels2011.json", "make": as_is, "sizes": [(10000, 200, 10.0)],
+         "brian": [BRIAN_VOGELS], "brian_max_n": 10**9},
     ]
 
 
 QUICK_SIZES = {"coba": [(4000, 80, 1.0)], "scaling": [(4000, 80, 0.2), (16000, 80, 0.2)],
-               "coba_stdp": [(4000, 80, 1.0)]}
+               "coba_stdp": [(4000, 80, 1.0)], "vogels2011": [(10000, 200, 2.0)]}
 THREADS = [1, 2]
 
 
@@ -160,7 +161,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="small sizes, one repetition: checks the suite runs")
-    ap.add_argument("--only", nargs="*", help="benchmark names (coba scaling coba_stdp memory recording)")
+    ap.add_argument("--only", nargs="*", help="benchmark names (coba scaling coba_stdp vogels2011 memory recording)")
     ap.add_argument("--spikesim", default=os.path.join(ROOT, "build", "spikesim"))
     ap.add_argument("--no-brian", action="store_true", help="spikesim only")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))

@@ -106,7 +106,7 @@ Monitors open_monitors(const Network& net, RunResult& res, int nthreads) {
     std::vector<std::string> names, units(mon.populations.size(), "Hz");
     for (int p : mon.populations) names.push_back(net.pops[p].name);
     m.rates.push_back({std::make_unique<SeriesFile>(path, "rates", names, units, mon.bin,
-                                                    "row k: spikes in [k * step, (k + 1) * step) per neuron per second (complete bins only)", prov),
+                                                    "row k: spikes stamped in (k * step, (k + 1) * step] per neuron per second (complete bins only)", prov),
                        mon.populations, static_cast<uint64_t>(std::llround(mon.bin / s.run.dt)), mon.bin * 1e-3,
                        std::vector<uint64_t>(mon.populations.size(), 0)});
     res.files.push_back(path);
