@@ -42,26 +42,26 @@ def run(spikesim, net, threads):
 
 def svg(path, series, tstop_s, targets):
     W, H, L, R, T, B = 860, 420, 70, 20, 40, 50
-    ymax = max(max(r) for _, _, r in series) * 1.05
+    ymax = 4 * max(targets)  # the first second (~160 Hz before learning) is cut off
     sx = lambda x: L + x / tstop_s * (W - L - R)
     sy = lambda y: T + (1 - min(y, ymax) / ymax) * (H - T - B)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
            '<rect width="100%" height="100%" fill="white"/>',
            f'<text x="{W/2}" y="22" text-anchor="middle" font-size="15">Vogels et al. 2011: excitatory rate under inhibitory STDP (learning from 1 s)</text>',
            f'<rect x="{L}" y="{T}" width="{W-L-R}" height="{H-T-B}" fill="none" stroke="black"/>']
-    step = 10 if ymax > 40 else 5 if ymax > 15 else 1
+    step = 10 if ymax > 40 else 2 if ymax > 10 else 1
     for y in np.arange(0, ymax, step):
         out.append(f'<line x1="{L}" x2="{W-R}" y1="{sy(y):.1f}" y2="{sy(y):.1f}" stroke="#ddd"/><text x="{L-6}" y="{sy(y)+4:.1f}" text-anchor="end">{y:g}</text>')
     for x in np.linspace(0, tstop_s, 7):
         out.append(f'<text x="{sx(x):.1f}" y="{H-B+18}" text-anchor="middle">{x:.0f}</text>')
     out.append(f'<text x="{(L+W-R)/2}" y="{H-12}" text-anchor="middle">time (s)</text>')
-    out.append(f'<text transform="translate(18,{(T+H-B)/2}) rotate(-90)" text-anchor="middle">excitatory rate (Hz, 1 s bins; axis cut at {ymax:.0f})</text>')
+    out.append(f'<text transform="translate(18,{(T+H-B)/2}) rotate(-90)" text-anchor="middle">excitatory rate (Hz, 1 s bins; cut at {ymax:.0f} Hz)</text>')
     colors = ["#1f77b4", "#d62728"]
     for k, (label, t, r) in enumerate(series):
         pts = " ".join(f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(t, r))
         out.append(f'<polyline fill="none" stroke="{colors[k]}" stroke-width="1.5" points="{pts}"/>')
         out.append(f'<line x1="{L}" x2="{W-R}" y1="{sy(targets[k]):.1f}" y2="{sy(targets[k]):.1f}" stroke="{colors[k]}" stroke-dasharray="5,4"/>')
-        out.append(f'<line x1="{W-260}" x2="{W-240}" y1="{T+20+16*k}" y2="{T+20+16*k}" stroke="{colors[k]}" stroke-width="2"/><text x="{W-234}" y="{T+24+16*k}">{label} (dashed: target)</text>')
+        out.append(f'<line x1="{W-330}" x2="{W-310}" y1="{T+20+16*k}" y2="{T+20+16*k}" stroke="{colors[k]}" stroke-width="2"/><text x="{W-304}" y="{T+24+16*k}">{label} (dashed: target; first second {r[0]:.0f} Hz)</text>')
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")

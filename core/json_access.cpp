@@ -120,7 +120,8 @@ void JObj::finish(const std::string& allowed_hint) const {
     if (!used_.count(it.key())) {
       std::string msg = "unknown key \"" + it.key() + "\"";
       std::string hint = allowed_hint;
-      for (size_t k = 0; hint.empty() && k < asked_.size(); ++k) hint += asked_[k] + (k + 1 < asked_.size() ? ", " : "");
+      if (hint.empty())
+        for (size_t k = 0; k < asked_.size(); ++k) hint += asked_[k] + (k + 1 < asked_.size() ? ", " : "");
       if (!hint.empty()) msg += ", expected one of: " + hint;
       throw SpecError(at(it.key()), msg);
     }
