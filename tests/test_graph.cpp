@@ -28,3 +28,22 @@ TEST_CASE("population graph: incoming projections, upstream populations, silent 
   CHECK(g.upstream(idx("e")) == std::vector<int>{idx("d")});
   CHECK(g.silent(spec) == std::vector<int>{idx("d"), idx("e")});
 }
+
+TEST_CASE("population graph: global signals are vertices fed by their population") {
+  const NetworkSpec spec = parse_network_text(R"({
+    "populations": {"drive": {"size": 2, "model": "poisson", "params": {"rate": 5}},
+      "exc": {"size": 2, "model": "lif_curr_exp"}, "inh": {"size": 2, "model": "lif_curr_exp"}},
+    "globals": {"H": {"type": "rate_estimate", "population": "exc", "tau": 100},
+                "R": {"type": "rate_estimate", "population": "drive", "tau": 10}},
+    "projections": [{"source": "drive", "target": "exc", "connectivity": {"rule": "all_to_all"}, "weight": 1},
+                    {"source": "inh", "target": "exc", "receptor": "in", "connectivity": {"rule": "all_to_all"}, "weight": -1}]})");
+  const PopulationGraph g(spec);
+  auto idx = [&](const char* n) { return spec.find_population(n); };
+  CHECK(g.feeds(0) == std::vector<int>{idx("exc")});
+  CHECK(g.signal_upstream(0) == std::vector<int>{idx("drive"), idx("exc"), idx("inh")});
+  CHECK(g.feeds(1) == std::vector<int>{idx("drive")});
+  CHECK(g.signal_upstream(1) == std::vector<int>{idx("drive")});
+  // Signal vertices change nothing about the populations.
+  CHECK(g.incoming(idx("exc")) == std::vector<size_t>{0, 1});
+  CHECK(g.upstream(idx("exc")) == std::vector<int>{idx("drive"), idx("inh")});
+}
