@@ -13,7 +13,7 @@ PopulationGraph::PopulationGraph(const NetworkSpec& spec) {
   n_pops_ = spec.populations.size();
   for (const auto& s : spec.signals) {
     const auto v = boost::add_vertex(PopVertex{s.name, 0, Model::kPoisson, true}, g_);
-    boost::add_edge(s.population, v, ProjEdge{ProjEdge::kFeedsSignal}, g_);
+    if (s.population >= 0) boost::add_edge(s.population, v, ProjEdge{ProjEdge::kFeedsSignal}, g_);
   }
 }
 

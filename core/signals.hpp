@@ -1,12 +1,19 @@
 #pragma once
 // Global scalar signals ("globals" in the network file): values every synapse may read by
-// name, computed from the activity of whole populations. Now one type:
+// name, computed from the activity of whole populations and from reward events. Types:
 //   rate_estimate {population, tau}: dH/dt = -H/tau, H += 1/(tau N) per spike of the
-//   population (N neurons), so H estimates the population rate in Hz.
+//     population (N neurons), so H estimates the population rate in Hz.
+//   neuromodulator {tau, baseline, population, per_spike, rewards}: a volume-transmitted
+//     concentration d (e.g. dopamine): dd/dt = -(d - baseline)/tau; each spike of the
+//     population (optional) adds per_spike, each reward event adds its amount.
+// Both are one update, value = baseline + (value - baseline) e^(-dt/tau) + jumps.
 // Step n (core/simulation.hpp): after the spikes stamped t_{n+1} are gathered (phase 3),
-// every signal decays exactly over dt and adds those spikes, giving its value at t_{n+1};
-// phase 4 (delivery, on_pre, on_post) then reads it. One thread computes it from the
-// step's spike counts, so it is the same for any thread count.
+// every signal decays exactly over dt and adds those spikes and the rewards due at t_{n+1}
+// (queued by add() in phase 1), giving its value at t_{n+1}; phase 4 (delivery, on_pre,
+// on_post) then reads it. Between grid points a signal is baseline + (value at t_n -
+// baseline) e^(-(t - t_n)/tau) (prev holds the value at t_n), which rules that integrate a
+// signal over time (da_stdp) use. One thread computes the signals from the step's spike
+// counts, so they are the same for any thread count.
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -16,8 +23,10 @@ namespace spikesim {
 
 struct SignalSpec {
   std::string name, ptr, type = "rate_estimate", unit = "Hz";
-  int population = -1;  // whose spikes raise it
+  int population = -1;  // whose spikes raise it (-1: none)
   double tau = 100.0;   // ms
+  double baseline = 0.0, per_spike = 0.0;  // neuromodulator (rate_estimate: 1/(tau N), set at build)
+  std::vector<double> reward_times, reward_amounts;  // neuromodulator: scheduled reward events (ms)
 };
 
 class Signals {
@@ -26,15 +35,24 @@ class Signals {
   Signals(const std::vector<SignalSpec>& specs, const std::vector<uint32_t>& pop_sizes, double dt);
   // Advances every signal from t_n to t_{n+1}; spikes[p] = spikes of population p stamped t_{n+1}.
   void step(const std::vector<std::vector<uint32_t>>& spikes) {
-    for (size_t k = 0; k < value.size(); ++k)
-      value[k] = value[k] * decay_[k] + static_cast<double>(spikes[pop_[k]].size()) * per_spike_[k];
+    for (size_t k = 0; k < value.size(); ++k) {
+      prev[k] = value[k];
+      const double count = pop_[k] >= 0 ? static_cast<double>(spikes[pop_[k]].size()) : 0.0;
+      value[k] = baseline[k] + (value[k] - baseline[k]) * decay_[k] + count * per_spike_[k] + pending_[k];
+      pending_[k] = 0.0;
+    }
   }
+  // A jump of `amount` in signal k, applied at the end of this step (at t_{n+1}).
+  void add(size_t k, double amount) { pending_[k] += amount; }
   bool empty() const { return value.empty(); }
 
-  std::vector<double> value;  // current values (what HookCtx::signals points to)
+  std::vector<double> value;     // at t_{n+1} (what HookCtx::signals points to)
+  std::vector<double> prev;      // at t_n, after its jumps
+  std::vector<double> baseline;  // what each signal relaxes to
+  std::vector<double> tau;       // ms
 
  private:
-  std::vector<double> decay_, per_spike_;
+  std::vector<double> decay_, per_spike_, pending_;
   std::vector<int> pop_;
 };
 

@@ -30,6 +30,7 @@ struct Monitors {
     const float* state;
     float offset;
     uint64_t stride;
+    int lazy_projection = -1;  // weights of a lazy rule: brought up to date before recording
   };
   std::vector<Report> reports;  // state variables and weights
   struct Signal {  // a signals monitor: chosen signals every `stride` steps
@@ -89,7 +90,8 @@ Monitors open_monitors(const Network& net, RunResult& res, int nthreads) {
     const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
     m.reports.push_back({std::make_unique<StateReport>(path, proj.name, weight_unit(net.pops[proj.target].model), ReportMapping::synapses(mon.synapses, proj.csr.target),
                                                        mon.dt, s.run.tstop, prov),
-                         proj.csr.weight.data(), 0.0f, stride});
+                         proj.csr.weight.data(), 0.0f, stride,
+                         proj.plastic && proj.plastic->lazy() ? mon.projection : -1});
     res.files.push_back(path);
   }
   for (const auto& mon : s.signal_monitors) {
@@ -144,6 +146,14 @@ void record_rates(Monitors& m, const Network& net, const std::vector<uint64_t>& 
 
 void schedule_rates(Network& net, Scheduler& sched) {
   const double dt = net.spec.run.dt;
+  for (size_t k = 0; k < net.spec.signals.size(); ++k) {  // reward events: a jump in the signal at their time
+    const SignalSpec& s = net.spec.signals[k];
+    Signals* sig = &net.signals;
+    for (size_t i = 0; i < s.reward_times.size(); ++i) {
+      const double amount = s.reward_amounts[i];
+      sched.at(static_cast<uint64_t>(std::llround(s.reward_times[i] / dt) - 1), [sig, k, amount] { sig->add(k, amount); });
+    }
+  }
   for (size_t i = 0; i < net.pops.size(); ++i) {
     const PopulationSpec& s = net.spec.populations[i];
     Population* pop = &net.pops[i];
@@ -221,6 +231,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
           res.spike_counts[p] += all.size();
         }
         net.signals.step(step_spikes);  // global signals at t_{n+1}, read in phase 4
+        for (size_t i : mon.plastic) net.projs[i].plastic->advance(static_cast<uint32_t>(n + 1), net.signals);
         for (auto& proj : net.projs) proj.push(n + 1, step_spikes[proj.source]);
         clock.lap(kPhaseExchange);
         for (size_t p = 0; p < n_pops; ++p)
@@ -263,7 +274,12 @@ RunResult simulate(Network& net, const RunOptions& opt) {
         const double t = static_cast<double>(n + 1) * dt;
         if (n + 1 < n_steps)
           for (auto& r : mon.reports)
-            if ((n + 1) % r.stride == 0) r.file->record(r.state, r.offset);
+            if ((n + 1) % r.stride == 0) {
+              if (r.lazy_projection >= 0)
+                net.projs[r.lazy_projection].plastic->settle(net.projs[r.lazy_projection], static_cast<uint32_t>(n + 1),
+                                                             hook[r.lazy_projection]);
+              r.file->record(r.state, r.offset);
+            }
         if (n + 1 < n_steps) record_signals(mon, net.signals, n + 1);
         record_rates(mon, net, res.spike_counts, n + 1);
         res.steps = n + 1;
@@ -294,6 +310,8 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   for (auto& r : mon.reports) r.file->finish(status, res.t_reached_ms);
   for (auto& sm : mon.signals) sm.file->finish(status, res.t_reached_ms);
   for (auto& rm : mon.rates) rm.file->finish(status, res.t_reached_ms);
+  for (size_t i : mon.plastic)  // lazy rules: every weight up to the time reached
+    net.projs[i].plastic->settle(net.projs[i], static_cast<uint32_t>(res.steps), hook[i]);
   if (!mon.edges_path.empty())
     write_edges(mon.edges_path, net, mon.plastic, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status,
                 res.t_reached_ms);

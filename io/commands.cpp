@@ -194,8 +194,9 @@ int cmd_validate(const Args& a) {
     std::string in, up;
     for (int p : net.graph.feeds(k)) in += (in.empty() ? "" : ", ") + net.pops[p].name;
     for (int p : net.graph.signal_upstream(k)) up += (up.empty() ? "" : ", ") + net.pops[p].name;
-    std::printf("  signal %s (%s, tau %g ms) <- %s; upstream: %s\n", sig.name.c_str(), sig.type.c_str(), sig.tau, in.c_str(),
-                up.c_str());
+    std::printf("  signal %s (%s, tau %g ms) <- %s; upstream: %s%s\n", sig.name.c_str(), sig.type.c_str(), sig.tau,
+                in.empty() ? "(no population)" : in.c_str(), up.empty() ? "(none)" : up.c_str(),
+                sig.reward_times.empty() ? "" : ("; " + std::to_string(sig.reward_times.size()) + " reward events").c_str());
     for (int p : silent)
       if (p == sig.population)
         std::printf("  warning: signal \"%s\" is fed by population \"%s\", which will stay silent\n", sig.name.c_str(),

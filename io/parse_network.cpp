@@ -183,10 +183,12 @@ double recording_dt(JObj& o, double dt, const std::string& key = "dt") {
   return m;
 }
 
-// "globals": {"H": {"type": "rate_estimate", "population": "exc", "tau": 100.0}}
+// "globals": {"H": {"type": "rate_estimate", "population": "exc", "tau": 100.0},
+//             "DA": {"type": "neuromodulator", "tau": 200.0, "baseline": 0.0, "population": "vta",
+//                    "per_spike": 0.01, "rewards": {"times": [ms, ...], "amounts": [...]}}}
 void parse_globals(const json& g, NetworkSpec& net) {
   if (!g.is_object()) fail("/globals", g, "an object of global signals keyed by name");
-  const std::string types = "a signal type: \"rate_estimate\"";
+  const std::string types = "a signal type: \"rate_estimate\" or \"neuromodulator\"";
   for (auto it = g.begin(); it != g.end(); ++it) {
     SignalSpec s;
     s.name = it.key();
@@ -194,11 +196,32 @@ void parse_globals(const json& g, NetworkSpec& net) {
     if (s.name.empty() || s.name.find('/') != std::string::npos) fail(s.ptr, it.value(), "a signal with a non-empty name without '/'");
     JObj o(it.value(), s.ptr);
     s.type = o.string("type", types);
-    if (s.type != "rate_estimate") fail(o.at("type"), o.raw()["type"], types);
-    s.population = population_index(o.need("population", "a population name"), o.at("population"), net);
+    if (s.type != "rate_estimate" && s.type != "neuromodulator") fail(o.at("type"), o.raw()["type"], types);
     s.tau = o.number("tau", "a time constant in ms > 0");
     if (!(s.tau > 0)) fail(o.at("tau"), o.raw()["tau"], "a time constant in ms > 0");
-    o.finish("type, population, tau");
+    if (s.type == "rate_estimate") {
+      s.population = population_index(o.need("population", "a population name"), o.at("population"), net);
+      o.finish("type, population, tau");
+    } else {
+      s.unit = "1";
+      s.baseline = o.number_or("baseline", 0.0, "the level it relaxes to (a number)");
+      if (const json* p = o.get("population")) {
+        s.population = population_index(*p, o.at("population"), net);
+        s.per_spike = o.number("per_spike", "the amount each spike of the population adds (a number)");
+      }
+      if (const json* r = o.get("rewards")) {
+        JObj ro(*r, o.at("rewards"));
+        s.reward_times = ro.numbers("times", "reward times in ms (at least one dt)");
+        s.reward_amounts = ro.numbers("amounts", "one amount per reward time");
+        if (s.reward_amounts.size() != s.reward_times.size())
+          fail(ro.at("amounts"), (*r)["amounts"], std::to_string(s.reward_times.size()) + " amounts, one per time");
+        for (size_t i = 0; i < s.reward_times.size(); ++i)
+          if (!(std::llround(s.reward_times[i] / net.run.dt) >= 1))
+            fail(ro.at("times") + "/" + std::to_string(i), (*r)["times"][i], "a reward time of at least one step (dt)");
+        ro.finish("times, amounts");
+      }
+      o.finish("type, tau, baseline, population, per_spike, rewards");
+    }
     net.signals.push_back(std::move(s));
   }
 }

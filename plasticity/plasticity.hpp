@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "plasticity/rule.hpp"
@@ -48,6 +49,11 @@ class Plasticity {
   // 4c: on_post for the postsynaptic spikes (ascending) that lie in [lo, hi); bump their traces.
   virtual void on_post(Projection& p, const std::vector<uint32_t>& spikes, uint32_t lo, uint32_t hi, uint32_t step,
                        const HookCtx& base) = 0;
+  // Lazy rules only (plasticity/rule.hpp): once per step after the signals reached t_{now};
+  // and bringing every synapse up to step `now` (one thread).
+  virtual bool lazy() const { return false; }
+  virtual void advance(uint32_t /*now*/, const Signals& /*signals*/) {}
+  virtual void settle(Projection& /*p*/, uint32_t /*now*/, const HookCtx& /*base*/) {}
   uint64_t bytes() const;  // traces, transposed index, per-synapse state
 
   std::string rule;
@@ -61,7 +67,14 @@ class Plasticity {
   std::vector<uint32_t> post_pre, post_syn;     // per incoming synapse, grouped by target
   int syn_floats = 0;                           // the rule's kSynState
   std::vector<float> syn_state;                 // syn_floats per synapse
+  std::vector<double> global;                   // a lazy rule's per-projection state
+  double global_aux = 0.0;
 };
+
+template <class R, class = void>
+struct IsLazyRule : std::false_type {};
+template <class R>
+struct IsLazyRule<R, std::void_t<decltype(R::kLazy)>> : std::bool_constant<R::kLazy> {};
 
 template <class R>
 class PlasticityOf final : public Plasticity {
@@ -80,9 +93,7 @@ class PlasticityOf final : public Plasticity {
     const uint32_t* tgt = p.csr.target.data();
     float* w = p.csr.weight.data();
     double xpre[kMaxTraces];
-    HookCtx c = base;
-    c.t = step * dt;
-    c.bounds = bounds;
+    HookCtx c = context(base, step);
     p.for_each_row(step, delay, part, [&](uint32_t j, uint64_t b, uint64_t e) {
       pre.read(j, step, dt, xpre);
       for (uint64_t k = b; k < e; ++k) {
@@ -100,9 +111,7 @@ class PlasticityOf final : public Plasticity {
                const HookCtx& base) override {
     float* w = p.csr.weight.data();
     double xpre[kMaxTraces], xpost[kMaxTraces];
-    HookCtx c = base;
-    c.t = step * dt;
-    c.bounds = bounds;
+    HookCtx c = context(base, step);
     const bool learn = step >= learn_from;
     for (auto it = std::lower_bound(spikes.begin(), spikes.end(), lo); it != spikes.end() && *it < hi; ++it) {
       const uint32_t i = *it;
@@ -121,7 +130,29 @@ class PlasticityOf final : public Plasticity {
     }
   }
 
+  bool lazy() const override { return IsLazyRule<R>::value; }
+  void advance(uint32_t now, const Signals& signals) override {
+    if constexpr (IsLazyRule<R>::value) R::advance(params, global, global_aux, signals, now, dt);
+  }
+  void settle(Projection& p, uint32_t now, const HookCtx& base) override {
+    if constexpr (IsLazyRule<R>::value) {
+      if (now < learn_from) return;
+      HookCtx c = context(base, now);
+      float* w = p.csr.weight.data();
+      for (uint64_t k = 0; k < p.csr.size(); ++k) w[k] = bounds.clip(R::settle(params, w[k], syn(k), c));
+    }
+  }
+
  private:
+  HookCtx context(const HookCtx& base, uint32_t step) const {
+    HookCtx c = base;
+    c.t = step * dt;
+    c.step = step;
+    c.dt = dt;
+    c.bounds = bounds;
+    c.rule_state = global.data();
+    return c;
+  }
   float* syn(uint64_t k) { return R::kSynState ? syn_state.data() + k * R::kSynState : nullptr; }
 };
 

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "plasticity/plasticity.hpp"
+#include "plasticity/da_stdp.hpp"
 #include "plasticity/global_istdp.hpp"
 #include "plasticity/stdp.hpp"
 #include "plasticity/triplet_stdp.hpp"
@@ -37,6 +38,8 @@ const RuleEntry kRules[] = {
     {"vogels_istdp", "inhibitory STDP (Vogels et al. 2011): symmetric window, target rate rho0", make_rule<VogelsIstdp>},
     {"global_istdp", "homeostatic iSTDP (Zenke et al. 2015): eta * G times the trace terms, G a global factor",
      make_rule<GlobalIstdp>},
+    {"da_stdp", "dopamine-modulated STDP (Izhikevich 2007): eligibility c from pair STDP, dw/dt = c (d - baseline), exact between events",
+     make_rule<DaStdp>},
 };
 
 std::string rule_names() {

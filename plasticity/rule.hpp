@@ -7,6 +7,11 @@
 //                                   const double* xpost, const HookCtx&)
 //   SPIKESIM_HD static float on_post(... the same ...)
 // Hooks return the new weight; the engine then clips it to [w_min, w_max].
+// A lazy rule (kLazy = true; da_stdp) changes weights between events too: it also has
+//   static void advance(const Params&, std::vector<double>& state, double& aux, const Signals&, uint32_t now, double dt)
+//     once per step (per projection, not per synapse), and
+//   SPIKESIM_HD static float settle(const Params&, float w, float* syn, const HookCtx&)
+//     bringing one synapse up to date (end of run, before a weights monitor records).
 // xpre / xpost: the presynaptic neuron's and the postsynaptic neuron's traces at the time of
 // the event, before this event's own bump (value at t - 0). Traces are bumped by the engine
 // after the hooks (x += 1, or x = 1 for nearest-spike).
@@ -39,9 +44,12 @@ struct Bounds {
 struct HookCtx {
   uint32_t post = 0;                 // postsynaptic neuron index
   double t = 0.0;                    // time of the event (ms)
+  uint32_t step = 0;                 // the same, in steps of dt
+  double dt = 0.1;                   // ms
   PostView post_state;
   const double* signals = nullptr;   // scalar signals (global factors, neuromodulators)
   Bounds bounds;                     // the projection's [w_min, w_max] (soft-bound rules read it)
+  const double* rule_state = nullptr;  // a lazy rule's per-projection state (Plasticity::global)
 };
 
 // A scalar factor a rule reads at each event: a global signal plus an offset

@@ -1,0 +1,49 @@
+// Neuromodulator signals and dopamine-modulated STDP (da_stdp): exact weight integrals.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "helpers.hpp"
+
+using namespace spikesim;
+using namespace spikesim::test;
+
+namespace {
+
+// One synapse: presynaptic arrival at 100 ms, postsynaptic spike at 110 ms (c = A_plus e^-10/20),
+// then an optional reward of 0.5 into DA at 1000 ms; run to 3000 ms.
+float da_weight(double tau_c, bool reward, double baseline = 0.0, double offset = 0.0) {
+  const std::string rewards = reward ? R"(, "rewards": {"times": [1000.0], "amounts": [0.5]})" : "";
+  Network net;
+  run_text(R"({"run": {"tstop": 3000, "dt": 0.1},
+    "populations": {"pre": {"model": "spike_generator", "params": {"spike_times": [[99.9]]}},
+                    "post": {"model": "spike_generator", "params": {"spike_times": [[110.0]]}}},
+    "globals": {"DA": {"type": "neuromodulator", "tau": 200.0, "baseline": )" + std::to_string(baseline) + rewards + R"(}},
+    "projections": [{"source": "pre", "target": "post", "connectivity": {"rule": "one_to_one"}, "weight": 0.0, "delay": 0.1,
+      "plasticity": {"rule": "da_stdp", "A_plus": 1.0, "A_minus": 1.5, "tau_c": )" + std::to_string(tau_c) + R"(,
+                     "modulator": {"signal": "DA", "offset": )" + std::to_string(offset) + R"(}, "w_min": 0.0, "w_max": 10.0}}]})",
+           &net);
+  return net.projs[0].csr.weight[0];
+}
+
+}  // namespace
+
+TEST_CASE("da_stdp: a pairing and a delayed dopamine pulse give the closed-form integral; no dopamine, no change") {
+  // c = e^(-10/20) after the post spike at 110 ms, decaying with tau_c; d = 0.5 e^(-(t-1000)/200)
+  // from 1000 ms. dw = 1e-3/ms * integral_1000^3000 c(t) d(t) dt
+  //    = 1e-3 * 0.5 * c1 * e^(-(1000-110)/tau_c) * tau_e * (1 - e^(-2000/tau_e)), 1/tau_e = 1/tau_c + 1/200.
+  // tau_c = 1000 ms (one 10 s epoch) and 150 ms (1.5 s epochs: the integral crosses one).
+  for (double tau_c : {1000.0, 150.0}) {
+    const double c1 = std::exp(-10.0 / 20.0), tau_e = 1.0 / (1.0 / tau_c + 1.0 / 200.0);
+    const double expected = 1e-3 * 0.5 * c1 * std::exp(-890.0 / tau_c) * tau_e * (1.0 - std::exp(-2000.0 / tau_e));
+    INFO("tau_c = " << tau_c << ", expected " << expected);
+    CHECK(da_weight(tau_c, true) == doctest::Approx(expected).epsilon(1e-6));
+    CHECK(da_weight(tau_c, false) == 0.0f);
+    // A baseline of 0.1 in d with offset -0.1 in the rule: d - baseline is the same pulse.
+    CHECK(da_weight(tau_c, true, 0.1, -0.1) == doctest::Approx(expected).epsilon(1e-6));
+  }
+  // A tonic level: offset +0.02 adds 1e-3 * 0.02 * c1 * tau_c * (1 - e^(-(3000-110)/tau_c)).
+  const double c1 = std::exp(-0.5), tau_c = 1000.0;
+  const double tonic = 1e-3 * 0.02 * c1 * tau_c * (1.0 - std::exp(-2890.0 / tau_c));
+  CHECK(da_weight(tau_c, false, 0.0, 0.02) == doctest::Approx(tonic).epsilon(1e-6));
+}
