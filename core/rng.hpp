@@ -17,6 +17,7 @@ enum StreamKind : uint32_t {
   kStreamWeight = 4u << 24,
   kStreamDelay = 5u << 24,
   kStreamSample = 6u << 24,  // synapses sampled by weights monitors
+  kStreamReward = 7u << 24,  // delays of pair-triggered rewards
 };
 
 struct Philox4 {

@@ -1,5 +1,9 @@
 #include "core/signals.hpp"
 
+#include <algorithm>
+
+#include "core/scheduler.hpp"
+
 namespace spikesim {
 
 Signals::Signals(const std::vector<SignalSpec>& specs, const std::vector<uint32_t>& pop_sizes, double dt) {
@@ -13,6 +17,32 @@ Signals::Signals(const std::vector<SignalSpec>& specs, const std::vector<uint32_
     per_spike_.push_back(s.type == "rate_estimate" ? 1000.0 / (s.tau * pop_sizes[s.population]) : s.per_spike);
     pending_.push_back(0.0);
     pop_.push_back(s.population);
+  }
+}
+
+PairRewards::PairRewards(const std::vector<SignalSpec>& specs, uint64_t seed) : seed_(seed) {
+  for (size_t k = 0; k < specs.size(); ++k)
+    for (const PairReward& r : specs[k].pair_rewards) rules_.push_back({k, r});
+}
+
+void PairRewards::on_step(const std::vector<std::vector<uint32_t>>& spikes, uint64_t now, double dt, Scheduler& sched,
+                          Signals& signals) {
+  auto fired = [&](int pop, uint32_t i) { return std::binary_search(spikes[pop].begin(), spikes[pop].end(), i); };
+  for (Rule& rule : rules_) {
+    const PairReward& r = rule.r;
+    // A post spike within (0, window] after pre's last spike (checked before this step's pre spike).
+    if (rule.last_pre >= 0 && fired(r.post_pop, r.post) && now > static_cast<uint64_t>(rule.last_pre) &&
+        (now - rule.last_pre) * dt <= r.window + 1e-9) {
+      const CounterRng rng{seed_, kStreamReward | static_cast<uint32_t>(rule.signal)};
+      const double delay = r.delay.sample(rng, static_cast<uint32_t>(rule.count++), 0);
+      const auto at = static_cast<uint64_t>(std::max<int64_t>(std::llround(now + delay / dt) - 1, static_cast<int64_t>(now)));
+      Signals* sig = &signals;
+      const size_t k = rule.signal;
+      const double amount = r.amount;
+      sched.at(at, [sig, k, amount] { sig->add(k, amount); });
+      ++triggered_;
+    }
+    if (fired(r.pre_pop, r.pre)) rule.last_pre = static_cast<int64_t>(now);
   }
 }
 

@@ -19,7 +19,18 @@
 #include <string>
 #include <vector>
 
+#include "core/distribution.hpp"
+
 namespace spikesim {
+
+// A reward each time neuron `post` fires within (0, window] ms after neuron `pre` fired
+// (Izhikevich 2007's distal reward): `amount` into the signal, `delay` ms later.
+struct PairReward {
+  int pre_pop = -1, post_pop = -1;
+  uint32_t pre = 0, post = 0;
+  double window = 20.0, amount = 0.5;
+  Distribution delay;
+};
 
 struct SignalSpec {
   std::string name, ptr, type = "rate_estimate", unit = "Hz";
@@ -27,6 +38,32 @@ struct SignalSpec {
   double tau = 100.0;   // ms
   double baseline = 0.0, per_spike = 0.0;  // neuromodulator (rate_estimate: 1/(tau N), set at build)
   std::vector<double> reward_times, reward_amounts;  // neuromodulator: scheduled reward events (ms)
+  std::vector<PairReward> pair_rewards;              // neuromodulator: rewards triggered by spike pairs
+};
+
+class Scheduler;
+class Signals;
+
+// The pair rewards of all signals at run time: checked once per step on the step's spikes
+// (one thread); a triggered reward is scheduled as a jump of the signal at t + delay. The
+// delays are drawn from (seed, signal, reward count), so they do not depend on threads.
+class PairRewards {
+ public:
+  PairRewards(const std::vector<SignalSpec>& specs, uint64_t seed);
+  // spikes[p]: this step's spikes of population p (ascending), stamped step `now`.
+  void on_step(const std::vector<std::vector<uint32_t>>& spikes, uint64_t now, double dt, Scheduler& sched,
+               Signals& signals);
+  uint64_t triggered() const { return triggered_; }
+
+ private:
+  struct Rule {
+    size_t signal;
+    PairReward r;
+    int64_t last_pre = -1;  // step of pre's last spike
+    uint64_t count = 0;
+  };
+  std::vector<Rule> rules_;
+  uint64_t seed_ = 0, triggered_ = 0;
 };
 
 class Signals {

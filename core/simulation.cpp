@@ -172,6 +172,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   res.spike_counts.assign(net.pops.size(), 0);
   Scheduler sched;
   schedule_rates(net, sched);
+  PairRewards pair_rewards(net.spec.signals, net.spec.run.seed);
 
   const double dt = net.spec.run.dt;
   const uint64_t n_steps = net.steps();
@@ -230,6 +231,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
           for (int k = 0; k < nthreads; ++k) all.insert(all.end(), local[k][p].begin(), local[k][p].end());
           res.spike_counts[p] += all.size();
         }
+        pair_rewards.on_step(step_spikes, n + 1, dt, sched, net.signals);
         net.signals.step(step_spikes);  // global signals at t_{n+1}, read in phase 4
         for (size_t i : mon.plastic) net.projs[i].plastic->advance(static_cast<uint32_t>(n + 1), net.signals);
         for (auto& proj : net.projs) proj.push(n + 1, step_spikes[proj.source]);
@@ -301,6 +303,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   }
   progress.done();
   res.phase_s = clock.seconds();
+  res.pair_rewards = pair_rewards.triggered();
   const auto finish0 = std::chrono::steady_clock::now();
   if (failure) std::rethrow_exception(failure);
   res.interrupted = stop && res.steps < n_steps;

@@ -38,6 +38,7 @@ struct RunResult {
   uint64_t steps = 0;
   double t_reached_ms = 0.0, wall_s = 0.0;
   std::vector<uint64_t> spike_counts;  // per population
+  uint64_t pair_rewards = 0;           // rewards triggered by spike pairs (signals' "on_pair")
   std::vector<std::string> files;      // output files written
   std::array<double, kPhaseCount> phase_s{};  // with RunOptions::profile (core/phase_clock.hpp)
   double setup_s = 0.0, finish_s = 0.0;      // opening and closing the output files

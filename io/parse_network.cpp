@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/spec.hpp"
 #include "neurons/models.hpp"
@@ -183,6 +184,39 @@ double recording_dt(JObj& o, double dt, const std::string& key = "dt") {
   return m;
 }
 
+// One neuron: {"population": NAME, "neuron": index}.
+std::pair<int, uint32_t> parse_neuron_ref(const json& j, const std::string& ptr, const NetworkSpec& net) {
+  JObj o(j, ptr);
+  const int pop = population_index(o.need("population", "a population name"), o.at("population"), net);
+  const int64_t i = o.integer("neuron", "a neuron index");
+  if (i < 0 || i >= net.populations[pop].size)
+    fail(o.at("neuron"), j["neuron"], "a neuron index from 0 to " + std::to_string(net.populations[pop].size - 1));
+  o.finish("population, neuron");
+  return {pop, static_cast<uint32_t>(i)};
+}
+
+// "on_pair": {"pre": NEURON, "post": NEURON, "window": ms, "delay": ms or a distribution, "amount": x}, or an array of them.
+std::vector<PairReward> parse_pair_rewards(const json& j, const std::string& ptr, const NetworkSpec& net) {
+  std::vector<PairReward> out;
+  const bool list = j.is_array();
+  for (size_t i = 0; i < (list ? j.size() : 1); ++i) {
+    const json& e = list ? j[i] : j;
+    const std::string pe = list ? ptr + "/" + std::to_string(i) : ptr;
+    JObj o(e, pe);
+    PairReward r;
+    std::tie(r.pre_pop, r.pre) = parse_neuron_ref(o.need("pre", "{\"population\", \"neuron\"}"), o.at("pre"), net);
+    std::tie(r.post_pop, r.post) = parse_neuron_ref(o.need("post", "{\"population\", \"neuron\"}"), o.at("post"), net);
+    r.window = o.number_or("window", r.window, "a time window in ms > 0");
+    if (!(r.window > 0)) fail(o.at("window"), e["window"], "a time window in ms > 0");
+    r.delay = parse_distribution(o.need("delay", "a delay in ms (a value or a distribution)"), o.at("delay"));
+    if (!(r.delay.min_value() >= 0)) fail(o.at("delay"), e["delay"], "delays >= 0 ms");
+    r.amount = o.number_or("amount", r.amount, "the amount of each reward");
+    o.finish("pre, post, window, delay, amount");
+    out.push_back(r);
+  }
+  return out;
+}
+
 // "globals": {"H": {"type": "rate_estimate", "population": "exc", "tau": 100.0},
 //             "DA": {"type": "neuromodulator", "tau": 200.0, "baseline": 0.0, "population": "vta",
 //                    "per_spike": 0.01, "rewards": {"times": [ms, ...], "amounts": [...]}}}
@@ -211,14 +245,17 @@ void parse_globals(const json& g, NetworkSpec& net) {
       }
       if (const json* r = o.get("rewards")) {
         JObj ro(*r, o.at("rewards"));
-        s.reward_times = ro.numbers("times", "reward times in ms (at least one dt)");
-        s.reward_amounts = ro.numbers("amounts", "one amount per reward time");
+        if (ro.has("times") || ro.has("amounts") || !ro.has("on_pair")) {
+          s.reward_times = ro.numbers("times", "reward times in ms (at least one dt)");
+          s.reward_amounts = ro.numbers("amounts", "one amount per reward time");
+        }
+        if (const json* op = ro.get("on_pair")) s.pair_rewards = parse_pair_rewards(*op, ro.at("on_pair"), net);
         if (s.reward_amounts.size() != s.reward_times.size())
           fail(ro.at("amounts"), (*r)["amounts"], std::to_string(s.reward_times.size()) + " amounts, one per time");
         for (size_t i = 0; i < s.reward_times.size(); ++i)
           if (!(std::llround(s.reward_times[i] / net.run.dt) >= 1))
             fail(ro.at("times") + "/" + std::to_string(i), (*r)["times"][i], "a reward time of at least one step (dt)");
-        ro.finish("times, amounts");
+        ro.finish("times, amounts, on_pair");
       }
       o.finish("type, tau, baseline, population, per_spike, rewards");
     }

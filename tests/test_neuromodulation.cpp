@@ -47,3 +47,23 @@ TEST_CASE("da_stdp: a pairing and a delayed dopamine pulse give the closed-form 
   const double tonic = 1e-3 * 0.02 * c1 * tau_c * (1.0 - std::exp(-2890.0 / tau_c));
   CHECK(da_weight(tau_c, false, 0.0, 0.02) == doctest::Approx(tonic).epsilon(1e-6));
 }
+
+TEST_CASE("pair rewards: each post spike within the window after a pre spike delivers a reward after the delay") {
+  // pre at 100 and 500 ms; post at 110 (10 ms after: reward), 300 (200 ms: none), 500 (same
+  // step as pre: none), 515 (15 ms: reward). Delay 1000 ms: jumps of 0.5 at 1110 and 1515 ms.
+  fs::path dir;
+  const RunResult r = run_text(R"({"run": {"tstop": 2000, "dt": 0.1},
+    "populations": {"n1": {"model": "spike_generator", "params": {"spike_times": [[100.0, 500.0]]}},
+                    "n2": {"model": "spike_generator", "params": {"spike_times": [[110.0, 300.0, 500.0, 515.0]]}}},
+    "globals": {"DA": {"type": "neuromodulator", "tau": 200.0, "rewards": {"on_pair":
+      {"pre": {"population": "n1", "neuron": 0}, "post": {"population": "n2", "neuron": 0}, "window": 20.0, "delay": 1000.0, "amount": 0.5}}}},
+    "monitors": [{"type": "signals", "dt": 0.1}]})", nullptr, &dir);
+  CHECK(r.pair_rewards == 2);
+  H5Id f = open_file(dir / "signals.h5");
+  const std::vector<double> d = read_f64(f, "/signals/DA/data");  // row k at t = 0.1 k ms
+  CHECK(d[11099] == 0.0);
+  CHECK(d[11100] == doctest::Approx(0.5).epsilon(1e-12));
+  const double before = 0.5 * std::exp(-(1514.9 - 1110.0) / 200.0);
+  CHECK(d[15149] == doctest::Approx(before).epsilon(1e-9));
+  CHECK(d[15150] == doctest::Approx(before * std::exp(-0.1 / 200.0) + 0.5).epsilon(1e-9));
+}
