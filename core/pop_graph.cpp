@@ -62,6 +62,7 @@ std::vector<int> PopulationGraph::silent(const NetworkSpec& spec) const {
   auto self_driven = [&](int p) {
     const auto& s = spec.populations[p];
     if (s.model == Model::kPoisson || s.model == Model::kSpikeGenerator) return true;
+    if (s.model == Model::kIzhikevich) return s.params.at("I_noise") != 0.0 || s.params.at("I_e") > 0.0 || !s.init.empty();
     const double v_inf = s.params.at("E_L") + s.params.at("I_e") / s.params.at("g_L");
     const auto v0 = s.init.find("V_m");
     const bool starts_above = v0 != s.init.end() && v0->second.max_value() >= s.params.at("V_th");

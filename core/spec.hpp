@@ -15,7 +15,7 @@ namespace spikesim {
 
 class Plasticity;  // plasticity/plasticity.hpp
 
-enum class Model { kLifCondExp, kLifCurrExp, kPoisson, kSpikeGenerator };
+enum class Model { kLifCondExp, kLifCurrExp, kIzhikevich, kPoisson, kSpikeGenerator };
 
 struct RunSpec {
   double tstop = 1000.0;

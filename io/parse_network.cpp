@@ -150,6 +150,16 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   switch (pop.model) {
     case Model::kSpikeGenerator: parse_spike_times(JObj(pj, pptr), pop, dt); break;
     case Model::kPoisson: parse_poisson_params(JObj(pj, pptr), pop, dt); break;
+    case Model::kIzhikevich: {
+      JObj p(pj, pptr);
+      std::string names;
+      for (const auto& [name, def] : info->params) {
+        pop.params[name] = p.number_or(name, def, "a number");
+        names += (names.empty() ? "" : ", ") + name;
+      }
+      p.finish(names);
+      break;
+    }
     default: parse_neuron_params(JObj(pj, pptr), *info, pop);
   }
   const std::string size_expected = "a population size, an integer from 1 to 2^31";

@@ -16,6 +16,12 @@ const std::vector<ModelInfo>& model_registry() {
         {"t_ref", 2.0}, {"I_e", 0.0}, {"tau_syn_ex", 2.0}, {"tau_syn_in", 2.0}},
        {{"V_m", "mV"}, {"I_syn_ex", "pA"}, {"I_syn_in", "pA"}},
        true, false},
+      // Izhikevich 2003/2007; defaults: regular spiking (a, b, c, d = 0.02, 0.2, -65, 8).
+      // State order as LIF models: V_m, the receptor variable (jumps of v), then u.
+      {"izhikevich", Model::kIzhikevich,
+       {{"a", 0.02}, {"b", 0.2}, {"c", -65.0}, {"d", 8.0}, {"I_e", 0.0}, {"I_noise", 0.0}},
+       {{"V_m", "mV"}, {"I_syn", "mV"}, {"U", "mV/ms"}},
+       true, false},
       {"poisson", Model::kPoisson, {}, {}, false, false},
       {"spike_generator", Model::kSpikeGenerator, {}, {}, false, false},
   };

@@ -46,6 +46,17 @@ void Population::update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uin
     case Model::kLifCurrExp:
       update_lif<LifCurrExp>(curr, V.data(), ex.data(), in.data(), ref.data(), fired.data(), lo, hi, spikes);
       break;
+    case Model::kIzhikevich: {
+      float* v = V.data();
+      float* jump = ex.data();
+      float* u = in.data();
+      for (uint32_t i = lo; i < hi; ++i) {
+        const float u01 = izh.I_noise != 0.0f ? static_cast<float>(rng.uniform(i, step)) : 0.5f;
+        fired[i] = Izhikevich::step(izh, v[i], u[i], jump[i], u01) ? 1 : 0;
+      }
+      collect(fired.data(), lo, hi, spikes);
+      break;
+    }
     case Model::kPoisson:
       if (threshold == 0) break;
       for (uint32_t i = lo; i < hi; ++i)
@@ -89,6 +100,10 @@ Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t
                                param(s, "V_reset"), param(s, "t_ref"), param(s, "I_e"),
                                param(s, "tau_syn_ex"), param(s, "tau_syn_in")},
                               run.dt);
+  } else if (s.model == Model::kIzhikevich) {
+    p.izh = {static_cast<float>(param(s, "a")), static_cast<float>(param(s, "b")), static_cast<float>(param(s, "c")),
+             static_cast<float>(param(s, "d")), static_cast<float>(param(s, "I_e")), static_cast<float>(param(s, "I_noise")),
+             static_cast<float>(run.dt)};
   } else if (s.model == Model::kSpikeGenerator) {
     for (uint32_t i = 0; i < s.spike_times.size(); ++i)
       for (double t : s.spike_times[i])
@@ -97,10 +112,11 @@ Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t
   }
   const ModelInfo& info = model_info(s.model);
   if (info.has_receptors) {
-    p.E_L = static_cast<float>(param(s, "E_L"));
-    p.V.assign(p.size, 0.0f);
+    const bool izh = s.model == Model::kIzhikevich;  // no offset; starts at v = c, u = b c
+    p.E_L = izh ? 0.0f : static_cast<float>(param(s, "E_L"));
+    p.V.assign(p.size, izh ? p.izh.c : 0.0f);
     p.ex.assign(p.size, 0.0f);
-    p.in.assign(p.size, 0.0f);
+    p.in.assign(p.size, izh ? p.izh.b * p.izh.c : 0.0f);
     p.ref.assign(p.size, 0);
     p.fired.assign(p.size, 0);
     const CounterRng init_rng{run.seed, kStreamInit | index};
@@ -111,6 +127,8 @@ Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t
       const double off = p.offset(info.state[v].name);
       for (uint32_t i = 0; i < p.size; ++i) x[i] = static_cast<float>(it->second.sample(init_rng, i, v) - off);
     }
+    if (izh && s.init.count("V_m") && !s.init.count("U"))  // u = b v, as the paper starts
+      for (uint32_t i = 0; i < p.size; ++i) p.in[i] = p.izh.b * p.V[i];
   }
   return p;
 }

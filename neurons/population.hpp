@@ -9,6 +9,7 @@
 #include "core/rng.hpp"
 #include "core/spec.hpp"
 #include "neurons/lif_cond_exp.hpp"
+#include "neurons/izhikevich.hpp"
 #include "neurons/lif_curr_exp.hpp"
 
 namespace spikesim {
@@ -25,6 +26,7 @@ struct Population {
   std::vector<uint8_t> fired;  // scratch: spike flags of the last update
   LifCurrExp::Prop curr{};
   LifCondExp::Prop cond{};
+  Izhikevich::Params izh{};  // izhikevich: V holds v, ex the jumps of v (both receptors), in holds u
   // poisson: per-step spike probability as a 32-bit threshold (changed by scheduled events)
   CounterRng rng{0, 0};
   uint32_t threshold = 0;
@@ -33,7 +35,7 @@ struct Population {
 
   // The receptor array that synapses add into; null for sources (no receptors).
   float* receptor(Receptor r) {
-    std::vector<float>& a = r == kReceptorEx ? ex : in;
+    std::vector<float>& a = r == kReceptorEx || model == Model::kIzhikevich ? ex : in;
     return a.empty() ? nullptr : a.data();
   }
   // State variable by model name: value = array[i] + offset (offset = E_L for V_m).
