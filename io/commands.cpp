@@ -18,6 +18,7 @@
 #include "core/stop_signal.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
+#include "protocols/distal_reward.hpp"
 #include "protocols/global_factor.hpp"
 #include "protocols/protocol.hpp"
 
@@ -273,6 +274,15 @@ int cmd_protocol(const Args& a) {
   }
   const std::string path = find_protocol(a.file);
   const json raw = read_protocol_json(path, a.sets);
+  if (protocol_kind(raw) == "distal_reward") {
+    const DistalRewardProtocol d = load_distal_reward(raw, path);
+    const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / d.name).string();
+    if (!a.quiet) std::printf("spikesim protocol %s (%s)\n", d.name.c_str(), path.c_str());
+    const DistalRewardResult r = run_distal_reward(d, dir, a.quiet);
+    if (!a.quiet)
+      for (const auto& f : r.files) std::printf("  output: %s\n", f.c_str());
+    return 0;
+  }
   if (protocol_kind(raw) == "global_factor") {
     const GlobalFactorProtocol g = load_global_factor(raw, path);
     const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / g.name).string();

@@ -149,10 +149,11 @@ json read_protocol_json(const std::string& path, const std::vector<std::string>&
 }
 
 std::string protocol_kind(const json& j) {
-  const std::string kinds = "\"pairing\" (default) or \"global_factor\"";
+  const std::string kinds = "\"pairing\" (default), \"global_factor\" or \"distal_reward\"";
   if (!j.is_object()) fail("", j, "a protocol object");
   if (!j.contains("kind")) return "pairing";
-  if (!j["kind"].is_string() || (j["kind"] != "pairing" && j["kind"] != "global_factor")) fail("/kind", j["kind"], kinds);
+  if (!j["kind"].is_string() || (j["kind"] != "pairing" && j["kind"] != "global_factor" && j["kind"] != "distal_reward"))
+    fail("/kind", j["kind"], kinds);
   return j["kind"].get<std::string>();
 }
 
