@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "helpers.hpp"
+#include "protocols/distal_reward.hpp"
+#include "protocols/protocol.hpp"
 
 using namespace spikesim;
 using namespace spikesim::test;
@@ -66,4 +68,21 @@ TEST_CASE("pair rewards: each post spike within the window after a pre spike del
   const double before = 0.5 * std::exp(-(1514.9 - 1110.0) / 200.0);
   CHECK(d[15149] == doctest::Approx(before).epsilon(1e-9));
   CHECK(d[15150] == doctest::Approx(before * std::exp(-0.1 / 200.0) + 0.5).epsilon(1e-9));
+}
+
+TEST_CASE("distal_reward (600 s): the rewarded synapse grows from 0 past the others; without reward it stays near 0") {
+  // The 3600 s acceptance run is `spikesim protocol distal_reward` (about 2.5 minutes).
+  const std::string path = find_protocol("distal_reward");
+  json raw = read_protocol_json(path, {"network.run.tstop=600000"});
+  const DistalRewardProtocol p = load_distal_reward(raw, path);
+  const DistalRewardResult r = run_distal_reward(p, temp_dir("distal").string());
+  REQUIRE(r.runs.size() == 2);
+  const DistalRewardRun& rw = r.runs[0];
+  const DistalRewardRun& ctl = r.runs[1];
+  INFO("rewarded: w " << rw.final_chosen << ", others' mean " << rw.final_mean << ", " << rw.rewards << " rewards; control: w "
+                      << ctl.final_chosen << ", others' mean " << ctl.final_mean);
+  CHECK(rw.rewards > 10);
+  CHECK(rw.final_chosen > 1.5 * rw.final_mean);
+  CHECK(ctl.rewards == 0);
+  CHECK(ctl.final_chosen < 0.1);  // no reward: the synapse that started at 0 stays near 0
 }
