@@ -94,6 +94,8 @@ Network build_network(NetworkSpec spec) {
     if (s.plasticity) {
       if (p.csr.size() >= (uint64_t{1} << 32)) fail_msg(s.ptr + "/plasticity", "more than 2^32 - 1 plastic synapses in one projection");
       p.plastic = s.plasticity->clone();
+      if (p.plastic->trial_rule() && !net.spec.task.active())
+        fail_msg(s.ptr + "/plasticity/rule", "rule \"" + p.plastic->rule + "\" is applied at the end of each trial, expected a \"task\" block");
       p.plastic->attach(p, net.pops[s.source].size, net.pops[s.target].size, net.spec.run.dt);
     }
     net.projs.push_back(std::move(p));

@@ -18,6 +18,7 @@ enum StreamKind : uint32_t {
   kStreamDelay = 5u << 24,
   kStreamSample = 6u << 24,  // synapses sampled by weights monitors
   kStreamReward = 7u << 24,  // delays of pair-triggered rewards
+  kStreamTask = 8u << 24,    // a task's categories and tie breaks, by trial
 };
 
 struct Philox4 {

@@ -12,6 +12,7 @@
 #include "core/stop_signal.hpp"
 #include "io/edges_file.hpp"
 #include "io/series_file.hpp"
+#include "io/trial_file.hpp"
 #include "io/spike_file.hpp"
 #include "io/state_report.hpp"
 #include "neurons/models.hpp"
@@ -173,6 +174,27 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   Scheduler sched;
   schedule_rates(net, sched);
   PairRewards pair_rewards(net.spec.signals, net.spec.run.seed);
+  // A task, and the per-neuron spike counts of a trial for the populations trial rules read.
+  std::unique_ptr<TaskRunner> task;
+  std::vector<std::vector<uint32_t>> trial_counts(net.pops.size());
+  std::vector<size_t> trial_projs;
+  if (net.spec.task.active()) {
+    task = std::make_unique<TaskRunner>(net.spec.task, net.pops, res.spike_counts, net.signals, sched, net.spec.run.dt,
+                                        net.spec.run.seed, opt.log_trials);
+    for (size_t i = 0; i < net.projs.size(); ++i)
+      if (net.projs[i].plastic && net.projs[i].plastic->trial_rule()) {
+        trial_projs.push_back(i);
+        for (int p : {net.projs[i].source, net.projs[i].target}) trial_counts[p].assign(net.pops[p].size, 0);
+      }
+    task->on_trial_end([&](const TrialRecord& rec) {
+      const TrialCtx ctx{rec.feedback, net.signals.value.data()};
+      for (size_t i : trial_projs) {
+        Projection& pr = net.projs[i];
+        pr.plastic->on_trial(pr, trial_counts[pr.source].data(), trial_counts[pr.target].data(), ctx);
+      }
+      for (auto& c : trial_counts) std::fill(c.begin(), c.end(), 0u);
+    });
+  }
 
   const double dt = net.spec.run.dt;
   const uint64_t n_steps = net.steps();
@@ -231,6 +253,9 @@ RunResult simulate(Network& net, const RunOptions& opt) {
           for (int k = 0; k < nthreads; ++k) all.insert(all.end(), local[k][p].begin(), local[k][p].end());
           res.spike_counts[p] += all.size();
         }
+        for (size_t p = 0; p < n_pops; ++p)
+          if (!trial_counts[p].empty())
+            for (uint32_t i : step_spikes[p]) ++trial_counts[p][i];
         pair_rewards.on_step(step_spikes, n + 1, dt, sched, net.signals);
         net.signals.step(step_spikes);  // global signals at t_{n+1}, read in phase 4
         for (size_t i : mon.plastic) net.projs[i].plastic->advance(static_cast<uint32_t>(n + 1), net.signals);
@@ -307,12 +332,21 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   const auto finish0 = std::chrono::steady_clock::now();
   if (failure) std::rethrow_exception(failure);
   res.interrupted = stop && res.steps < n_steps;
+  if (task && !res.interrupted) sched.run_due(n_steps);  // events at t_stop: the last trial's end
   res.t_reached_ms = static_cast<double>(res.steps) * dt;
   const std::string status = res.interrupted ? "interrupted" : "complete";
   if (mon.spikes) mon.spikes->finish(status, res.t_reached_ms);
   for (auto& r : mon.reports) r.file->finish(status, res.t_reached_ms);
   for (auto& sm : mon.signals) sm.file->finish(status, res.t_reached_ms);
   for (auto& rm : mon.rates) rm.file->finish(status, res.t_reached_ms);
+  if (task) {
+    res.trials = task->records();
+    const std::string dir = net.spec.output.dir;
+    write_trials((std::filesystem::path(dir) / "trials.h5").string(), (std::filesystem::path(dir) / "trials.csv").string(),
+                 net.spec.task, res.trials, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status, res.t_reached_ms);
+    res.files.push_back((std::filesystem::path(dir) / "trials.h5").string());
+    res.files.push_back((std::filesystem::path(dir) / "trials.csv").string());
+  }
   for (size_t i : mon.plastic)  // lazy rules: every weight up to the time reached
     net.projs[i].plastic->settle(net.projs[i], static_cast<uint32_t>(res.steps), hook[i]);
   if (!mon.edges_path.empty())

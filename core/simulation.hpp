@@ -31,6 +31,7 @@ struct RunOptions {
   int threads = 0;      // 0: OpenMP's default
   bool progress = false;
   bool profile = false;  // time the phases (RunResult::phase_s)
+  bool log_trials = false;  // a task prints its running accuracy every 10 trials (stderr)
 };
 
 struct RunResult {
@@ -39,6 +40,7 @@ struct RunResult {
   double t_reached_ms = 0.0, wall_s = 0.0;
   std::vector<uint64_t> spike_counts;  // per population
   uint64_t pair_rewards = 0;           // rewards triggered by spike pairs (signals' "on_pair")
+  std::vector<TrialRecord> trials;     // a task's trials
   std::vector<std::string> files;      // output files written
   std::array<double, kPhaseCount> phase_s{};  // with RunOptions::profile (core/phase_clock.hpp)
   double setup_s = 0.0, finish_s = 0.0;      // opening and closing the output files

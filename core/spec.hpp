@@ -10,6 +10,7 @@
 #include "core/distribution.hpp"
 #include "core/json_access.hpp"
 #include "core/signals.hpp"
+#include "core/task.hpp"
 
 namespace spikesim {
 
@@ -119,6 +120,7 @@ struct NetworkSpec {
   std::vector<WeightMonitorSpec> weights;
   std::vector<SignalMonitorSpec> signal_monitors;
   std::vector<RateMonitorSpec> rate_monitors;
+  TaskSpec task;  // trials, when "task" is given
 
   int find_projection(const std::string& name) const;
   bool any_plastic() const;

@@ -168,6 +168,7 @@ void check_outputs(const NetworkSpec& s) {
   for (const auto& m : s.weights) files.push_back(m.file_name());
   for (const auto& m : s.signal_monitors) files.push_back(m.file_name());
   for (const auto& m : s.rate_monitors) files.push_back(m.file_name());
+  if (s.task.active()) files.insert(files.end(), {"trials.h5", "trials.csv"});
   if (s.any_plastic()) files.push_back(s.output.edges_file);
   for (const auto& f : files) {
     const fs::path p = fs::path(s.output.dir) / f;
@@ -231,6 +232,7 @@ int cmd_run(const Args& a) {
   opt.threads = a.threads;
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
   opt.profile = a.profile;
+  opt.log_trials = !a.quiet;
   const RunResult r = simulate(net, opt);
   if (a.profile) print_profile(r);
   if (!a.quiet) {

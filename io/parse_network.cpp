@@ -12,6 +12,7 @@
 namespace spikesim {
 
 ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net);
+void parse_task(const json& j, NetworkSpec& net);
 int population_index(const json& j, const std::string& ptr, const NetworkSpec& net);
 
 int NetworkSpec::find_population(const std::string& name) const {
@@ -488,12 +489,13 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
       net.projections.push_back(std::move(p));
     }
   }
+  if (const json* task = top.get("task")) parse_task(*task, net);
   if (const json* mons = top.get("monitors")) {
     if (!mons->is_array()) fail("/monitors", *mons, "an array of monitors");
     std::set<std::string> files{net.output.spikes_file, net.output.edges_file};
     for (size_t i = 0; i < mons->size(); ++i) parse_monitor((*mons)[i], "/monitors/" + std::to_string(i), net, files);
   }
-  top.finish("description, run, output, populations, globals, projections, monitors");
+  top.finish("description, run, output, populations, globals, projections, task, monitors");
   return net;
 }
 

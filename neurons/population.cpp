@@ -58,6 +58,11 @@ void Population::update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uin
       break;
     }
     case Model::kPoisson:
+      if (!thresholds.empty()) {
+        for (uint32_t i = lo; i < hi; ++i)
+          if (PoissonSource::step(rng, thresholds[i], i, step)) spikes.push_back(i);
+        break;
+      }
       if (threshold == 0) break;
       for (uint32_t i = lo; i < hi; ++i)
         if (PoissonSource::step(rng, threshold, i, step)) spikes.push_back(i);

@@ -30,6 +30,7 @@ struct Population {
   // poisson: per-step spike probability as a 32-bit threshold (changed by scheduled events)
   CounterRng rng{0, 0};
   uint32_t threshold = 0;
+  std::vector<uint32_t> thresholds;  // per neuron, when set (a task's stimulus patterns); else `threshold`
   // spike_generator: (step stamp, neuron) sorted by stamp
   std::vector<std::pair<uint32_t, uint32_t>> generator_events;
 

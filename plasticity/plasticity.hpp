@@ -54,6 +54,9 @@ class Plasticity {
   virtual bool lazy() const { return false; }
   virtual void advance(uint32_t /*now*/, const Signals& /*signals*/) {}
   virtual void settle(Projection& /*p*/, uint32_t /*now*/, const HookCtx& /*base*/) {}
+  // Trial rules only: at the end of a task's trial, with each neuron's spikes in the trial.
+  virtual bool trial_rule() const { return false; }
+  virtual void on_trial(Projection& /*p*/, const uint32_t* /*n_pre*/, const uint32_t* /*n_post*/, const TrialCtx& /*t*/) {}
   uint64_t bytes() const;  // traces, transposed index, per-synapse state
 
   std::string rule;
@@ -70,6 +73,11 @@ class Plasticity {
   std::vector<double> global;                   // a lazy rule's per-projection state
   double global_aux = 0.0;
 };
+
+template <class R, class = void>
+struct IsTrialRule : std::false_type {};
+template <class R>
+struct IsTrialRule<R, std::void_t<decltype(R::kTrial)>> : std::bool_constant<R::kTrial> {};
 
 template <class R, class = void>
 struct IsLazyRule : std::false_type {};
@@ -131,6 +139,15 @@ class PlasticityOf final : public Plasticity {
   }
 
   bool lazy() const override { return IsLazyRule<R>::value; }
+  bool trial_rule() const override { return IsTrialRule<R>::value; }
+  void on_trial(Projection& p, const uint32_t* n_pre, const uint32_t* n_post, const TrialCtx& t) override {
+    if constexpr (IsTrialRule<R>::value) {
+      float* w = p.csr.weight.data();
+      for (uint32_t j = 0; j < p.csr.rows(); ++j)
+        for (uint64_t k = p.csr.row_ptr[j]; k < p.csr.row_ptr[j + 1]; ++k)
+          w[k] = bounds.clip(R::on_trial(params, w[k], n_pre[j], n_post[p.csr.target[k]], t));
+    }
+  }
   void advance(uint32_t now, const Signals& signals) override {
     if constexpr (IsLazyRule<R>::value) R::advance(params, global, global_aux, signals, now, dt);
   }

@@ -6,6 +6,7 @@
 #include "plasticity/da_stdp.hpp"
 #include "plasticity/global_istdp.hpp"
 #include "plasticity/stdp.hpp"
+#include "plasticity/trial_rules.hpp"
 #include "plasticity/triplet_stdp.hpp"
 #include "plasticity/vogels_istdp.hpp"
 
@@ -40,6 +41,10 @@ const RuleEntry kRules[] = {
      make_rule<GlobalIstdp>},
     {"da_stdp", "dopamine-modulated STDP (Izhikevich 2007): eligibility c from pair STDP, dw/dt = c (d - baseline), exact between events",
      make_rule<DaStdp>},
+    {"hebbian_trial", "trial Hebbian rule (Neuroblox): dw = K x_pre x_post (W_lim - w) feedback at the end of each task trial",
+     make_rule<HebbianTrial>},
+    {"hebbian_modulated", "modulated trial Hebbian rule (Neuroblox): sign and size set by eps = feedback - (kappa - DA), end of each trial",
+     make_rule<HebbianModulated>},
 };
 
 std::string rule_names() {

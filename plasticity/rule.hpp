@@ -60,6 +60,12 @@ struct Factor {
   SPIKESIM_HD double value(const double* signals) const { return (signal >= 0 ? signals[signal] : 0.0) + offset; }
 };
 
+// What a trial rule (kTrial = true; plasticity/trial_rules.hpp) reads at the end of a trial.
+struct TrialCtx {
+  double feedback = 0.0;              // the task's outcome value for this trial
+  const double* signals = nullptr;    // global signals at the end of the trial
+};
+
 // Reading a rule's parameters from its "plasticity" object.
 struct RuleReader {
   JObj& o;

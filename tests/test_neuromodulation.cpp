@@ -86,3 +86,80 @@ TEST_CASE("distal_reward (600 s): the rewarded synapse grows from 0 past the oth
   CHECK(ctl.rewards == 0);
   CHECK(ctl.final_chosen < 0.1);  // no reward: the synapse that started at 0 stays near 0
 }
+
+namespace {
+
+// A task of 12 trials of 100 ms: stimulus categories A and B on a Poisson population; action
+// "left" fires 3 spikes and "right" 1 spike in every trial's decision window [50, 100] ms, so
+// "left" is always chosen: correct for A (feedback +1, reward 0.5 into DA), wrong for B
+// (feedback -1). A spike_generator "pre" (2 spikes per trial) projects onto "left" with a
+// trial rule.
+RunResult task_run(const std::string& rule, fs::path* dir = nullptr) {
+  std::string pre = "[[", left = "[[", right = "[[";
+  for (int k = 0; k < 12; ++k) {
+    const double t0 = 100.0 * k;
+    pre += (k ? "," : "") + std::to_string(t0 + 10) + "," + std::to_string(t0 + 30);
+    left += (k ? "," : "") + std::to_string(t0 + 60) + "," + std::to_string(t0 + 70) + "," + std::to_string(t0 + 80);
+    right += (k ? "," : "") + std::to_string(t0 + 65);
+  }
+  pre += "]]", left += "]]", right += "]]";
+  return run_text(R"({"run": {"tstop": 1200, "dt": 0.1},
+    "populations": {"stim": {"model": "poisson", "size": 2, "params": {"rate": 0}},
+      "pre": {"model": "spike_generator", "params": {"spike_times": )" + pre + R"(}},
+      "left": {"model": "spike_generator", "params": {"spike_times": )" + left + R"(}},
+      "right": {"model": "spike_generator", "params": {"spike_times": )" + right + R"(}}},
+    "globals": {"DA": {"type": "neuromodulator", "tau": 200.0}},
+    "projections": [{"source": "pre", "target": "left", "connectivity": {"rule": "one_to_one"}, "weight": 1.0,
+                     "plasticity": )" + rule + R"(}],
+    "task": {"trials": 12, "trial_length": 100.0,
+      "stimulus": {"population": "stim", "categories": {"A": [50, 0], "B": [0, 50]}},
+      "decision": {"actions": {"left": "left", "right": "right"}, "window": [50, 100]},
+      "correct": {"A": "left", "B": "right"},
+      "outcomes": {"correct": {"reward": 0.5, "feedback": 1}, "wrong": {"feedback": -1}}, "signal": "DA"},
+    "monitors": [{"type": "signals", "dt": 0.1}]})", nullptr, dir);
+}
+
+}  // namespace
+
+TEST_CASE("task: choices, outcomes and rewards per trial; trial rules follow their closed-form recursion") {
+  fs::path dir;
+  const RunResult r = task_run(R"({"rule": "hebbian_trial", "K": 0.01, "W_lim": 7.0, "w_min": null, "w_max": null})", &dir);
+  REQUIRE(r.trials.size() == 12);
+  int a = 0;
+  for (const auto& t : r.trials) {
+    CHECK(t.action == 0);  // left: 3 spikes against 1
+    CHECK(t.counts == std::vector<uint64_t>{3, 1});
+    CHECK(t.correct == (t.category == 0));
+    CHECK(t.feedback == (t.category == 0 ? 1.0 : -1.0));
+    a += t.category == 0;
+  }
+  CHECK(a > 0);
+  CHECK(a < 12);  // both categories drawn
+  // A reward of 0.5 into DA at each correct trial's decision (t = 100 k + 100 ms, one step later).
+  H5Id f = open_file(dir / "signals.h5");
+  const std::vector<double> d = read_f64(f, "/signals/DA/data");
+  const auto& t0 = r.trials[0];
+  if (t0.correct) CHECK(d[1001] == doctest::Approx(0.5).epsilon(1e-9));
+  else CHECK(d[1001] == 0.0);
+  // Trial CSV and HDF5
+  CHECK(fs::exists(dir / "trials.csv"));
+  H5Id tf = open_file(dir / "trials.h5");
+  CHECK(read_all<int32_t>(tf, "/trials/correct", H5T_NATIVE_INT32).size() == 12);
+  // hebbian_trial: w += K n_pre n_post (W_lim - w) feedback with n_pre = 2, n_post = 3 per trial.
+  double w = 1.0;
+  for (const auto& t : r.trials) w += 0.01 * 2 * 3 * (7.0 - w) * t.feedback;
+  H5Id ef = open_file(dir / "edges.h5");
+  CHECK(read_f32(ef, "/edges/pre_to_left/0/syn_weight")[0] == doctest::Approx(w).epsilon(1e-5));
+  // hebbian_modulated without a dopamine factor (DA = 0): eps = feedback - kappa.
+  fs::path dir2;
+  const RunResult r2 = task_run(R"({"rule": "hebbian_modulated", "K": 0.06, "decay": 0.01, "alpha": 2.5, "theta_m": 1.0,
+                                    "kappa": 0.2, "w_min": null, "w_max": null})", &dir2);
+  double w2 = 1.0;
+  for (const auto& t : r2.trials) {
+    const double eps = t.feedback - 0.2, z = eps + 1.0, s = 1.0 / (1.0 + std::exp(-2.5 * z));
+    const double dw = 0.06 * 2 * 3 * eps * z * s * (1 - s) - 0.01 * w2;
+    w2 += std::max(dw, -w2);
+  }
+  H5Id ef2 = open_file(dir2 / "edges.h5");
+  CHECK(read_f32(ef2, "/edges/pre_to_left/0/syn_weight")[0] == doctest::Approx(w2).epsilon(1e-5));
+}

@@ -1,0 +1,90 @@
+#include "core/task.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/rng.hpp"
+#include "core/scheduler.hpp"
+#include "core/signals.hpp"
+#include "neurons/poisson.hpp"
+#include "neurons/population.hpp"
+
+namespace spikesim {
+
+TaskRunner::TaskRunner(const TaskSpec& spec, std::vector<Population>& pops, const std::vector<uint64_t>& counts,
+                       Signals& signals, Scheduler& sched, double dt, uint64_t seed, bool log)
+    : spec_(spec), pops_(pops), counts_(counts), signals_(signals), sched_(sched), dt_(dt), seed_(seed), log_(log) {
+  trial_steps_ = static_cast<uint64_t>(std::llround(spec.trial_ms / dt));
+  off_.assign(pops[spec.stimulus].size, PoissonSource::threshold(spec.off_rate, dt));
+  for (const auto& pat : spec.patterns) {
+    std::vector<uint32_t> th;
+    for (double r : pat) th.push_back(PoissonSource::threshold(r, dt));
+    patterns_.push_back(std::move(th));
+  }
+  auto at = [&](uint32_t k, double ms) { return k * trial_steps_ + static_cast<uint64_t>(std::llround(ms / dt)); };
+  for (uint32_t k = 0; k < spec.trials; ++k) {
+    sched.at(at(k, 0.0), [this, k] { start(k); });
+    if (spec.stim_on > 0) sched.at(at(k, spec.stim_on), [this] { pops_[spec_.stimulus].thresholds = on_; });
+    if (spec.stim_off < spec.trial_ms) sched.at(at(k, spec.stim_off), [this] { pops_[spec_.stimulus].thresholds = off_; });
+    sched.at(at(k, spec.decide_from), [this] {
+      window0_.clear();
+      for (int p : spec_.action_pops) window0_.push_back(counts_[p]);
+    });
+    const uint64_t decide_step = at(k, spec.decide_to), end_step = (k + 1) * trial_steps_;
+    sched.at(decide_step, [this, k, decide_step] { decide(k, decide_step); });
+    sched.at(end_step, [this, k, end_step] { finish(k, end_step); });
+  }
+}
+
+void TaskRunner::start(uint32_t k) {
+  const CounterRng rng{seed_, kStreamTask};
+  current_ = TrialRecord{};
+  current_.trial = k;
+  current_.category = std::min<int>(static_cast<int>(rng.uniform(k, 0) * spec_.categories.size()),
+                                    static_cast<int>(spec_.categories.size()) - 1);
+  on_ = patterns_[current_.category];
+  pops_[spec_.stimulus].thresholds = spec_.stim_on > 0 ? off_ : on_;
+}
+
+void TaskRunner::decide(uint32_t k, uint64_t step) {
+  // The action population with the most spikes in the window; ties at random; none if all 0.
+  const CounterRng rng{seed_, kStreamTask};
+  uint64_t best = 0;
+  std::vector<int> tied;
+  for (size_t a = 0; a < spec_.action_pops.size(); ++a) {
+    const uint64_t c = counts_[spec_.action_pops[a]] - (a < window0_.size() ? window0_[a] : 0);
+    current_.counts.push_back(c);
+    if (c > best) best = c, tied.assign(1, static_cast<int>(a));
+    else if (c == best && c > 0) tied.push_back(static_cast<int>(a));
+  }
+  current_.action = tied.empty() ? -1 : tied[std::min<size_t>(static_cast<size_t>(rng.uniform(k, 1) * tied.size()), tied.size() - 1)];
+  current_.correct = current_.action >= 0 && current_.action == spec_.correct[current_.category];
+  const TaskOutcome& o = current_.action < 0 ? spec_.none : (current_.correct ? spec_.right : spec_.wrong);
+  current_.reward = o.reward;
+  current_.feedback = o.feedback;
+  if (o.reward != 0 && spec_.signal >= 0) {
+    // Appears in the signal at t_decision + delay (a jump at the end of the step before).
+    const int64_t at = static_cast<int64_t>(step) + std::llround(o.delay / dt_) - 1;
+    Signals* sig = &signals_;
+    const size_t s = static_cast<size_t>(spec_.signal);
+    const double amount = o.reward;
+    if (at <= static_cast<int64_t>(step)) sig->add(s, amount);
+    else sched_.at(static_cast<uint64_t>(at), [sig, s, amount] { sig->add(s, amount); });
+  }
+}
+
+void TaskRunner::finish(uint32_t k, uint64_t step) {
+  current_.t_end = step * dt_;
+  records_.push_back(current_);
+  if (end_) end_(current_);
+  if (log_ && ((k + 1) % 10 == 0 || k + 1 == spec_.trials)) {
+    const size_t n = std::min<size_t>(20, records_.size());
+    int right = 0, all = 0;
+    for (size_t i = records_.size() - n; i < records_.size(); ++i) right += records_[i].correct;
+    for (const auto& r : records_) all += r.correct;
+    std::fprintf(stderr, "  trial %u/%u: accuracy %.0f%% over the last %zu trials, %.0f%% over all\n", k + 1, spec_.trials,
+                 100.0 * right / n, n, 100.0 * all / records_.size());
+  }
+}
+
+}  // namespace spikesim
