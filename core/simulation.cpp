@@ -190,7 +190,8 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       const TrialCtx ctx{rec.feedback, net.signals.value.data()};
       for (size_t i : trial_projs) {
         Projection& pr = net.projs[i];
-        pr.plastic->on_trial(pr, trial_counts[pr.source].data(), trial_counts[pr.target].data(), ctx);
+        pr.plastic->on_trial(pr, static_cast<uint64_t>(std::llround(rec.t_end / net.spec.run.dt)), trial_counts[pr.source].data(),
+                             trial_counts[pr.target].data(), ctx);
       }
       for (auto& c : trial_counts) std::fill(c.begin(), c.end(), 0u);
     });

@@ -56,7 +56,9 @@ class Plasticity {
   virtual void settle(Projection& /*p*/, uint32_t /*now*/, const HookCtx& /*base*/) {}
   // Trial rules only: at the end of a task's trial, with each neuron's spikes in the trial.
   virtual bool trial_rule() const { return false; }
-  virtual void on_trial(Projection& /*p*/, const uint32_t* /*n_pre*/, const uint32_t* /*n_post*/, const TrialCtx& /*t*/) {}
+  // (not before "start": the trial's end step `now` < learn_from changes nothing)
+  virtual void on_trial(Projection& /*p*/, uint64_t /*now*/, const uint32_t* /*n_pre*/, const uint32_t* /*n_post*/,
+                        const TrialCtx& /*t*/) {}
   uint64_t bytes() const;  // traces, transposed index, per-synapse state
 
   std::string rule;
@@ -140,8 +142,9 @@ class PlasticityOf final : public Plasticity {
 
   bool lazy() const override { return IsLazyRule<R>::value; }
   bool trial_rule() const override { return IsTrialRule<R>::value; }
-  void on_trial(Projection& p, const uint32_t* n_pre, const uint32_t* n_post, const TrialCtx& t) override {
+  void on_trial(Projection& p, uint64_t now, const uint32_t* n_pre, const uint32_t* n_post, const TrialCtx& t) override {
     if constexpr (IsTrialRule<R>::value) {
+      if (now < learn_from) return;
       float* w = p.csr.weight.data();
       for (uint32_t j = 0; j < p.csr.rows(); ++j)
         for (uint64_t k = p.csr.row_ptr[j]; k < p.csr.row_ptr[j + 1]; ++k)
