@@ -98,20 +98,20 @@ Monitors open_monitors(const Network& net, RunResult& res, int nthreads) {
   for (const auto& mon : s.signal_monitors) {
     const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
     std::vector<std::string> names, units;
-    for (int k : mon.signals) names.push_back(s.signals[k].name), units.push_back(s.signals[k].unit);
-    m.signals.push_back({std::make_unique<SeriesFile>(path, "signals", names, units, mon.dt,
+    for (int k : mon.items) names.push_back(s.signals[k].name), units.push_back(s.signals[k].unit);
+    m.signals.push_back({std::make_unique<SeriesFile>(path, "signals", names, units, mon.step,
                                                       "row k: each signal's value at t = k * step (row 0: t = 0)", prov),
-                         mon.signals, static_cast<uint64_t>(std::llround(mon.dt / s.run.dt))});
+                         mon.items, static_cast<uint64_t>(std::llround(mon.step / s.run.dt))});
     res.files.push_back(path);
   }
   for (const auto& mon : s.rate_monitors) {
     const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
-    std::vector<std::string> names, units(mon.populations.size(), "Hz");
-    for (int p : mon.populations) names.push_back(net.pops[p].name);
-    m.rates.push_back({std::make_unique<SeriesFile>(path, "rates", names, units, mon.bin,
+    std::vector<std::string> names, units(mon.items.size(), "Hz");
+    for (int p : mon.items) names.push_back(net.pops[p].name);
+    m.rates.push_back({std::make_unique<SeriesFile>(path, "rates", names, units, mon.step,
                                                     "row k: spikes stamped in (k * step, (k + 1) * step] per neuron per second (complete bins only)", prov),
-                       mon.populations, static_cast<uint64_t>(std::llround(mon.bin / s.run.dt)), mon.bin * 1e-3,
-                       std::vector<uint64_t>(mon.populations.size(), 0)});
+                       mon.items, static_cast<uint64_t>(std::llround(mon.step / s.run.dt)), mon.step * 1e-3,
+                       std::vector<uint64_t>(mon.items.size(), 0)});
     res.files.push_back(path);
   }
   for (size_t i = 0; i < net.projs.size(); ++i)
@@ -145,7 +145,8 @@ void record_rates(Monitors& m, const Network& net, const std::vector<uint64_t>& 
     }
 }
 
-void schedule_rates(Network& net, Scheduler& sched) {
+// Scheduled events from the file: rewards into signals and Poisson rate changes.
+void schedule_events(Network& net, Scheduler& sched) {
   const double dt = net.spec.run.dt;
   for (size_t k = 0; k < net.spec.signals.size(); ++k) {  // reward events: a jump in the signal at their time
     const SignalSpec& s = net.spec.signals[k];
@@ -172,7 +173,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   RunResult res;
   res.spike_counts.assign(net.pops.size(), 0);
   Scheduler sched;
-  schedule_rates(net, sched);
+  schedule_events(net, sched);
   PairRewards pair_rewards(net.spec.signals, net.spec.run.seed);
   // A task, and the per-neuron spike counts of a trial for the populations trial rules read.
   std::unique_ptr<TaskRunner> task;
@@ -333,7 +334,8 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   const auto finish0 = std::chrono::steady_clock::now();
   if (failure) std::rethrow_exception(failure);
   res.interrupted = stop && res.steps < n_steps;
-  if (task && !res.interrupted) sched.run_due(n_steps);  // events at t_stop: the last trial's end
+  // Events due at t_stop (e.g. the end of a task's last trial) run when the run completed.
+  if (!res.interrupted) sched.run_due(n_steps);
   res.t_reached_ms = static_cast<double>(res.steps) * dt;
   const std::string status = res.interrupted ? "interrupted" : "complete";
   if (mon.spikes) mon.spikes->finish(status, res.t_reached_ms);

@@ -88,20 +88,13 @@ struct WeightMonitorSpec {
   std::string file_name() const { return name + "_weights.h5"; }
 };
 
-// Global signals over time: one series per signal, a value every dt (row 0: t = 0).
-struct SignalMonitorSpec {
-  std::string name = "signals", ptr;
-  std::vector<int> signals;  // indices into NetworkSpec::signals
-  double dt = 0.0;
-
-  std::string file_name() const { return name + ".h5"; }
-};
-
-// Population rates in bins: spikes in [k*bin, (k+1)*bin) / (N * bin), in Hz.
-struct RateMonitorSpec {
-  std::string name = "rates", ptr;
-  std::vector<int> populations;
-  double bin = 0.0;  // ms, a multiple of dt
+// A monitor of scalar series written to <name>.h5 (io/series_file.hpp):
+//   signals: the chosen global signals every `step` ms (row 0: t = 0);
+//   rates:   the chosen populations' rates in bins of `step` ms.
+struct SeriesMonitorSpec {
+  std::string name, ptr;
+  std::vector<int> items;  // signal or population indices
+  double step = 0.0;       // ms, a multiple of dt
 
   std::string file_name() const { return name + ".h5"; }
 };
@@ -118,8 +111,7 @@ struct NetworkSpec {
   SpikeMonitorSpec spikes;
   std::vector<StateMonitorSpec> states;
   std::vector<WeightMonitorSpec> weights;
-  std::vector<SignalMonitorSpec> signal_monitors;
-  std::vector<RateMonitorSpec> rate_monitors;
+  std::vector<SeriesMonitorSpec> signal_monitors, rate_monitors;
   TaskSpec task;  // trials, when "task" is given
 
   int find_projection(const std::string& name) const;

@@ -24,7 +24,7 @@ TaskRunner::TaskRunner(const TaskSpec& spec, std::vector<Population>& pops, cons
   auto at = [&](uint32_t k, double ms) { return k * trial_steps_ + static_cast<uint64_t>(std::llround(ms / dt)); };
   for (uint32_t k = 0; k < spec.trials; ++k) {
     sched.at(at(k, 0.0), [this, k] { start(k); });
-    if (spec.stim_on > 0) sched.at(at(k, spec.stim_on), [this] { pops_[spec_.stimulus].thresholds = on_; });
+    if (spec.stim_on > 0) sched.at(at(k, spec.stim_on), [this] { pops_[spec_.stimulus].thresholds = patterns_[current_.category]; });
     if (spec.stim_off < spec.trial_ms) sched.at(at(k, spec.stim_off), [this] { pops_[spec_.stimulus].thresholds = off_; });
     sched.at(at(k, spec.decide_from), [this] {
       window0_.clear();
@@ -42,8 +42,7 @@ void TaskRunner::start(uint32_t k) {
   current_.trial = k;
   current_.category = std::min<int>(static_cast<int>(rng.uniform(k, 0) * spec_.categories.size()),
                                     static_cast<int>(spec_.categories.size()) - 1);
-  on_ = patterns_[current_.category];
-  pops_[spec_.stimulus].thresholds = spec_.stim_on > 0 ? off_ : on_;
+  pops_[spec_.stimulus].thresholds = spec_.stim_on > 0 ? off_ : patterns_[current_.category];
 }
 
 void TaskRunner::decide(uint32_t k, uint64_t step) {

@@ -75,8 +75,8 @@ class TaskRunner {
   double dt_;
   uint64_t seed_, trial_steps_;
   bool log_;
-  std::vector<uint32_t> on_, off_;   // stimulus thresholds per neuron
-  std::vector<std::vector<uint32_t>> patterns_;
+  std::vector<uint32_t> off_;                    // stimulus thresholds per neuron, outside the window
+  std::vector<std::vector<uint32_t>> patterns_;  // and per category, inside it
   std::vector<uint64_t> window0_;    // action counts at the window's start
   std::vector<TrialRecord> records_;
   TrialRecord current_;

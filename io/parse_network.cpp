@@ -308,30 +308,24 @@ void claim_file(std::set<std::string>& files, const std::string& file, const std
 }
 
 // {"type": "signals", "signals": [names] (default all), "dt": ms, "name": "signals"}
-void parse_signal_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& files) {
-  SignalMonitorSpec m;
-  m.ptr = o.ptr();
-  if (net.signals.empty()) fail_msg(o.at("type"), "a signals monitor, but the file declares no \"globals\", expected at least one signal");
-  m.signals = name_list(o, "signals", net.signals.size(), "global signal (in \"globals\")",
-                        [&](const std::string& n) { return net.find_signal(n); });
-  m.dt = recording_dt(o, net.run.dt);
-  m.name = monitor_name(o, m.name);
-  claim_file(files, m.file_name(), o.ptr());
-  o.finish("type, signals, dt, name");
-  net.signal_monitors.push_back(std::move(m));
-}
-
 // {"type": "rates", "populations": [names] (default all), "bin": ms (default dt), "name": "rates"}
-void parse_rate_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& files) {
-  RateMonitorSpec m;
+void parse_series_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& files, bool signals) {
+  SeriesMonitorSpec m;
   m.ptr = o.ptr();
-  m.populations = name_list(o, "populations", net.populations.size(), "population",
-                            [&](const std::string& n) { return net.find_population(n); });
-  m.bin = recording_dt(o, net.run.dt, "bin");
+  m.name = signals ? "signals" : "rates";
+  const char* key = signals ? "signals" : "populations";
+  const char* step = signals ? "dt" : "bin";
+  if (signals && net.signals.empty())
+    fail_msg(o.at("type"), "a signals monitor, but the file declares no \"globals\", expected at least one signal");
+  if (signals)
+    m.items = name_list(o, key, net.signals.size(), "global signal (in \"globals\")", [&](const std::string& n) { return net.find_signal(n); });
+  else
+    m.items = name_list(o, key, net.populations.size(), "population", [&](const std::string& n) { return net.find_population(n); });
+  m.step = recording_dt(o, net.run.dt, step);
   m.name = monitor_name(o, m.name);
   claim_file(files, m.file_name(), o.ptr());
-  o.finish("type, populations, bin, name");
-  net.rate_monitors.push_back(std::move(m));
+  o.finish(std::string("type, ") + key + ", " + step + ", name");
+  (signals ? net.signal_monitors : net.rate_monitors).push_back(std::move(m));
 }
 
 // {"type": "weights", "projection": NAME, "synapses": [k, ...] | "all" | {"sample": N}, "dt", "name"}
@@ -375,8 +369,7 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
   const std::string types = "\"spikes\", \"state\", \"weights\", \"signals\" or \"rates\"";
   const std::string type = o.string("type", types);
   if (type == "weights") return parse_weight_monitor(o, net, files);
-  if (type == "signals") return parse_signal_monitor(o, net, files);
-  if (type == "rates") return parse_rate_monitor(o, net, files);
+  if (type == "signals" || type == "rates") return parse_series_monitor(o, net, files, type == "signals");
   if (type == "spikes") {
     std::vector<int> pops;
     if (const json* pl = o.get("populations")) {

@@ -112,9 +112,7 @@ struct DaStdp {
 
   static Params parse(RuleReader& r) {
     Params p;
-    r.pre.count = r.post.count = 1;
-    r.pre.tau[0] = r.positive("tau_plus", 20.0);
-    r.post.tau[0] = r.positive("tau_minus", 20.0);
+    r.pair_traces("tau_plus", "tau_minus");
     p.A_plus = r.number_or("A_plus", 1.0);
     p.A_minus = r.number_or("A_minus", 1.5);
     p.tau_c = r.positive("tau_c", 1000.0);

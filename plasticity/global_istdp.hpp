@@ -29,8 +29,7 @@ struct GlobalIstdp {
 
   static Params parse(RuleReader& r) {
     Params p;
-    r.pre.count = r.post.count = 1;
-    r.pre.tau[0] = r.post.tau[0] = r.positive("tau", 20.0);
+    r.pair_traces("tau", "tau");
     p.eta = r.number("eta", "a learning rate in weight units times seconds (nS s or pA s)");
     p.G = r.factor("factor");
     return p;

@@ -78,6 +78,13 @@ struct RuleReader {
   double positive(const std::string& key, double def);  // > 0 (time constants, in ms)
   double nonnegative(const std::string& key, double def);
   double number(const std::string& key, const std::string& expected) { return o.number(key, expected); }
+  // One trace on each side (pair rules): time constants from these keys, in ms, default
+  // 20 ms (one key for both when they are equal).
+  void pair_traces(const std::string& pre_key, const std::string& post_key) {
+    pre.count = post.count = 1;
+    pre.tau[0] = positive(pre_key, 20.0);
+    post.tau[0] = pre_key == post_key ? pre.tau[0] : positive(post_key, 20.0);
+  }
   // A number (a constant), or {"signal": NAME, "offset": number}.
   Factor factor(const std::string& key);
 };

@@ -28,9 +28,7 @@ struct Stdp {
 
   static Params parse(RuleReader& r) {
     Params p;
-    r.pre.count = r.post.count = 1;
-    r.pre.tau[0] = r.positive("tau_plus", 20.0);
-    r.post.tau[0] = r.positive("tau_minus", 20.0);
+    r.pair_traces("tau_plus", "tau_minus");
     p.A_plus = r.number_or("A_plus", 0.01);
     p.A_minus = r.number_or("A_minus", 0.0105);
     p.mu = r.nonnegative("mu", 0.0);

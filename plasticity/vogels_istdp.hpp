@@ -24,9 +24,8 @@ struct VogelsIstdp {
 
   static Params parse(RuleReader& r) {
     Params p;
-    r.pre.count = r.post.count = 1;
-    const double tau = r.positive("tau", 20.0);
-    r.pre.tau[0] = r.post.tau[0] = tau;
+    r.pair_traces("tau", "tau");
+    const double tau = r.pre.tau[0];
     p.eta = r.number_or("eta", 1e-2);
     const double rho0 = r.nonnegative("rho0", 3.0);
     p.alpha = 2.0 * rho0 * tau * 1e-3;  // Hz * ms

@@ -10,6 +10,7 @@
 #include "core/simulation.hpp"
 #include "io/h5.hpp"
 #include "plasticity/plasticity.hpp"
+#include "protocols/protocol.hpp"
 #include "protocols/svg_chart.hpp"
 
 namespace spikesim {
@@ -20,9 +21,7 @@ DistalRewardProtocol load_distal_reward(const json& raw, const std::string& path
   DistalRewardProtocol p;
   p.file = path;
   JObj o(raw, "");
-  p.name = o.string("name", "the protocol's name");
-  o.string("kind", "\"distal_reward\"");
-  p.summary = o.string_or("summary", "");
+  read_protocol_header(o, "distal_reward", p.name, p.summary);
   JObj c(o.need("chosen", "{\"projection\", \"synapse\"}"), "/chosen");
   p.projection = c.string("projection", "a plastic projection's name");
   const int64_t k = c.integer("synapse", "a synapse index >= 0");
@@ -65,13 +64,7 @@ DistalRewardRun run_one(const DistalRewardProtocol& p, bool reward, const std::s
                             {"dt", p.record_dt}, {"name", "chosen"}});
   nj["monitors"].push_back({{"type", "weights"}, {"projection", p.projection}, {"synapses", {{"sample", p.sample}}},
                             {"dt", p.record_dt}, {"name", "sample"}});
-  Network net = [&] {
-    try {
-      return build_network(parse_network(nj, p.file, Overrides{}));
-    } catch (const SpecError& e) {
-      throw SpecError(e.pointer.empty() ? "" : "/network" + e.pointer, e.what());
-    }
-  }();
+  Network net = build_protocol_network(nj, p.file, "", "/network");
   const int pi = net.spec.find_projection(p.projection);
   if (pi < 0) fail("/chosen/projection", p.projection, "a projection of the network");
   Projection& proj = net.projs[pi];

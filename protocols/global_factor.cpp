@@ -10,6 +10,7 @@
 #include "io/h5.hpp"
 #include "plasticity/global_istdp.hpp"
 #include "plasticity/plasticity.hpp"
+#include "protocols/protocol.hpp"
 #include "protocols/svg_chart.hpp"
 
 namespace spikesim {
@@ -20,15 +21,8 @@ GlobalFactorProtocol load_global_factor(const json& raw, const std::string& path
   GlobalFactorProtocol p;
   p.file = path;
   JObj o(raw, "");
-  p.name = o.string("name", "the protocol's name");
-  o.string("kind", "\"global_factor\"");
-  p.summary = o.string_or("summary", "");
-  if (const json* r = o.get("run")) {
-    JObj ro(*r, "/run");
-    p.dt = ro.number_or("dt", p.dt, "a time step in ms");
-    p.seed = static_cast<uint64_t>(ro.integer_or("seed", 1, "a seed"));
-    ro.finish("dt, seed");
-  }
+  read_protocol_header(o, "global_factor", p.name, p.summary);
+  read_protocol_run(o, p.dt, p.seed);
   p.seeds = static_cast<int>(o.integer_or("seeds", p.seeds, "a number of seeds >= 1"));
   if (p.seeds < 1) fail("/seeds", raw["seeds"], "a number of seeds >= 1");
   JObj pop(o.need("population", "{\"size\", \"rates\"}"), "/population");
@@ -94,12 +88,6 @@ json protocol_network(const GlobalFactorProtocol& p, uint64_t seed, const std::s
                                     {{"type", "weights"}, {"projection", "pair"}, {"synapses", "all"}, {"dt", 1.0}}})}};
 }
 
-std::string fmt(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.6g", v);
-  return b;
-}
-
 }  // namespace
 
 GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::string& out_dir, bool quiet) {
@@ -111,15 +99,7 @@ GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::s
   for (int s = 0; s < p.seeds; ++s) {
     const uint64_t seed = p.seed + s;
     const std::string dir = (fs::path(out_dir) / ("seed" + std::to_string(seed))).string();
-    Network net = [&] {
-      try {
-        return build_network(parse_network(protocol_network(p, seed, dir), p.file, Overrides{}));
-      } catch (const SpecError& e) {  // errors in the rule: point into the protocol file
-        const std::string inner = "/projections/0/plasticity";
-        if (e.pointer.rfind(inner, 0) == 0) throw SpecError("/plasticity" + e.pointer.substr(inner.size()), e.what());
-        throw SpecError("", std::string("protocol network: ") + e.pointer + ": " + e.what());
-      }
-    }();
+    Network net = build_protocol_network(protocol_network(p, seed, dir), p.file, "/projections/0/plasticity", "/plasticity");
     const auto* rule = dynamic_cast<const PlasticityOf<GlobalIstdp>*>(net.projs[0].plastic.get());
     if (!rule) fail("/plasticity/rule", p.plasticity["rule"], "\"global_istdp\"");
     eta = rule->params.eta;
@@ -179,19 +159,19 @@ GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::s
   c << "seed,epoch,rate_hz,G_at_pairing_hz,dw,expected_dw,sd_dw,z\n";
   for (int s = 0; s < p.seeds; ++s)
     for (size_t k = 0; k < E; ++k)
-      c << p.seed + s << ',' << k << ',' << fmt(p.rates[k]) << ',' << fmt(res.G[s][k]) << ',' << fmt(res.dw[s][k]) << ','
-        << fmt(p.expected_dw[k]) << ',' << fmt(res.sd_dw[k]) << ','
-        << (res.sd_dw[k] > 0 ? fmt((res.dw[s][k] - p.expected_dw[k]) / res.sd_dw[k]) : "") << '\n';
+      c << p.seed + s << ',' << k << ',' << fmt_number(p.rates[k]) << ',' << fmt_number(res.G[s][k]) << ',' << fmt_number(res.dw[s][k]) << ','
+        << fmt_number(p.expected_dw[k]) << ',' << fmt_number(res.sd_dw[k]) << ','
+        << (res.sd_dw[k] > 0 ? fmt_number((res.dw[s][k] - p.expected_dw[k]) / res.sd_dw[k]) : "") << '\n';
   const std::string summary = (fs::path(out_dir) / (p.name + "_summary.csv")).string();
   std::ofstream m(summary);
   m << "epoch,rate_hz,mean_dw,se_dw,expected_dw,analytic_dw,seeds,within\n";
   for (size_t k = 0; k < E; ++k)
-    m << k << ',' << fmt(p.rates[k]) << ',' << fmt(res.mean_dw[k]) << ',' << fmt(res.se_dw[k]) << ',' << fmt(p.expected_dw[k]) << ','
-      << fmt(res.analytic_dw[k]) << ',' << p.seeds << ',' << (res.mean_ok[k] ? "yes" : "no") << '\n';
+    m << k << ',' << fmt_number(p.rates[k]) << ',' << fmt_number(res.mean_dw[k]) << ',' << fmt_number(res.se_dw[k]) << ',' << fmt_number(p.expected_dw[k]) << ','
+      << fmt_number(res.analytic_dw[k]) << ',' << p.seeds << ',' << (res.mean_ok[k] ? "yes" : "no") << '\n';
   const std::string series = (fs::path(out_dir) / (p.name + "_seed" + std::to_string(p.seed) + ".csv")).string();
   std::ofstream ts(series);
   ts << "t_ms,G_hz,w\n";
-  for (size_t r = 0; r < t_ms.size(); ++r) ts << fmt(t_ms[r]) << ',' << fmt(G1[r]) << ',' << fmt(w1[r]) << '\n';
+  for (size_t r = 0; r < t_ms.size(); ++r) ts << fmt_number(t_ms[r]) << ',' << fmt_number(G1[r]) << ',' << fmt_number(w1[r]) << '\n';
   res.files.insert(res.files.end(), {per_seed, summary, series});
 
   // Plot: G(t) and w(t) of the first seed with the pairings marked; dw against G.
@@ -213,7 +193,7 @@ GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::s
   for (size_t k = 0; k < E; ++k) ref.x.push_back(p.expected_dw[k] / (eta * pair)), ref.y.push_back(p.expected_dw[k]);
   ChartPanel pd{"dw per epoch against G at the pairing", "G (Hz)", "dw (weight units)", {sim, line, ref}, {}, true, 420};
   const std::string svg = (fs::path(out_dir) / (p.name + ".svg")).string();
-  write_chart(svg, p.summary.empty() ? p.name : p.name + ": rate steps " + fmt(p.rates.front()) + " to " + fmt(p.rates.back()) + " Hz",
+  write_chart(svg, p.summary.empty() ? p.name : p.name + ": rate steps " + fmt_number(p.rates.front()) + " to " + fmt_number(p.rates.back()) + " Hz",
               {pg, pw, pd});
   res.files.push_back(svg);
 

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
-#include <optional>
 #include <sstream>
 
 #include "build_info.hpp"
@@ -87,11 +86,6 @@ std::vector<double> number_list(const json& j, const std::string& ptr) {
   return v;
 }
 
-std::string fmt(double v, int digits = 6) {
-  std::ostringstream s;
-  s << std::setprecision(digits) << v;
-  return s.str();
-}
 
 ProtocolPoint pairing(double f, double dt_s) {
   ProtocolPoint pt;
@@ -99,7 +93,7 @@ ProtocolPoint pairing(double f, double dt_s) {
   pt.dt_s = dt_s;
   pt.pre = {0.0};
   pt.post = {dt_s};
-  pt.label = fmt(f) + " Hz, dt_s " + fmt(dt_s) + " ms";
+  pt.label = fmt_number(f) + " Hz, dt_s " + fmt_number(dt_s) + " ms";
   return pt;
 }
 
@@ -138,6 +132,38 @@ void parse_points(JObj& o, Protocol& p, double frequency) {
 
 }  // namespace
 
+std::string fmt_number(double v, int digits) {
+  std::ostringstream s;
+  s << std::setprecision(digits) << v;
+  return s.str();
+}
+
+void read_protocol_header(JObj& o, const std::string& kind, std::string& name, std::string& summary) {
+  if (protocol_kind(o.raw()) != kind) fail("/kind", o.raw()["kind"], "\"" + kind + "\" here (other kinds have their own runner)");
+  o.string_or("kind", kind);
+  name = o.string("name", "the protocol's name");
+  summary = o.string_or("summary", "");
+}
+
+void read_protocol_run(JObj& o, double& dt, uint64_t& seed) {
+  if (const json* r = o.get("run")) {
+    JObj ro(*r, "/run");
+    dt = ro.number_or("dt", dt, "a time step in ms");
+    seed = static_cast<uint64_t>(ro.integer_or("seed", static_cast<int64_t>(seed), "a seed"));
+    ro.finish("dt, seed");
+  }
+}
+
+Network build_protocol_network(const json& net, const std::string& file, const std::string& inner, const std::string& outer) {
+  try {
+    return build_network(parse_network(net, file, Overrides{}));
+  } catch (const SpecError& e) {
+    if (e.pointer.rfind(inner, 0) == 0 && !(inner.empty() && e.pointer.empty()))
+      throw SpecError(outer + e.pointer.substr(inner.size()), e.what());
+    throw SpecError("", std::string("protocol network: ") + (e.pointer.empty() ? "" : e.pointer + ": ") + e.what());
+  }
+}
+
 json read_protocol_json(const std::string& path, const std::vector<std::string>& sets) {
   std::ifstream in(path);
   if (!in) throw SpecError("", "cannot open protocol file " + path);
@@ -162,16 +188,8 @@ Protocol load_protocol(const std::string& path, const std::vector<std::string>& 
   p.file = path;
   p.raw = read_protocol_json(path, sets);
   JObj o(p.raw, "");
-  if (protocol_kind(p.raw) != "pairing") fail("/kind", p.raw["kind"], "\"pairing\" here (other kinds have their own runner)");
-  o.string_or("kind", "pairing");
-  p.name = o.string("name", "the protocol's name");
-  p.summary = o.string_or("summary", "");
-  if (const json* r = o.get("run")) {
-    JObj ro(*r, "/run");
-    p.dt = ro.number_or("dt", p.dt, "a time step in ms");
-    p.seed = static_cast<uint64_t>(ro.integer_or("seed", 1, "a seed"));
-    ro.finish("dt, seed");
-  }
+  read_protocol_header(o, "pairing", p.name, p.summary);
+  read_protocol_run(o, p.dt, p.seed);
   p.delay = o.number_or("delay", p.delay, "a delay in ms");
   p.pairings = static_cast<int>(o.integer_or("pairings", p.pairings, "a number of repetitions"));
   if (p.pairings < 1) fail("/pairings", p.raw["pairings"], "at least one repetition");
@@ -292,16 +310,9 @@ ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool 
     const std::string dir = (fs::path(out_dir) / ("variant" + std::to_string(vi) + "_" + slug(v.label))).string();
     std::vector<std::vector<double>> arrive, post;
     const json net_json = variant_network(p, v, dir, arrive, post);
-    std::optional<Network> built;
-    try {
-      built.emplace(build_network(parse_network(net_json, p.file, Overrides{})));
-    } catch (const SpecError& e) {  // errors in the variant's rule: point into the protocol file
-      const std::string inner = "/projections/0/plasticity";
-      if (e.pointer.rfind(inner, 0) == 0)
-        throw SpecError("/variants/" + std::to_string(vi) + "/plasticity" + e.pointer.substr(inner.size()), e.what());
-      throw SpecError("", std::string("protocol network: ") + (e.pointer.empty() ? "" : e.pointer + ": ") + e.what());
-    }
-    Network& net = *built;
+    // Errors in the variant's rule point into the protocol file.
+    Network net = build_protocol_network(net_json, p.file, "/projections/0/plasticity",
+                                         "/variants/" + std::to_string(vi) + "/plasticity");
     PairStdpParams ap{};  // checked before the run
     if (v.reference == "analytic") ap = analytic_params(*net.projs[0].plastic, vi);
     RunOptions opt;
@@ -340,9 +351,9 @@ ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool 
   const char* unit = p.report == "dw" ? "weight" : "percent";
   for (const auto& r : res.rows) {
     const ProtocolPoint& pt = p.points[r.point];
-    c << '"' << p.variants[r.variant].label << "\",\"" << pt.label << "\"," << fmt(pt.frequency) << ','
-      << (std::isnan(pt.dt_s) ? "" : fmt(pt.dt_s)) << ',' << fmt(r.simulated, 10) << ','
-      << (std::isnan(r.reference) ? "" : fmt(r.reference, 10)) << ',' << unit << '\n';
+    c << '"' << p.variants[r.variant].label << "\",\"" << pt.label << "\"," << fmt_number(pt.frequency) << ','
+      << (std::isnan(pt.dt_s) ? "" : fmt_number(pt.dt_s)) << ',' << fmt_number(r.simulated, 10) << ','
+      << (std::isnan(r.reference) ? "" : fmt_number(r.reference, 10)) << ',' << unit << '\n';
   }
   res.files.push_back(csv);
   const std::string svg = (fs::path(out_dir) / (p.name + ".svg")).string();

@@ -57,6 +57,18 @@ std::string find_protocol(const std::string& name_or_path);
 json read_protocol_json(const std::string& path, const std::vector<std::string>& sets = {});
 // Its "kind": "pairing" (default; this header) or "global_factor" (protocols/global_factor.hpp).
 std::string protocol_kind(const json& j);
+// Shared by every kind's loader: "name", "kind" (checked against `kind`), "summary".
+void read_protocol_header(JObj& o, const std::string& kind, std::string& name, std::string& summary);
+// An optional "run": {"dt", "seed"}.
+void read_protocol_run(JObj& o, double& dt, uint64_t& seed);
+// Builds a network a protocol generated from its file. An error whose JSON pointer starts
+// with `inner` is reported at `outer` + the rest (a place in the protocol file); any other
+// as an error of the generated network.
+struct Network;
+Network build_protocol_network(const json& net, const std::string& file, const std::string& inner, const std::string& outer);
+// A number for CSVs and labels: %g with `digits` significant digits.
+std::string fmt_number(double v, int digits = 6);
+
 // Reads a pairing protocol file.
 Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets = {});
 ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet = true);
