@@ -21,6 +21,7 @@
 #include "protocols/distal_reward.hpp"
 #include "protocols/global_factor.hpp"
 #include "protocols/protocol.hpp"
+#include "protocols/task_protocol.hpp"
 
 namespace spikesim {
 
@@ -258,6 +259,24 @@ int cmd_run(const Args& a) {
   return 0;
 }
 
+// Loads a protocol of one kind, runs it into -o DIR (default out/NAME) and lists its output
+// files; each seed's run (DIR/seed*/) as one line.
+template <class Load, class Run, class Head>
+int run_protocol_kind(const Args& a, const std::string& path, Load load, Run run, Head head) {
+  namespace fs = std::filesystem;
+  const auto p = load();
+  const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / p.name).string();
+  if (!a.quiet) std::printf("spikesim protocol %s (%s)%s\n", p.name.c_str(), path.c_str(), head(p).c_str());
+  const auto r = run(p, dir, a.quiet);
+  if (a.quiet) return 0;
+  for (const auto& f : r.files)
+    if (f.rfind((fs::path(dir) / "seed").string(), 0) != 0) std::printf("  output: %s\n", f.c_str());
+  bool seeds = false;
+  for (const auto& e : fs::directory_iterator(dir)) seeds = seeds || e.path().filename().string().rfind("seed", 0) == 0;
+  if (seeds) std::printf("  output: %s/seed*/ (HDF5 of each seed's run)\n", dir.c_str());
+  return 0;
+}
+
 int cmd_protocol(const Args& a) {
   namespace fs = std::filesystem;
   if (a.list) {
@@ -276,34 +295,20 @@ int cmd_protocol(const Args& a) {
   }
   const std::string path = find_protocol(a.file);
   const json raw = read_protocol_json(path, a.sets);
-  if (protocol_kind(raw) == "distal_reward") {
-    const DistalRewardProtocol d = load_distal_reward(raw, path);
-    const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / d.name).string();
-    if (!a.quiet) std::printf("spikesim protocol %s (%s)\n", d.name.c_str(), path.c_str());
-    const DistalRewardResult r = run_distal_reward(d, dir, a.quiet);
-    if (!a.quiet)
-      for (const auto& f : r.files) std::printf("  output: %s\n", f.c_str());
-    return 0;
-  }
-  if (protocol_kind(raw) == "global_factor") {
-    const GlobalFactorProtocol g = load_global_factor(raw, path);
-    const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / g.name).string();
-    if (!a.quiet) std::printf("spikesim protocol %s (%s): %zu epochs x %d seeds\n", g.name.c_str(), path.c_str(), g.rates.size(), g.seeds);
-    const GlobalFactorResult r = run_global_factor(g, dir, a.quiet);
-    if (!a.quiet)
-      for (const auto& f : r.files)
-        if (f.rfind(dir + "/seed", 0) != 0) std::printf("  output: %s\n", f.c_str());
-    if (!a.quiet) std::printf("  output: %s/seed*/ (HDF5 of each seed's run)\n", dir.c_str());
-    return 0;
-  }
-  const Protocol p = load_protocol(path, a.sets);
-  const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / p.name).string();
-  if (!a.quiet) std::printf("spikesim protocol %s (%s): %zu points x %zu variants, %d repetitions each\n", p.name.c_str(),
-                            path.c_str(), p.points.size(), p.variants.size(), p.pairings);
-  const ProtocolResult r = run_protocol(p, dir, a.quiet);
-  if (!a.quiet)
-    for (const auto& f : r.files) std::printf("  output: %s\n", f.c_str());
-  return 0;
+  const std::string kind = protocol_kind(raw);
+  auto none = [](const auto&) { return std::string(); };
+  if (kind == "distal_reward")
+    return run_protocol_kind(a, path, [&] { return load_distal_reward(raw, path); }, run_distal_reward, none);
+  if (kind == "task")
+    return run_protocol_kind(a, path, [&] { return load_task_protocol(raw, path); }, run_task_protocol,
+                             [](const TaskProtocol& t) { return ": " + std::to_string(t.seeds) + " seeds" + (t.control ? ", with and without plasticity" : ""); });
+  if (kind == "global_factor")
+    return run_protocol_kind(a, path, [&] { return load_global_factor(raw, path); }, run_global_factor,
+                             [](const GlobalFactorProtocol& g) { return ": " + std::to_string(g.rates.size()) + " epochs x " + std::to_string(g.seeds) + " seeds"; });
+  return run_protocol_kind(a, path, [&] { return load_protocol(path, a.sets); }, run_protocol, [](const Protocol& p) {
+    return ": " + std::to_string(p.points.size()) + " points x " + std::to_string(p.variants.size()) + " variants, " +
+           std::to_string(p.pairings) + " repetitions each";
+  });
 }
 
 }  // namespace

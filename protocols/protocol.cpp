@@ -164,21 +164,41 @@ Network build_protocol_network(const json& net, const std::string& file, const s
   }
 }
 
-json read_protocol_json(const std::string& path, const std::vector<std::string>& sets) {
+namespace {
+
+json read_json_file(const std::string& path, const std::string& what) {
   std::ifstream in(path);
-  if (!in) throw SpecError("", "cannot open protocol file " + path);
+  if (!in) throw SpecError("", "cannot open " + what + " " + path);
   std::stringstream ss;
   ss << in.rdbuf();
-  json j = read_json_text(ss.str());
+  return read_json_text(ss.str());
+}
+
+}  // namespace
+
+json read_protocol_json(const std::string& path, const std::vector<std::string>& sets) {
+  json j = read_json_file(path, "protocol file");
+  // "network": "FILE.json" names a network file (relative to the protocol file) instead of
+  // holding it; it is read before --set, so network.* keys reach it; its "output" is dropped.
+  if (j.is_object() && j.contains("network") && j["network"].is_string()) {
+    const std::string nf = (fs::path(path).parent_path() / j["network"].get<std::string>()).string();
+    try {
+      j["network"] = read_json_file(nf, "network file");
+    } catch (const SpecError& e) {
+      throw SpecError("/network", nf + ": " + e.what());
+    }
+    if (j["network"].is_object()) j["network"].erase("output");
+  }
   for (const auto& s : sets) apply_set(j, s);
   return j;
 }
 
 std::string protocol_kind(const json& j) {
-  const std::string kinds = "\"pairing\" (default), \"global_factor\" or \"distal_reward\"";
+  const std::string kinds = "\"pairing\" (default), \"global_factor\", \"distal_reward\" or \"task\"";
   if (!j.is_object()) fail("", j, "a protocol object");
   if (!j.contains("kind")) return "pairing";
-  if (!j["kind"].is_string() || (j["kind"] != "pairing" && j["kind"] != "global_factor" && j["kind"] != "distal_reward"))
+  if (!j["kind"].is_string() || (j["kind"] != "pairing" && j["kind"] != "global_factor" && j["kind"] != "distal_reward" &&
+                               j["kind"] != "task"))
     fail("/kind", j["kind"], kinds);
   return j["kind"].get<std::string>();
 }
