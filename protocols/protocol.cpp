@@ -182,6 +182,8 @@ json read_protocol_json(const std::string& path, const std::vector<std::string>&
   // holding it; it is read before --set, so network.* keys reach it; its "output" is dropped.
   if (j.is_object() && j.contains("network") && j["network"].is_string()) {
     const std::string nf = (fs::path(path).parent_path() / j["network"].get<std::string>()).string();
+    if (!fs::is_regular_file(nf))
+      throw SpecError("/network", "found \"" + j["network"].get<std::string>() + "\", expected a network file (no file " + nf + ")");
     try {
       j["network"] = read_json_file(nf, "network file");
     } catch (const SpecError& e) {

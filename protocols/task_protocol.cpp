@@ -43,8 +43,9 @@ TaskProtocol load_task_protocol(const json& raw, const std::string& path) {
     co.finish("first, last, block, min_accuracy, chance_se");
   }
   p.network = o.need("network", "a network file with a \"task\" block (without \"output\")");
-  if (!p.network.is_object() || !p.network.contains("task"))
-    fail("/network", p.network.is_object() ? json("an object without \"task\"") : p.network, "a network file with a \"task\" block");
+  if (!p.network.is_object()) fail("/network", p.network, "a network file with a \"task\" block");
+  if (!p.network.contains("task"))
+    throw SpecError("/network", "found a network without \"task\", expected a network file with a \"task\" block");
   o.finish("name, kind, summary, seeds, control, criteria, network");
   return p;
 }
@@ -159,6 +160,7 @@ void write_outputs(const TaskProtocol& p, const std::string& out_dir, TaskProtoc
   mean.series.push_back({"criterion: last " + std::to_string(p.last) + " trials", {last_from, n}, {p.min_accuracy, p.min_accuracy},
                          ChartSeries::kLine, 3});
   ChartPanel seeds{"each seed, with plasticity", "trial", blk, {}, {}, true, 300};
+  seeds.series.push_back({"chance", {0.0, n}, {res.chance, res.chance}, ChartSeries::kLine, 7});
   for (const auto* r : learning) {
     std::vector<double> xs, ys;
     curve({r}, p.block, xs, ys);

@@ -166,3 +166,34 @@ TEST_CASE("bad usage exits with code 2") {
   CHECK(run_cli({"run", spikes.string(), "-o", out, "--quiet", "--overwrite"}).code == 0);
   CHECK(run_cli({"--version"}).code == 0);
 }
+
+TEST_CASE("malformed task protocol files exit with code 2 and a message with the JSON pointer") {
+  const fs::path dir = temp_dir("bad_task_protocol");
+  const std::string task = R"({"populations": {"p": {"size": 2, "model": "poisson", "params": {"rate": 0}},
+      "l": {"size": 1, "model": "lif_curr_exp"}, "r": {"size": 1, "model": "lif_curr_exp"}},
+    "task": {"trials": 2, "trial_length": 100, "stimulus": {"population": "p", "categories": {"A": [1, 2]}},
+             "decision": {"actions": {"l": "l", "r": "r"}, "window": [0, 100]}, "correct": {"A": "l"}}})";
+  write_file(dir, "net.json", task);
+  const std::string head = R"({"name": "t", "kind": "task", )";
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {head + R"("seeds": 0, "network": "net.json"})", "/seeds"},
+      {head + R"("criteria": {"min_accuracy": 2}, "network": "net.json"})", "/criteria/min_accuracy"},
+      {head + R"("criteria": {"first": 0}, "network": "net.json"})", "/criteria/first"},
+      {head + R"("network": {"populations": {}}})", "/network"},
+      {head + R"("network": "missing.json"})", "/network"},
+      {head + R"("network": "net.json", "bogus": 1})", "bogus"},
+      {head + R"("network": )" + task.substr(0, task.find("\"task\"")) + R"("task": {"trials": 0}}})", "/network/task/trials"},
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    CAPTURE(bad[i].first);
+    const fs::path file = write_file(dir, "p" + std::to_string(i) + ".json", bad[i].first);
+    const Proc p = run_cli({"protocol", file.string(), "-o", (dir / "out").string(), "--quiet"});
+    CAPTURE(p.err);
+    CHECK(p.code == 2);
+    CHECK(p.err.find(bad[i].second) != std::string::npos);
+  }
+  // The valid file runs (2 trials, 1 seed and its control).
+  const fs::path ok = write_file(dir, "ok.json", head + R"("seeds": 1, "network": "net.json"})");
+  CHECK(run_cli({"protocol", ok.string(), "-o", (dir / "out").string(), "--quiet"}).code == 0);
+  CHECK(fs::exists(dir / "out" / "t_curve.csv"));
+}

@@ -1,11 +1,13 @@
 // Neuromodulator signals and dopamine-modulated STDP (da_stdp): exact weight integrals.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "helpers.hpp"
 #include "protocols/distal_reward.hpp"
 #include "protocols/protocol.hpp"
+#include "protocols/task_protocol.hpp"
 
 using namespace spikesim;
 using namespace spikesim::test;
@@ -85,6 +87,38 @@ TEST_CASE("distal_reward (600 s): the rewarded synapse grows from 0 past the oth
   CHECK(rw.final_chosen > 1.5 * rw.final_mean);
   CHECK(ctl.rewards == 0);
   CHECK(ctl.final_chosen < 0.1);  // no reward: the synapse that started at 0 stays near 0
+}
+
+TEST_CASE("category_learning protocol: learns to 80% from chance; with plasticity off it stays at chance") {
+  // The acceptance run itself (5 seeds x 200 trials, with and without plasticity; about 10 s).
+  // Chance is 1/2 (two actions); a pooled accuracy over n trials is "at chance" within 2
+  // binomial standard errors, 2 sqrt(0.25 / n): +-0.1 for the first 20 trials of 5 seeds,
+  // +-0.063 for the control's last 50 trials of 5 seeds.
+  const std::string path = find_protocol("category_learning");
+  const TaskProtocol p = load_task_protocol(read_protocol_json(path), path);
+  const fs::path dir = temp_dir("category");
+  const TaskProtocolResult r = run_task_protocol(p, dir.string());
+  REQUIRE(r.runs.size() == 10);
+  INFO("last 50 mean " << r.last_mean << ", first 20 pooled " << r.first.accuracy << ", control last 50 pooled "
+                       << r.control_last.accuracy);
+  CHECK(r.chance == 0.5);
+  CHECK(r.first.trials == 100);
+  CHECK(r.first.high == doctest::Approx(0.6).epsilon(1e-12));
+  CHECK(r.control_last.trials == 250);
+  CHECK(r.control_last.high == doctest::Approx(0.5 + 2 * std::sqrt(0.25 / 250)).epsilon(1e-12));
+  CHECK(r.last_mean >= 0.8);
+  CHECK(r.first.at_chance);
+  CHECK(r.control_last.at_chance);
+  CHECK(r.pass);
+  // Switched off means switched off: every control run ends with the initial weights (5 pA).
+  for (const char* proj : {"cortex_left", "cortex_right"}) {
+    H5Id ef = open_file(dir / "control_seed1" / "edges.h5");
+    const auto w = read_all<float>(ef, std::string("/edges/") + proj + "/0/syn_weight", H5T_NATIVE_FLOAT);
+    REQUIRE(w.size() == 2000);
+    CHECK(std::count(w.begin(), w.end(), 5.0f) == 2000);
+  }
+  for (const char* f : {"category_learning.csv", "category_learning_curve.csv", "category_learning.svg"})
+    CHECK(fs::exists(dir / f));
 }
 
 namespace {
