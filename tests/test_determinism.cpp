@@ -1,6 +1,8 @@
 // Same seed: identical spike files for any thread count. Different seed: different spikes.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "helpers.hpp"
 
 using namespace spikesim;
@@ -32,4 +34,22 @@ TEST_CASE("same seed gives identical spike files for --threads 1 and --threads 2
     const auto other = run_example(example, 2, 6, pop);
     CHECK((other.first != one.first || other.second != one.second));
   }
+}
+
+TEST_CASE("a task with trial rules gives identical trials and weights for --threads 1 and --threads 2") {
+  // examples/category_learning.json, first 40 trials: choices depend on every weight update.
+  std::vector<std::string> trials, weights;
+  for (int threads : {1, 2}) {
+    const fs::path dir = temp_dir("det_task");
+    const Proc p = run_cli({"run", std::string(SPIKESIM_SOURCE_DIR) + "/examples/category_learning.json", "--tstop", "40000",
+                            "--threads", std::to_string(threads), "-o", (dir / "out").string(), "--overwrite", "--quiet"});
+    REQUIRE(p.code == 0);
+    trials.push_back(slurp(dir / "out" / "trials.csv"));
+    H5Id ef = open_file(dir / "out" / "edges.h5");
+    const auto w = read_all<float>(ef, "/edges/cortex_left/0/syn_weight", H5T_NATIVE_FLOAT);
+    weights.emplace_back(reinterpret_cast<const char*>(w.data()), w.size() * sizeof(float));
+  }
+  CHECK(std::count(trials[0].begin(), trials[0].end(), '\n') == 41);
+  CHECK(trials[0] == trials[1]);
+  CHECK(weights[0] == weights[1]);
 }
