@@ -67,6 +67,34 @@ void resolve_weight_monitor(WeightMonitorSpec& m, uint64_t n_syn, uint64_t seed,
   m.synapses = sorted;
 }
 
+// A rule's partner projection (RuleReader::partner): onto the same population as `p`, with
+// exactly one synapse per target neuron; its sources are the partners.
+void resolve_partner(Network& net, Projection& p) {
+  Plasticity& pl = *p.plastic;
+  const int q = net.spec.find_projection(pl.partner_projection);
+  if (q < 0) fail(pl.partner_ptr, pl.partner_projection, "a projection of the network");
+  const Projection& pp = net.projs[q];
+  const std::string& target = net.spec.populations[p.target].name;
+  if (pp.target != p.target)
+    fail(pl.partner_ptr, pl.partner_projection, "a projection onto \"" + target + "\" (this projection's target)");
+  constexpr uint32_t kNone = UINT32_MAX;
+  pl.partner_of.assign(net.pops[p.target].size, kNone);
+  for (uint32_t j = 0; j < pp.csr.rows(); ++j)
+    for (uint64_t k = pp.csr.row_ptr[j]; k < pp.csr.row_ptr[j + 1]; ++k) {
+      uint32_t& partner = pl.partner_of[pp.csr.target[k]];
+      if (partner != kNone)
+        fail(pl.partner_ptr, pl.partner_projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " +
+                                                        std::to_string(pp.csr.target[k]) + " has more)");
+      partner = j;
+    }
+  for (uint32_t i = 0; i < pl.partner_of.size(); ++i)
+    if (pl.partner_of[i] == kNone)
+      fail(pl.partner_ptr, pl.partner_projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " +
+                                                      std::to_string(i) + " has none)");
+  pl.partner_pop = static_cast<int>(pp.source);
+  pl.partner.init(pl.partner.spec, net.pops[pp.source].size);
+}
+
 }  // namespace
 
 Network build_network(NetworkSpec spec) {
@@ -100,6 +128,8 @@ Network build_network(NetworkSpec spec) {
     }
     net.projs.push_back(std::move(p));
   }
+  for (auto& p : net.projs)
+    if (p.plastic && !p.plastic->partner_projection.empty()) resolve_partner(net, p);
   std::vector<uint32_t> sizes;
   for (const auto& p : net.pops) sizes.push_back(p.size);
   net.signals = Signals(net.spec.signals, sizes, net.spec.run.dt);

@@ -46,6 +46,16 @@ class Plasticity {
                        const HookCtx& base) = 0;
   // 4b: bump the presynaptic traces of arrivals [b, e) of this step.
   void bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_t e, uint32_t step);
+  // The partner population's spikes of step `step` (one thread, after on_post).
+  void bump_partner(const std::vector<uint32_t>& spikes, uint32_t step) {
+    for (uint32_t j : spikes) partner.bump(j, step, dt);
+  }
+  // Partner traces of target i at `step` into out (when the rule keeps any).
+  const double* read_partner(uint32_t i, uint32_t step, double* out) const {
+    if (!partner.spec.count) return nullptr;
+    partner.read(partner_of[i], step, dt, out);
+    return out;
+  }
   // 4c: on_post for the postsynaptic spikes (ascending) that lie in [lo, hi); bump their traces.
   virtual void on_post(Projection& p, const std::vector<uint32_t>& spikes, uint32_t lo, uint32_t hi, uint32_t step,
                        const HookCtx& base) = 0;
@@ -64,6 +74,10 @@ class Plasticity {
   std::string rule;
   Bounds bounds;
   TraceArray pre, post;
+  TraceArray partner;                // of the partner population (RuleReader::partner)
+  std::string partner_projection, partner_ptr;
+  int partner_pop = -1;              // its index, set by build_network
+  std::vector<uint32_t> partner_of;  // per target neuron: its partner's index
   uint32_t delay = 1;  // steps
   double dt = 0.1;
   double start_ms = 0.0;     // "start": hooks run from this time on
@@ -102,7 +116,7 @@ class PlasticityOf final : public Plasticity {
     }
     const uint32_t* tgt = p.csr.target.data();
     float* w = p.csr.weight.data();
-    double xpre[kMaxTraces];
+    double xpre[kMaxTraces], xpart[kMaxTraces];
     HookCtx c = context(base, step);
     p.for_each_row(step, delay, part, [&](uint32_t j, uint64_t b, uint64_t e) {
       pre.read(j, step, dt, xpre);
@@ -111,6 +125,7 @@ class PlasticityOf final : public Plasticity {
         if (input) input[i] += w[k];
         post.advance(i, step, dt);
         c.post = i;
+        c.partner = read_partner(i, step, xpart);
         const double* xpost = post.values.data() + size_t{i} * post.spec.count;
         w[k] = bounds.clip(R::on_pre(params, w[k], syn(k), xpre, xpost, c));
       }
@@ -120,7 +135,7 @@ class PlasticityOf final : public Plasticity {
   void on_post(Projection& p, const std::vector<uint32_t>& spikes, uint32_t lo, uint32_t hi, uint32_t step,
                const HookCtx& base) override {
     float* w = p.csr.weight.data();
-    double xpre[kMaxTraces], xpost[kMaxTraces];
+    double xpre[kMaxTraces], xpost[kMaxTraces], xpart[kMaxTraces];
     HookCtx c = context(base, step);
     const bool learn = step >= learn_from;
     for (auto it = std::lower_bound(spikes.begin(), spikes.end(), lo); it != spikes.end() && *it < hi; ++it) {
@@ -131,6 +146,7 @@ class PlasticityOf final : public Plasticity {
       }
       post.read(i, step, dt, xpost);
       c.post = i;
+      c.partner = read_partner(i, step, xpart);
       for (uint64_t s = post_ptr[i]; s < post_ptr[i + 1]; ++s) {
         const uint32_t k = post_syn[s];
         pre.read(post_pre[s], step, dt, xpre);

@@ -4,6 +4,7 @@
 
 #include "plasticity/plasticity.hpp"
 #include "plasticity/da_stdp.hpp"
+#include "plasticity/disinhibitory.hpp"
 #include "plasticity/global_istdp.hpp"
 #include "plasticity/stdp.hpp"
 #include "plasticity/trial_rules.hpp"
@@ -45,6 +46,8 @@ const RuleEntry kRules[] = {
      make_rule<HebbianTrial>},
     {"hebbian_modulated", "modulated trial Hebbian rule (Neuroblox): sign and size set by eps = feedback - (kappa - DA), end of each trial",
      make_rule<HebbianModulated>},
+    {"disinhibitory", "disinhibitory sign control (Rossbroich & Zenke 2023): dw = eta g (nu_E - theta(nu_I)) at each presynaptic spike, nu_I the paired interneuron's rate",
+     make_rule<Disinhibitory>},
 };
 
 std::string rule_names() {
@@ -123,7 +126,9 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
 
   const double start = o.number_or("start", 0.0, "a time in ms >= 0 from which the weights learn");
   if (!(start >= 0)) fail(o.at("start"), o.raw()["start"], "a time in ms >= 0 from which the weights learn");
-  RuleReader reader{o, pre, post, b, signals};
+  TraceSpec partner;
+  std::string partner_projection, partner_ptr;
+  RuleReader reader{o, pre, post, b, signals, partner, partner_projection, partner_ptr};
   std::shared_ptr<Plasticity> p = entry->make(reader);
   o.finish();
   p->rule = name;
@@ -131,6 +136,9 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   p->bounds = b;
   p->pre.spec = pre;
   p->post.spec = post;
+  p->partner.spec = partner;
+  p->partner_projection = partner_projection;
+  p->partner_ptr = partner_ptr;
   return p;
 }
 

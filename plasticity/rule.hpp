@@ -12,6 +12,7 @@
 //     once per step (per projection, not per synapse), and
 //   SPIKESIM_HD static float settle(const Params&, float w, float* syn, const HookCtx&)
 //     bringing one synapse up to date (end of run, before a weights monitor records).
+// HookCtx::partner: the partner's traces (same timing as xpost), for rules that declare them.
 // xpre / xpost: the presynaptic neuron's and the postsynaptic neuron's traces at the time of
 // the event, before this event's own bump (value at t - 0). Traces are bumped by the engine
 // after the hooks (x += 1, or x = 1 for nearest-spike).
@@ -50,6 +51,7 @@ struct HookCtx {
   const double* signals = nullptr;   // scalar signals (global factors, neuromodulators)
   Bounds bounds;                     // the projection's [w_min, w_max] (soft-bound rules read it)
   const double* rule_state = nullptr;  // a lazy rule's per-projection state (Plasticity::global)
+  const double* partner = nullptr;     // traces of the postsynaptic neuron's partner (below), if the rule keeps any
 };
 
 // A scalar factor a rule reads at each event: a global signal plus an offset
@@ -73,6 +75,13 @@ struct RuleReader {
   TraceSpec& post;  // and of its postsynaptic traces
   Bounds& bounds;
   const std::vector<SignalSpec>& signals;  // the file's "globals", for factors
+  // Partner traces: a rule that reads the rate of each postsynaptic neuron's partner (e.g. its
+  // paired interneuron) names a projection onto the same population with exactly one synapse
+  // per target neuron; the partner of target i is that synapse's source. The engine keeps
+  // `partner` traces of the source population and passes the partner's in HookCtx::partner.
+  TraceSpec& partner;
+  std::string& partner_projection;  // the projection's name; partner_ptr: where it was given
+  std::string& partner_ptr;
 
   double number_or(const std::string& key, double def) { return o.number_or(key, def, "a number"); }
   double positive(const std::string& key, double def);  // > 0 (time constants, in ms)

@@ -1,0 +1,102 @@
+// The disinhibitory rule (Rossbroich & Zenke 2023; PLASTICITY.md section 5): its sign set by
+// the paired interneuron's rate, and the partner traces the engine passes to hooks.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "helpers.hpp"
+#include "plasticity/disinhibitory.hpp"
+
+using namespace spikesim;
+using namespace spikesim::test;
+
+namespace {
+
+Disinhibitory::Params lin(double eta, double a, double b) {
+  Disinhibitory::Params p{};
+  p.eta = eta;
+  p.tau = p.tau_I = 100.0;
+  p.a = a;
+  p.b = b;
+  return p;
+}
+
+// The test's own softplus, gain log(1 + exp(beta (u - u0))) / beta, and its derivative.
+double softplus(double u, double gain, double beta, double u0) { return gain * std::log1p(std::exp(beta * (u - u0))) / beta; }
+double softplus_slope(double u, double gain, double beta, double u0) { return gain / (1.0 + std::exp(-beta * (u - u0))); }
+
+}  // namespace
+
+TEST_CASE("disinhibitory lin_thresh: with nu_I fixed dw has the sign of nu_E - theta; it flips exactly at nu_I = (nu_E - a)/b") {
+  const auto p = lin(1e-3, 2.0, 0.5);
+  const double nu_E = 10.0, flip = (nu_E - 2.0) / 0.5;  // 16 Hz
+  for (double nu_I = 0.0; nu_I <= 40.0; nu_I += 0.25) {
+    CAPTURE(nu_I);
+    const double dw = Disinhibitory::dw(p, nu_E, nu_I);
+    CHECK(dw == doctest::Approx(1e-3 * (nu_E - 2.0 - 0.5 * nu_I)).epsilon(1e-12));
+    if (nu_I < flip) CHECK(dw > 0);
+    if (nu_I > flip) CHECK(dw < 0);
+  }
+  CHECK(Disinhibitory::dw(p, nu_E, flip) == 0.0);
+  // nu_E above / below theta at a fixed nu_I.
+  CHECK(Disinhibitory::dw(p, 20.0, 30.0) > 0);  // theta = 17
+  CHECK(Disinhibitory::dw(p, 15.0, 30.0) < 0);
+}
+
+TEST_CASE("disinhibitory exact_inv: theta = phi_I^-1(nu_I) for softplus and threshold-linear; slope gain phi_E'") {
+  Disinhibitory::Params p = lin(2e-3, 0.0, 0.0);
+  p.exact = true;
+  p.phi_I = Transfer{true, 3.0, 1.5, 0.4};  // softplus, gain 3 Hz, u0 1.5, beta 0.4
+  for (double nu_I : {0.01, 0.5, 2.0, 8.0, 30.0, 120.0}) {
+    CAPTURE(nu_I);
+    const double th = Disinhibitory::theta(p, nu_I);
+    CHECK(softplus(th, 3.0, 0.4, 1.5) == doctest::Approx(nu_I).epsilon(1e-9));
+    // The sign flips where nu_E = theta.
+    CHECK(Disinhibitory::dw(p, th + 0.1, nu_I) > 0);
+    CHECK(Disinhibitory::dw(p, th - 0.1, nu_I) < 0);
+  }
+  p.phi_I = Transfer{false, 2.0, 1.0, 1.0};  // threshold-linear: theta = 1 + nu_I / 2
+  CHECK(Disinhibitory::theta(p, 6.0) == doctest::Approx(4.0).epsilon(1e-15));
+  // g = phi_E'(u) at phi_E(u) = nu_E
+  p.use_slope = true;
+  p.phi_E = Transfer{true, 5.0, -1.0, 0.8};
+  for (double nu_E : {0.2, 3.0, 12.0}) {
+    const double u = p.phi_E.inverse(nu_E);
+    CHECK(softplus(u, 5.0, 0.8, -1.0) == doctest::Approx(nu_E).epsilon(1e-9));
+    const double g = softplus_slope(u, 5.0, 0.8, -1.0);
+    CHECK(Disinhibitory::dw(p, nu_E, 6.0) == doctest::Approx(2e-3 * g * (nu_E - 4.0)).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("disinhibitory in the engine: nu_E and nu_I are the postsynaptic and partner spike traces at the arrival") {
+  // pre -> post is plastic; "inter" -> post (one to one) names the partner (plastic with zero
+  // amplitudes only because a spike_generator accepts no static input). Post spikes at
+  // 100..400 ms and inter spikes at 150, 250, 450 ms; the presynaptic spike arrives at 500 ms
+  // (emitted 499, delay 1). tau = 100 ms, tau_partner = 50 ms.
+  auto run = [](const std::string& inter_times) {
+    Network net;
+    run_text(R"({"run": {"tstop": 600, "dt": 0.1},
+      "populations": {"pre": {"model": "spike_generator", "params": {"spike_times": [[499.0]]}},
+                      "post": {"model": "spike_generator", "params": {"spike_times": [[100.0, 200.0, 300.0, 400.0]]}},
+                      "inter": {"model": "spike_generator", "params": {"spike_times": [)" + inter_times + R"(]}}},
+      "projections": [
+        {"name": "inter_post", "source": "inter", "target": "post", "receptor": "in", "connectivity": {"rule": "one_to_one"}, "weight": 0.0, "delay": 0.1,
+         "plasticity": {"rule": "stdp", "A_plus": 0.0, "A_minus": 0.0, "w_max": 1}},
+        {"source": "pre", "target": "post", "connectivity": {"rule": "one_to_one"}, "weight": 0.0, "delay": 1.0,
+         "plasticity": {"rule": "disinhibitory", "eta": 0.1, "tau": 100.0, "tau_partner": 50.0, "partner": "inter_post",
+                        "a": 1.0, "b": 1.0, "w_min": -100, "w_max": 100}}]})",
+             &net);
+    return static_cast<double>(net.projs[1].csr.weight[0]);
+  };
+  double xE = 0, xI = 0;
+  for (double t : {100.0, 200.0, 300.0, 400.0}) xE += std::exp(-(500.0 - t) / 100.0);
+  for (double t : {150.0, 250.0, 450.0}) xI += std::exp(-(500.0 - t) / 50.0);
+  const double nu_E = 1000.0 * xE / 100.0, nu_I = 1000.0 * xI / 50.0;
+  const double expected = 0.1 * (nu_E - 1.0 - nu_I);
+  CAPTURE(nu_E);
+  CAPTURE(nu_I);
+  CHECK(run("[150.0, 250.0, 450.0]") == doctest::Approx(expected).epsilon(1e-6));
+  CHECK(expected < 0);  // this much inhibition: LTD
+  // Without partner spikes theta = a: LTP of eta (nu_E - a).
+  CHECK(run("[]") == doctest::Approx(0.1 * (nu_E - 1.0)).epsilon(1e-6));
+}
