@@ -86,6 +86,10 @@ void resolve_partner(Network& net, Projection& p) {
         fail(pl.partner_ptr, pl.partner_projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " +
                                                         std::to_string(pp.csr.target[k]) + " has more)");
       partner = j;
+      if (pl.partner_w_ref > 0) {
+        pl.partner_scale.resize(pl.partner_of.size(), 0.0);
+        pl.partner_scale[pp.csr.target[k]] = std::fabs(pp.csr.weight[k]) / pl.partner_w_ref;
+      }
     }
   for (uint32_t i = 0; i < pl.partner_of.size(); ++i)
     if (pl.partner_of[i] == kNone)

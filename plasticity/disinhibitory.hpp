@@ -5,7 +5,9 @@
 // nu_E: the postsynaptic neuron's rate estimate, its spike trace over tau (Hz);
 // nu_I: the rate estimate of its partner, the paired interneuron, named by a projection
 //       onto the same population with one synapse per neuron ("partner"; RuleReader), its
-//       spike trace over tau_partner;
+//       spike trace over tau_partner ("inhibition": "partner_rate", the default); or the
+//       low-passed inhibitory input from it ("partner_input"): that rate times |w| / w_ref of
+//       the partner's synapse, so blocking (w = 0) or doubling that synapse changes nu_I;
 // theta: "lin_thresh"  a + b nu_I (the first-order approximation of the inverse), or
 //        "exact_inv"   phi_I^-1(nu_I) for the interneuron's transfer function phi_I
 //                      ("transfer_I"), in the units of nu_E;
@@ -68,6 +70,13 @@ struct Disinhibitory {
     r.partner.tau[0] = p.tau_I;
     r.partner_ptr = r.o.at("partner");
     r.partner_projection = r.o.string("partner", "the name of a projection onto the same population with one synapse per neuron (the paired interneurons)");
+    const std::string inh = r.o.string_or("inhibition", "partner_rate");
+    if (inh != "partner_rate" && inh != "partner_input")
+      fail(r.o.at("inhibition"), r.o.raw()["inhibition"], "\"partner_rate\" or \"partner_input\"");
+    if (inh == "partner_input") {
+      r.partner_w_ref = r.o.number("w_ref", "the partner synapse's reference weight (> 0), for \"inhibition\": \"partner_input\"");
+      if (!(r.partner_w_ref > 0)) fail(r.o.at("w_ref"), r.o.raw()["w_ref"], "a reference weight > 0");
+    }
     const std::string variant = r.o.string_or("variant", "lin_thresh");
     if (variant != "lin_thresh" && variant != "exact_inv") fail(r.o.at("variant"), r.o.raw()["variant"], "\"lin_thresh\" or \"exact_inv\"");
     p.exact = variant == "exact_inv";

@@ -54,6 +54,8 @@ class Plasticity {
   const double* read_partner(uint32_t i, uint32_t step, double* out) const {
     if (!partner.spec.count) return nullptr;
     partner.read(partner_of[i], step, dt, out);
+    if (!partner_scale.empty())
+      for (int k = 0; k < partner.spec.count; ++k) out[k] *= partner_scale[i];
     return out;
   }
   // 4c: on_post for the postsynaptic spikes (ascending) that lie in [lo, hi); bump their traces.
@@ -78,6 +80,8 @@ class Plasticity {
   std::string partner_projection, partner_ptr;
   int partner_pop = -1;              // its index, set by build_network
   std::vector<uint32_t> partner_of;  // per target neuron: its partner's index
+  double partner_w_ref = 0.0;        // > 0: partner traces scaled by partner_scale
+  std::vector<double> partner_scale; // per target neuron: |w| / w_ref of its partner's synapse
   uint32_t delay = 1;  // steps
   double dt = 0.1;
   double start_ms = 0.0;     // "start": hooks run from this time on

@@ -128,7 +128,8 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   if (!(start >= 0)) fail(o.at("start"), o.raw()["start"], "a time in ms >= 0 from which the weights learn");
   TraceSpec partner;
   std::string partner_projection, partner_ptr;
-  RuleReader reader{o, pre, post, b, signals, partner, partner_projection, partner_ptr};
+  double partner_w_ref = 0.0;
+  RuleReader reader{o, pre, post, b, signals, partner, partner_projection, partner_ptr, partner_w_ref};
   std::shared_ptr<Plasticity> p = entry->make(reader);
   o.finish();
   p->rule = name;
@@ -139,6 +140,7 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   p->partner.spec = partner;
   p->partner_projection = partner_projection;
   p->partner_ptr = partner_ptr;
+  p->partner_w_ref = partner_w_ref;
   return p;
 }
 

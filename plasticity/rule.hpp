@@ -82,6 +82,7 @@ struct RuleReader {
   TraceSpec& partner;
   std::string& partner_projection;  // the projection's name; partner_ptr: where it was given
   std::string& partner_ptr;
+  double& partner_w_ref;  // > 0: each partner's traces are scaled by |w| / w_ref of its synapse
 
   double number_or(const std::string& key, double def) { return o.number_or(key, def, "a number"); }
   double positive(const std::string& key, double def);  // > 0 (time constants, in ms)

@@ -73,18 +73,18 @@ TEST_CASE("disinhibitory in the engine: nu_E and nu_I are the postsynaptic and p
   // amplitudes only because a spike_generator accepts no static input). Post spikes at
   // 100..400 ms and inter spikes at 150, 250, 450 ms; the presynaptic spike arrives at 500 ms
   // (emitted 499, delay 1). tau = 100 ms, tau_partner = 50 ms.
-  auto run = [](const std::string& inter_times) {
+  auto run = [](const std::string& inter_times, const std::string& inhibition = "") {
     Network net;
     run_text(R"({"run": {"tstop": 600, "dt": 0.1},
       "populations": {"pre": {"model": "spike_generator", "params": {"spike_times": [[499.0]]}},
                       "post": {"model": "spike_generator", "params": {"spike_times": [[100.0, 200.0, 300.0, 400.0]]}},
                       "inter": {"model": "spike_generator", "params": {"spike_times": [)" + inter_times + R"(]}}},
       "projections": [
-        {"name": "inter_post", "source": "inter", "target": "post", "receptor": "in", "connectivity": {"rule": "one_to_one"}, "weight": 0.0, "delay": 0.1,
-         "plasticity": {"rule": "stdp", "A_plus": 0.0, "A_minus": 0.0, "w_max": 1}},
+        {"name": "inter_post", "source": "inter", "target": "post", "receptor": "in", "connectivity": {"rule": "one_to_one"}, "weight": 2.0, "delay": 0.1,
+         "plasticity": {"rule": "stdp", "A_plus": 0.0, "A_minus": 0.0, "w_min": 0, "w_max": 10}},
         {"source": "pre", "target": "post", "connectivity": {"rule": "one_to_one"}, "weight": 0.0, "delay": 1.0,
          "plasticity": {"rule": "disinhibitory", "eta": 0.1, "tau": 100.0, "tau_partner": 50.0, "partner": "inter_post",
-                        "a": 1.0, "b": 1.0, "w_min": -100, "w_max": 100}}]})",
+                        "a": 1.0, "b": 1.0, "w_min": -100, "w_max": 100)" + inhibition + R"(}}]})",
              &net);
     return static_cast<double>(net.projs[1].csr.weight[0]);
   };
@@ -99,4 +99,7 @@ TEST_CASE("disinhibitory in the engine: nu_E and nu_I are the postsynaptic and p
   CHECK(expected < 0);  // this much inhibition: LTD
   // Without partner spikes theta = a: LTP of eta (nu_E - a).
   CHECK(run("[]") == doctest::Approx(0.1 * (nu_E - 1.0)).epsilon(1e-6));
+  // "partner_input": nu_I scaled by |w| / w_ref of the partner's synapse (2 / 4).
+  CHECK(run("[150.0, 250.0, 450.0]", R"(, "inhibition": "partner_input", "w_ref": 4.0)") ==
+        doctest::Approx(0.1 * (nu_E - 1.0 - 0.5 * nu_I)).epsilon(1e-6));
 }
