@@ -18,6 +18,7 @@
 #include "core/stop_signal.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
+#include "protocols/disinhibition_sign.hpp"
 #include "protocols/distal_reward.hpp"
 #include "protocols/global_factor.hpp"
 #include "protocols/protocol.hpp"
@@ -299,6 +300,9 @@ int cmd_protocol(const Args& a) {
   auto none = [](const auto&) { return std::string(); };
   if (kind == "distal_reward")
     return run_protocol_kind(a, path, [&] { return load_distal_reward(raw, path); }, run_distal_reward, none);
+  if (kind == "disinhibition_sign")
+    return run_protocol_kind(a, path, [&] { return load_disinhibition(raw, path); }, run_disinhibition,
+                             [](const DisinhibitionProtocol& d) { return ": " + std::to_string(d.drives.size()) + " drives x " + std::to_string(d.seeds) + " seeds"; });
   if (kind == "task")
     return run_protocol_kind(a, path, [&] { return load_task_protocol(raw, path); }, run_task_protocol,
                              [](const TaskProtocol& t) { return ": " + std::to_string(t.seeds) + " seeds" + (t.control ? ", with and without plasticity" : ""); });

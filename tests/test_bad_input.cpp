@@ -174,7 +174,7 @@ TEST_CASE("bad usage exits with code 2") {
   CHECK(run_cli({"--version"}).code == 0);
 }
 
-TEST_CASE("malformed task protocol files exit with code 2 and a message with the JSON pointer") {
+TEST_CASE("malformed task and disinhibition_sign protocol files exit with code 2 and a message with the JSON pointer") {
   const fs::path dir = temp_dir("bad_task_protocol");
   const std::string task = R"({"populations": {"p": {"size": 2, "model": "poisson", "params": {"rate": 0}},
       "l": {"size": 1, "model": "lif_curr_exp"}, "r": {"size": 1, "model": "lif_curr_exp"}},
@@ -198,6 +198,21 @@ TEST_CASE("malformed task protocol files exit with code 2 and a message with the
     CAPTURE(p.err);
     CHECK(p.code == 2);
     CHECK(p.err.find(bad[i].second) != std::string::npos);
+  }
+  // The disinhibition_sign kind: bad drives, an unknown circuit projection.
+  const std::string ds = R"({"name": "d", "kind": "disinhibition_sign", "circuit": {"plastic": "x", "excitatory": "E", "interneurons": "I", "topdown": "td", "inhibition": "I_E", "input": "in"}, "calibration_rates": [5, 10], )";
+  const std::vector<std::pair<std::string, std::string>> bad_ds = {
+      {ds + R"("drives": [1, 2, 3], "network": {"populations": {}}})", "/drives"},
+      {ds + R"("drives": [-1, 0, 1], "calibration_rates": [5], "network": {"populations": {}}})", "/calibration_rates"},
+      {ds + R"("drives": [-1, 0, 1], "network": {"populations": {}}})", "/circuit/topdown"},
+  };
+  for (size_t i = 0; i < bad_ds.size(); ++i) {
+    CAPTURE(bad_ds[i].first);
+    const fs::path file = write_file(dir, "d" + std::to_string(i) + ".json", bad_ds[i].first);
+    const Proc p = run_cli({"protocol", file.string(), "-o", (dir / "out").string(), "--quiet"});
+    CAPTURE(p.err);
+    CHECK(p.code == 2);
+    CHECK(p.err.find(bad_ds[i].second) != std::string::npos);
   }
   // The valid file runs (2 trials, 1 seed and its control).
   const fs::path ok = write_file(dir, "ok.json", head + R"("seeds": 1, "network": "net.json"})");

@@ -2,10 +2,13 @@
 // the paired interneuron's rate, and the partner traces the engine passes to hooks.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "helpers.hpp"
 #include "plasticity/disinhibitory.hpp"
+#include "protocols/disinhibition_sign.hpp"
+#include "protocols/protocol.hpp"
 
 using namespace spikesim;
 using namespace spikesim::test;
@@ -102,4 +105,27 @@ TEST_CASE("disinhibitory in the engine: nu_E and nu_I are the postsynaptic and p
   // "partner_input": nu_I scaled by |w| / w_ref of the partner's synapse (2 / 4).
   CHECK(run("[150.0, 250.0, 450.0]", R"(, "inhibition": "partner_input", "w_ref": 4.0)") ==
         doctest::Approx(0.1 * (nu_E - 1.0 - 0.5 * nu_I)).epsilon(1e-6));
+}
+
+TEST_CASE("disinhibition_sign protocol: dw falls with the top-down drive, changes sign at 0; blocking / enhancing inhibition") {
+  // The acceptance run itself (about 10 s): 9 drives x 5 seeds after a 25-run calibration.
+  const std::string path = find_protocol("disinhibition_sign");
+  const DisinhibitionProtocol p = load_disinhibition(read_protocol_json(path), path);
+  const DisinhibitionResult r = run_disinhibition(p, temp_dir("disinhibition").string());
+  REQUIRE(r.sweep.size() == 9);
+  CHECK(r.b > 0);  // along the no-feedback relation nu_E and nu_I rise together
+  double max_abs = 0;
+  for (const auto& pt : r.sweep) max_abs = std::max(max_abs, std::fabs(pt.mean));
+  for (size_t k = 0; k < r.sweep.size(); ++k) {
+    const auto& pt = r.sweep[k];
+    CAPTURE(pt.drive);
+    CHECK(pt.dw.size() == 5);
+    if (k > 0) CHECK(pt.mean < r.sweep[k - 1].mean);
+    if (pt.drive < 0) CHECK(pt.mean > 3 * pt.se);  // LTP beyond 3 SE under disinhibition
+    if (pt.drive > 0) CHECK(pt.mean < -3 * pt.se);  // LTD beyond 3 SE under added inhibition
+    if (pt.drive == 0) CHECK(std::fabs(pt.mean) <= 0.1 * max_abs);
+  }
+  CHECK(r.blocked.mean > r.baseline.mean + 3 * (r.blocked.se + r.baseline.se));
+  CHECK(r.enhanced.mean < r.baseline.mean - 3 * (r.enhanced.se + r.baseline.se));
+  CHECK(r.pass);
 }
