@@ -121,6 +121,7 @@ class PlasticityOf final : public Plasticity {
     const uint32_t* tgt = p.csr.target.data();
     float* w = p.csr.weight.data();
     double xpre[kMaxTraces], xpart[kMaxTraces];
+    const bool has_partner = partner.spec.count > 0;
     HookCtx c = context(base, step);
     p.for_each_row(step, delay, part, [&](uint32_t j, uint64_t b, uint64_t e) {
       pre.read(j, step, dt, xpre);
@@ -129,7 +130,7 @@ class PlasticityOf final : public Plasticity {
         if (input) input[i] += w[k];
         post.advance(i, step, dt);
         c.post = i;
-        c.partner = read_partner(i, step, xpart);
+        if (has_partner) c.partner = read_partner(i, step, xpart);
         const double* xpost = post.values.data() + size_t{i} * post.spec.count;
         w[k] = bounds.clip(R::on_pre(params, w[k], syn(k), xpre, xpost, c));
       }
