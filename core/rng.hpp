@@ -19,6 +19,7 @@ enum StreamKind : uint32_t {
   kStreamSample = 6u << 24,  // synapses sampled by weights monitors
   kStreamReward = 7u << 24,  // delays of pair-triggered rewards
   kStreamTask = 8u << 24,    // a task's categories and tie breaks, by trial
+  kStreamProtocol = 9u << 24,  // draws of a protocol runner (patterns, teacher weights)
 };
 
 struct Philox4 {

@@ -19,6 +19,7 @@
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
 #include "protocols/disinhibition_sign.hpp"
+#include "protocols/disinhibitory_learning.hpp"
 #include "protocols/distal_reward.hpp"
 #include "protocols/global_factor.hpp"
 #include "protocols/protocol.hpp"
@@ -303,6 +304,9 @@ int cmd_protocol(const Args& a) {
   if (kind == "disinhibition_sign")
     return run_protocol_kind(a, path, [&] { return load_disinhibition(raw, path); }, run_disinhibition,
                              [](const DisinhibitionProtocol& d) { return ": " + std::to_string(d.drives.size()) + " drives x " + std::to_string(d.seeds) + " seeds"; });
+  if (kind == "disinhibitory_learning")
+    return run_protocol_kind(a, path, [&] { return load_learning(raw, path); }, run_learning,
+                             [](const LearningProtocol& l) { return ": " + std::to_string(l.epochs) + " epochs x " + std::to_string(l.train) + " patterns"; });
   if (kind == "task")
     return run_protocol_kind(a, path, [&] { return load_task_protocol(raw, path); }, run_task_protocol,
                              [](const TaskProtocol& t) { return ": " + std::to_string(t.seeds) + " seeds" + (t.control ? ", with and without plasticity" : ""); });

@@ -196,11 +196,12 @@ json read_protocol_json(const std::string& path, const std::vector<std::string>&
 }
 
 std::string protocol_kind(const json& j) {
-  const std::string kinds = "\"pairing\" (default), \"global_factor\", \"distal_reward\", \"task\" or \"disinhibition_sign\"";
+  const std::string kinds = "\"pairing\" (default), \"global_factor\", \"distal_reward\", \"task\", \"disinhibition_sign\" or \"disinhibitory_learning\"";
   if (!j.is_object()) fail("", j, "a protocol object");
   if (!j.contains("kind")) return "pairing";
   if (!j["kind"].is_string() || (j["kind"] != "pairing" && j["kind"] != "global_factor" && j["kind"] != "distal_reward" &&
-                               j["kind"] != "task" && j["kind"] != "disinhibition_sign"))
+                               j["kind"] != "task" && j["kind"] != "disinhibition_sign" &&
+                               j["kind"] != "disinhibitory_learning"))
     fail("/kind", j["kind"], kinds);
   return j["kind"].get<std::string>();
 }

@@ -1,0 +1,282 @@
+#include "protocols/disinhibitory_learning.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "core/network.hpp"
+#include "core/rng.hpp"
+#include "core/simulation.hpp"
+#include "io/h5.hpp"
+#include "neurons/poisson.hpp"
+#include "plasticity/plasticity.hpp"
+#include "protocols/protocol.hpp"
+#include "protocols/svg_chart.hpp"
+
+namespace spikesim {
+
+namespace fs = std::filesystem;
+
+LearningProtocol load_learning(const json& raw, const std::string& path) {
+  LearningProtocol p;
+  p.file = path;
+  JObj o(raw, "");
+  read_protocol_header(o, "disinhibitory_learning", p.name, p.summary);
+  JObj c(o.need("circuit", "{\"plastic\", \"input\", \"target\", \"output\", \"interneurons\", \"feedback\"}"), "/circuit");
+  p.plastic = c.string("plastic", "the plastic projection's name (rule disinhibitory)");
+  p.input = c.string("input", "the input Poisson population's name");
+  p.target = c.string("target", "the target Poisson population's name (plays the teacher's rates)");
+  p.output = c.string("output", "the learning excitatory population's name");
+  p.interneurons = c.string("interneurons", "the interneuron population's name");
+  const json& fb = c.need("feedback", "a list of projection names (the error feedback onto the interneurons)");
+  if (!fb.is_array() || fb.empty()) fail("/circuit/feedback", fb, "a non-empty list of projection names");
+  for (size_t i = 0; i < fb.size(); ++i) {
+    if (!fb[i].is_string()) fail("/circuit/feedback/" + std::to_string(i), fb[i], "a projection name");
+    p.feedback.push_back(fb[i].get<std::string>());
+  }
+  c.finish("plastic, input, target, output, interneurons, feedback");
+  auto count = [&](JObj& j, const char* key, uint32_t def) {
+    const int64_t v = j.integer_or(key, def, "a count >= 1");
+    if (v < 1 || v > 100000) fail(j.at(key), j.raw()[key], "a count from 1 to 100000");
+    return static_cast<uint32_t>(v);
+  };
+  auto range = [&](JObj& j, const char* key, double& lo, double& hi, const std::string& what) {
+    if (!j.has(key)) return;
+    const std::vector<double> v = j.numbers(key, "[lo, hi]: " + what);
+    if (v.size() != 2 || !(v[0] <= v[1])) fail(j.at(key), j.raw()[key], "[lo, hi] with lo <= hi: " + what);
+    lo = v[0], hi = v[1];
+  };
+  JObj pt(o.need("patterns", "{\"train\", \"test\", \"rate\"}"), "/patterns");
+  p.train = count(pt, "train", p.train);
+  p.test = count(pt, "test", p.test);
+  range(pt, "rate", p.rate_lo, p.rate_hi, "input rates in Hz");
+  if (p.rate_lo < 0) fail("/patterns/rate", raw["patterns"]["rate"], "rates >= 0 Hz");
+  pt.finish("train, test, rate");
+  JObj te(o.need("teacher", "{\"weight\": [lo, hi]}"), "/teacher");
+  range(te, "weight", p.teacher_lo, p.teacher_hi, "the teacher's weights (uniform)");
+  te.finish("weight");
+  p.epochs = count(o, "epochs", p.epochs);
+  p.present = o.number_or("present", p.present, "a presentation length in ms > 0");
+  p.evaluate = o.number_or("evaluate", p.evaluate, "an evaluation length in ms > 0");
+  if (!(p.present > 0)) fail("/present", raw["present"], "a presentation length in ms > 0");
+  if (!(p.evaluate > 0)) fail("/evaluate", raw["evaluate"], "an evaluation length in ms > 0");
+  if (const json* cr = o.get("criteria")) {
+    JObj co(*cr, "/criteria");
+    p.max_final = co.number_or("max_final", p.max_final, "a fraction of the initial loss");
+    p.min_control = co.number_or("min_control", p.min_control, "a fraction of the initial loss");
+    co.finish("max_final, min_control");
+  }
+  p.b_factor = o.number_or("b_factor", p.b_factor, "a factor >= 1 on the fitted slope b");
+  if (!(p.b_factor >= 1)) fail("/b_factor", raw["b_factor"], "a factor >= 1 on the fitted slope b");
+  p.control = o.boolean_or("control", p.control);
+  p.network = o.need("network", "a network file (without \"output\")");
+  if (!p.network.is_object()) fail("/network", p.network, "a network file (an object)");
+  o.finish("name, kind, summary, circuit, patterns, teacher, epochs, present, evaluate, criteria, b_factor, control, network");
+  return p;
+}
+
+namespace {
+
+struct Ctx {
+  const LearningProtocol& p;
+  std::string scratch;
+  uint64_t seed0 = 1;
+  uint32_t runs = 0;  // run counter: each run draws its own Poisson noise
+};
+
+json& find_projection_json(json& net, const std::string& name, const std::string& where) {
+  if (net.contains("projections") && net["projections"].is_array())
+    for (auto& pj : net["projections"])
+      if (pj.is_object() && pj.value("name", "") == name) return pj;
+  fail(where, name, "the name of a projection of the network");
+}
+
+int pop_index(const Network& net, const std::string& name, const std::string& where) {
+  const int i = net.spec.find_population(name);
+  if (i < 0) fail(where, name, "a population of the network");
+  return i;
+}
+
+std::vector<double> per_neuron_rates(const std::string& dir, const std::string& pop, uint32_t n, double ms) {
+  std::vector<double> r(n, 0.0);
+  H5Id f = h5_open_read((fs::path(dir) / "spikes.h5").string());
+  for (uint64_t id : h5_read_vector<uint64_t>(f, "/spikes/" + pop + "/node_ids", H5T_NATIVE_UINT64))
+    if (id < n) r[id] += 1000.0 / ms;
+  return r;
+}
+
+struct RunOut {
+  std::vector<double> rate_E, rate_I;
+  std::vector<float> weights;
+  double nu_I_scale = 1.0;
+};
+
+// One run of `ms`: input rates `in`, target rates `tgt` (empty: silent), plastic weights `w`
+// (empty: the file's), feedback on or off, learning on or off.
+RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::vector<double>& tgt, const std::vector<float>& w,
+                bool feedback, bool learn) {
+  const LearningProtocol& p = cx.p;
+  json nj = p.network;
+  nj["output"] = {{"dir", cx.scratch}, {"overwrite", true}};
+  if (!nj.contains("run") || !nj["run"].is_object()) nj["run"] = json::object();
+  nj["run"]["tstop"] = ms;
+  nj["run"]["seed"] = cx.seed0 + 7919ull * ++cx.runs;
+  for (size_t k = 0; k < p.feedback.size(); ++k)
+    if (!feedback) find_projection_json(nj, p.feedback[k], "/circuit/feedback/" + std::to_string(k))["weight"] = 0.0;
+  find_projection_json(nj, p.plastic, "/circuit/plastic");
+  nj["monitors"] = json::array({{{"type", "spikes"}, {"populations", {p.output, p.interneurons}}}});
+  Network net = build_protocol_network(nj, p.file, "", "/network");
+  const int ip = net.spec.find_projection(p.plastic);
+  Projection& proj = net.projs[ip];
+  if (!proj.plastic || proj.plastic->rule != "disinhibitory") fail("/circuit/plastic", p.plastic, "a projection with the disinhibitory rule");
+  const int pin = pop_index(net, p.input, "/circuit/input"), ptg = pop_index(net, p.target, "/circuit/target");
+  const int pe = pop_index(net, p.output, "/circuit/output"), pi = pop_index(net, p.interneurons, "/circuit/interneurons");
+  if (net.spec.populations[pin].model != Model::kPoisson) fail("/circuit/input", p.input, "a poisson population");
+  if (net.spec.populations[ptg].model != Model::kPoisson) fail("/circuit/target", p.target, "a poisson population");
+  if (in.size() != net.pops[pin].size) fail("/circuit/input", p.input, "a population of the patterns' size");
+  auto thresholds = [&](const std::vector<double>& rates, uint32_t n) {
+    std::vector<uint32_t> th(n, PoissonSource::threshold(0.0, net.spec.run.dt));
+    for (size_t i = 0; i < rates.size() && i < n; ++i) th[i] = PoissonSource::threshold(rates[i], net.spec.run.dt);
+    return th;
+  };
+  net.pops[pin].thresholds = thresholds(in, net.pops[pin].size);
+  net.pops[ptg].thresholds = thresholds(tgt, net.pops[ptg].size);
+  if (!w.empty()) {
+    if (w.size() != proj.csr.size()) fail("/circuit/plastic", p.plastic, "a projection with the same synapses in every run (one_to_one or all_to_all)");
+    proj.csr.weight = w;
+  }
+  if (!learn) proj.plastic->learn_from = std::numeric_limits<uint64_t>::max();
+  RunOut out;
+  if (!proj.plastic->partner_scale.empty()) {
+    out.nu_I_scale = 0;
+    for (double x : proj.plastic->partner_scale) out.nu_I_scale += x / proj.plastic->partner_scale.size();
+  }
+  RunOptions opt;
+  opt.threads = 1;
+  simulate(net, opt);
+  out.weights = proj.csr.weight;
+  out.rate_E = per_neuron_rates(cx.scratch, p.output, net.pops[pe].size, ms);
+  out.rate_I = per_neuron_rates(cx.scratch, p.interneurons, net.pops[pi].size, ms);
+  return out;
+}
+
+double loss(Ctx& cx, const std::vector<std::vector<double>>& patterns, const std::vector<std::vector<double>>& targets,
+            const std::vector<float>& w) {
+  double sum = 0;
+  size_t n = 0;
+  for (size_t k = 0; k < patterns.size(); ++k) {
+    const RunOut o = run_once(cx, cx.p.evaluate, patterns[k], {}, w, false, false);
+    for (size_t i = 0; i < o.rate_E.size(); ++i) sum += (o.rate_E[i] - targets[k][i]) * (o.rate_E[i] - targets[k][i]), ++n;
+  }
+  return sum / n;
+}
+
+}  // namespace
+
+LearningResult run_learning(const LearningProtocol& p, const std::string& out_dir, bool quiet) {
+  fs::create_directories(out_dir);
+  LearningResult res;
+  Ctx cx{p, (fs::path(out_dir) / "run").string()};
+  if (p.network.contains("run") && p.network["run"].is_object() && p.network["run"].value("seed", json()).is_number_unsigned())
+    cx.seed0 = p.network["run"]["seed"].get<uint64_t>();
+  // Patterns and the teacher's weights, keyed by (seed, protocol stream).
+  const CounterRng rng{cx.seed0, kStreamProtocol};
+  json probe = p.network;
+  probe["output"] = {{"dir", cx.scratch}, {"overwrite", true}};
+  Network shape = build_protocol_network(probe, p.file, "", "/network");
+  const uint32_t n_in = shape.pops[pop_index(shape, p.input, "/circuit/input")].size;
+  const int ip = shape.spec.find_projection(p.plastic);
+  if (ip < 0) fail("/circuit/plastic", p.plastic, "a projection of the network");
+  const std::vector<float> w0 = shape.projs[ip].csr.weight;
+  std::vector<std::vector<double>> train, test;
+  for (uint32_t k = 0; k < p.train + p.test; ++k) {
+    std::vector<double> pat(n_in);
+    for (uint32_t j = 0; j < n_in; ++j) pat[j] = p.rate_lo + (p.rate_hi - p.rate_lo) * rng.uniform(j, k, 0);
+    (k < p.train ? train : test).push_back(std::move(pat));
+  }
+  std::vector<float> teacher(w0.size());
+  for (size_t s = 0; s < teacher.size(); ++s)
+    teacher[s] = static_cast<float>(p.teacher_lo + (p.teacher_hi - p.teacher_lo) * rng.uniform(static_cast<uint32_t>(s), 0, 1));
+  // Targets: the teacher's rates, no feedback, no learning; its runs also calibrate theta.
+  std::vector<std::vector<double>> t_train, t_test;
+  std::vector<double> cx_I, cy_E;
+  for (int set = 0; set < 2; ++set)
+    for (const auto& pat : set == 0 ? train : test) {
+      const RunOut o = run_once(cx, p.evaluate, pat, {}, teacher, false, false);
+      (set == 0 ? t_train : t_test).push_back(o.rate_E);
+      for (size_t i = 0; i < o.rate_E.size(); ++i) cy_E.push_back(o.rate_E[i]), cx_I.push_back(o.rate_I[i] * o.nu_I_scale);
+    }
+  {
+    const double n = static_cast<double>(cx_I.size());
+    double mx = 0, my = 0, sxx = 0, sxy = 0;
+    for (size_t k = 0; k < cx_I.size(); ++k) mx += cx_I[k] / n, my += cy_E[k] / n;
+    for (size_t k = 0; k < cx_I.size(); ++k) sxx += (cx_I[k] - mx) * (cx_I[k] - mx), sxy += (cx_I[k] - mx) * (cy_E[k] - my);
+    if (!(sxx > 0)) throw RunError("calibration: the interneurons' rates did not vary over the teacher's runs");
+    res.b = p.b_factor * sxy / sxx;  // > 1: theta rises faster than the fit, a stable zero
+    res.a = my - res.b * mx;          // the zero stays at the teacher runs' mean rates
+  }
+  LearningProtocol q = p;
+  json& rule = find_projection_json(q.network, p.plastic, "/circuit/plastic")["plasticity"];
+  rule["a"] = res.a;
+  rule["b"] = res.b;
+  rule["variant"] = "lin_thresh";
+  Ctx cq{q, cx.scratch, cx.seed0, cx.runs};
+  if (!quiet) std::printf("  teacher: %zu + %zu patterns; calibration nu_E = %.3f + %.4f nu_I (Hz)\n", train.size(), test.size(), res.a, res.b);
+  for (bool fb : {true, false}) {
+    if (!fb && !p.control) break;
+    LearningRun run;
+    run.label = fb ? "error fed back as disinhibition" : "control: feedback disconnected";
+    std::vector<float> w = w0;
+    run.loss.push_back(loss(cq, test, t_test, w));
+    for (uint32_t e = 0; e < p.epochs; ++e) {
+      for (uint32_t k = 0; k < train.size(); ++k) {
+        const uint32_t pick = static_cast<uint32_t>(rng.uniform(k, 1000 + e, 2) * train.size()) % train.size();
+        w = run_once(cq, p.present, train[pick], t_train[pick], w, fb, true).weights;
+      }
+      run.loss.push_back(loss(cq, test, t_test, w));
+      if (!quiet) std::printf("  %-34s epoch %3u: loss %.3f Hz^2 (%.1f%% of the initial)\n", run.label.c_str(), e + 1, run.loss.back(),
+                              100.0 * run.loss.back() / run.loss.front());
+    }
+    res.runs.push_back(std::move(run));
+  }
+  fs::remove_all(cx.scratch);
+  const auto& L = res.runs[0].loss;
+  res.learned = L.back() <= p.max_final * L.front();
+  res.control_flat = res.runs.size() < 2 || res.runs[1].loss.back() >= p.min_control * res.runs[1].loss.front();
+  res.pass = res.learned && res.control_flat;
+  const std::string csv = (fs::path(out_dir) / (p.name + ".csv")).string();
+  std::ofstream c(csv);
+  c << "epoch";
+  for (const auto& r : res.runs) c << ",\"" << r.label << " (loss, Hz^2)\"";
+  c << '\n';
+  for (size_t e = 0; e < L.size(); ++e) {
+    c << e;
+    for (const auto& r : res.runs) c << ',' << fmt_number(r.loss[e]);
+    c << '\n';
+  }
+  c << "# calibration: a = " << fmt_number(res.a, 8) << " Hz, b = " << fmt_number(res.b, 8) << '\n';
+  res.files.push_back(csv);
+  ChartPanel lp{"held-out patterns, no feedback", "epoch", "loss / initial loss", {}, {}, true, 360};
+  for (size_t i = 0; i < res.runs.size(); ++i) {
+    std::vector<double> x, y;
+    for (size_t e = 0; e < res.runs[i].loss.size(); ++e) x.push_back(e), y.push_back(res.runs[i].loss[e] / res.runs[i].loss.front());
+    lp.series.push_back({res.runs[i].label, x, y, ChartSeries::kLineDots, static_cast<int>(i)});
+  }
+  lp.series.push_back({"criterion: " + fmt_number(p.max_final), {0.0, double(p.epochs)}, {p.max_final, p.max_final}, ChartSeries::kLine, 3});
+  const std::string svg = (fs::path(out_dir) / (p.name + ".svg")).string();
+  write_chart(svg, "Student-teacher learning with the error fed back as disinhibition (Rossbroich & Zenke 2023)", {lp});
+  res.files.push_back(svg);
+  if (!quiet)
+    std::printf("  with feedback: %.3f -> %.3f Hz^2 (%.1f%%, at most %.0f%%): %s; control: %s -> %s\n", L.front(), L.back(),
+                100 * L.back() / L.front(), 100 * p.max_final, res.learned ? "yes" : "NO",
+                res.runs.size() < 2 ? "(none)"
+                                    : (fmt_number(100 * res.runs[1].loss.back() / res.runs[1].loss.front(), 3) + "% of its initial (at least " +
+                                       fmt_number(100 * p.min_control) + "%): " + (res.control_flat ? "yes" : "NO"))
+                                          .c_str(),
+                res.pass ? "PASS" : "FAIL");
+  return res;
+}
+
+}  // namespace spikesim
