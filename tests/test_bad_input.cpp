@@ -174,7 +174,7 @@ TEST_CASE("bad usage exits with code 2") {
   CHECK(run_cli({"--version"}).code == 0);
 }
 
-TEST_CASE("malformed task and disinhibition_sign protocol files exit with code 2 and a message with the JSON pointer") {
+TEST_CASE("malformed task, disinhibition_sign and disinhibitory_learning protocol files exit with code 2 and a message with the JSON pointer") {
   const fs::path dir = temp_dir("bad_task_protocol");
   const std::string task = R"({"populations": {"p": {"size": 2, "model": "poisson", "params": {"rate": 0}},
       "l": {"size": 1, "model": "lif_curr_exp"}, "r": {"size": 1, "model": "lif_curr_exp"}},
@@ -213,6 +213,22 @@ TEST_CASE("malformed task and disinhibition_sign protocol files exit with code 2
     CAPTURE(p.err);
     CHECK(p.code == 2);
     CHECK(p.err.find(bad_ds[i].second) != std::string::npos);
+  }
+  // The disinhibitory_learning kind: an empty feedback list, a bad rate range, b_factor < 1.
+  const std::string dl = R"({"name": "l", "kind": "disinhibitory_learning", "teacher": {"weight": [0, 1]}, "network": {"populations": {}}, )";
+  const std::string circuit = R"("circuit": {"plastic": "x", "input": "i", "target": "t", "output": "E", "interneurons": "I", "feedback": )";
+  const std::vector<std::pair<std::string, std::string>> bad_dl = {
+      {dl + circuit + R"([]}, "patterns": {"train": 2, "test": 1}})", "/circuit/feedback"},
+      {dl + circuit + R"(["f"]}, "patterns": {"train": 2, "test": 1, "rate": [5, 1]}})", "/patterns/rate"},
+      {dl + circuit + R"(["f"]}, "patterns": {"train": 2, "test": 1}, "b_factor": 0.5})", "/b_factor"},
+  };
+  for (size_t i = 0; i < bad_dl.size(); ++i) {
+    CAPTURE(bad_dl[i].first);
+    const fs::path file = write_file(dir, "l" + std::to_string(i) + ".json", bad_dl[i].first);
+    const Proc p = run_cli({"protocol", file.string(), "-o", (dir / "out").string(), "--quiet"});
+    CAPTURE(p.err);
+    CHECK(p.code == 2);
+    CHECK(p.err.find(bad_dl[i].second) != std::string::npos);
   }
   // The valid file runs (2 trials, 1 seed and its control).
   const fs::path ok = write_file(dir, "ok.json", head + R"("seeds": 1, "network": "net.json"})");
