@@ -61,14 +61,6 @@ DisinhibitionProtocol load_disinhibition(const json& raw, const std::string& pat
 
 namespace {
 
-// The projection named `name` in a network file (its JSON), or an error at `where`.
-json& projection_json(json& net, const std::string& name, const std::string& where) {
-  if (net.contains("projections") && net["projections"].is_array())
-    for (auto& pj : net["projections"])
-      if (pj.is_object() && pj.value("name", "") == name) return pj;
-  fail(where, name, "the name of a projection of the network");
-}
-
 struct RunSetting {
   uint64_t seed = 1;
   double drive = 0, inhibition_scale = 1;
@@ -156,16 +148,8 @@ DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std:
       res.cal_nu_E.push_back(o.rate_E);
       res.cal_nu_I.push_back(o.rate_I * o.nu_I_scale);
     }
-  {
-    const double n = static_cast<double>(res.cal_nu_E.size());
-    double mx = 0, my = 0, sxx = 0, sxy = 0;
-    for (size_t k = 0; k < res.cal_nu_E.size(); ++k) mx += res.cal_nu_I[k] / n, my += res.cal_nu_E[k] / n;
-    for (size_t k = 0; k < res.cal_nu_E.size(); ++k)
-      sxx += (res.cal_nu_I[k] - mx) * (res.cal_nu_I[k] - mx), sxy += (res.cal_nu_I[k] - mx) * (res.cal_nu_E[k] - my);
-    if (!(sxx > 0)) throw RunError("calibration: the interneurons' rate did not change with the input rate; no threshold can be fitted");
-    res.b = sxy / sxx;
-    res.a = my - res.b * mx;
-  }
+  if (!fit_line(res.cal_nu_I, res.cal_nu_E, res.a, res.b))
+    throw RunError("calibration: the interneurons' rate did not change with the input rate; no threshold can be fitted");
   if (!quiet) std::printf("  calibration (%zu runs): nu_E = %.3f + %.4f nu_I (Hz)\n", res.cal_nu_E.size(), res.a, res.b);
   auto point = [&](const std::string& label, double drive, double scale) {
     DisinhibitionPoint pt;

@@ -86,13 +86,6 @@ struct Ctx {
   uint32_t runs = 0;  // run counter: each run draws its own Poisson noise
 };
 
-json& find_projection_json(json& net, const std::string& name, const std::string& where) {
-  if (net.contains("projections") && net["projections"].is_array())
-    for (auto& pj : net["projections"])
-      if (pj.is_object() && pj.value("name", "") == name) return pj;
-  fail(where, name, "the name of a projection of the network");
-}
-
 int pop_index(const Network& net, const std::string& name, const std::string& where) {
   const int i = net.spec.find_population(name);
   if (i < 0) fail(where, name, "a population of the network");
@@ -124,8 +117,8 @@ RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::ve
   nj["run"]["tstop"] = ms;
   nj["run"]["seed"] = cx.seed0 + 7919ull * ++cx.runs;
   for (size_t k = 0; k < p.feedback.size(); ++k)
-    if (!feedback) find_projection_json(nj, p.feedback[k], "/circuit/feedback/" + std::to_string(k))["weight"] = 0.0;
-  find_projection_json(nj, p.plastic, "/circuit/plastic");
+    if (!feedback) projection_json(nj, p.feedback[k], "/circuit/feedback/" + std::to_string(k))["weight"] = 0.0;
+  projection_json(nj, p.plastic, "/circuit/plastic");
   nj["monitors"] = json::array({{{"type", "spikes"}, {"populations", {p.output, p.interneurons}}}});
   Network net = build_protocol_network(nj, p.file, "", "/network");
   const int ip = net.spec.find_projection(p.plastic);
@@ -160,6 +153,12 @@ RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::ve
   out.rate_E = per_neuron_rates(cx.scratch, p.output, net.pops[pe].size, ms);
   out.rate_I = per_neuron_rates(cx.scratch, p.interneurons, net.pops[pi].size, ms);
   return out;
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x / v.size();
+  return s;
 }
 
 double loss(Ctx& cx, const std::vector<std::vector<double>>& patterns, const std::vector<std::vector<double>>& targets,
@@ -208,17 +207,11 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
       (set == 0 ? t_train : t_test).push_back(o.rate_E);
       for (size_t i = 0; i < o.rate_E.size(); ++i) cy_E.push_back(o.rate_E[i]), cx_I.push_back(o.rate_I[i] * o.nu_I_scale);
     }
-  {
-    const double n = static_cast<double>(cx_I.size());
-    double mx = 0, my = 0, sxx = 0, sxy = 0;
-    for (size_t k = 0; k < cx_I.size(); ++k) mx += cx_I[k] / n, my += cy_E[k] / n;
-    for (size_t k = 0; k < cx_I.size(); ++k) sxx += (cx_I[k] - mx) * (cx_I[k] - mx), sxy += (cx_I[k] - mx) * (cy_E[k] - my);
-    if (!(sxx > 0)) throw RunError("calibration: the interneurons' rates did not vary over the teacher's runs");
-    res.b = p.b_factor * sxy / sxx;  // > 1: theta rises faster than the fit, a stable zero
-    res.a = my - res.b * mx;          // the zero stays at the teacher runs' mean rates
-  }
+  if (!fit_line(cx_I, cy_E, res.a, res.b)) throw RunError("calibration: the interneurons' rates did not vary over the teacher's runs");
+  res.a += (1.0 - p.b_factor) * res.b * mean(cx_I);  // b_factor > 1: theta rises faster than the fit (a stable zero)
+  res.b *= p.b_factor;                                // at the teacher runs' mean rates
   LearningProtocol q = p;
-  json& rule = find_projection_json(q.network, p.plastic, "/circuit/plastic")["plasticity"];
+  json& rule = projection_json(q.network, p.plastic, "/circuit/plastic")["plasticity"];
   rule["a"] = res.a;
   rule["b"] = res.b;
   rule["variant"] = "lin_thresh";

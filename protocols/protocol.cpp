@@ -195,6 +195,24 @@ json read_protocol_json(const std::string& path, const std::vector<std::string>&
   return j;
 }
 
+json& projection_json(json& net, const std::string& name, const std::string& where) {
+  if (net.contains("projections") && net["projections"].is_array())
+    for (auto& pj : net["projections"])
+      if (pj.is_object() && pj.value("name", "") == name) return pj;
+  fail(where, name, "the name of a projection of the network");
+}
+
+bool fit_line(const std::vector<double>& x, const std::vector<double>& y, double& a, double& b) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0, sxx = 0, sxy = 0;
+  for (size_t k = 0; k < x.size(); ++k) mx += x[k] / n, my += y[k] / n;
+  for (size_t k = 0; k < x.size(); ++k) sxx += (x[k] - mx) * (x[k] - mx), sxy += (x[k] - mx) * (y[k] - my);
+  if (!(sxx > 0)) return false;
+  b = sxy / sxx;
+  a = my - b * mx;
+  return true;
+}
+
 std::string protocol_kind(const json& j) {
   const std::string kinds = "\"pairing\" (default), \"global_factor\", \"distal_reward\", \"task\", \"disinhibition_sign\" or \"disinhibitory_learning\"";
   if (!j.is_object()) fail("", j, "a protocol object");

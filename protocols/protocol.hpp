@@ -66,6 +66,11 @@ void read_protocol_run(JObj& o, double& dt, uint64_t& seed);
 // as an error of the generated network.
 struct Network;
 Network build_protocol_network(const json& net, const std::string& file, const std::string& inner, const std::string& outer);
+// The projection named `name` in a network file's JSON, or an error at `where` (a place in
+// the protocol file).
+json& projection_json(json& net, const std::string& name, const std::string& where);
+// Least squares y = a + b x; false when x does not vary.
+bool fit_line(const std::vector<double>& x, const std::vector<double>& y, double& a, double& b);
 // A number for CSVs and labels: %g with `digits` significant digits.
 std::string fmt_number(double v, int digits = 6);
 
