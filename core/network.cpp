@@ -67,36 +67,32 @@ void resolve_weight_monitor(WeightMonitorSpec& m, uint64_t n_syn, uint64_t seed,
   m.synapses = sorted;
 }
 
-// A rule's partner projection (RuleReader::partner): onto the same population as `p`, with
-// exactly one synapse per target neuron; its sources are the partners.
+// A rule's partner projection (PartnerSpec): onto the same population as `p`, with exactly
+// one synapse per target neuron; its sources are the partners.
 void resolve_partner(Network& net, Projection& p) {
-  Plasticity& pl = *p.plastic;
-  const int q = net.spec.find_projection(pl.partner_projection);
-  if (q < 0) fail(pl.partner_ptr, pl.partner_projection, "a projection of the network");
+  Plasticity::Partner& pt = p.plastic->partner;
+  const PartnerSpec& ps = pt.spec;
+  const int q = net.spec.find_projection(ps.projection);
+  if (q < 0) fail(ps.ptr, ps.projection, "a projection of the network");
   const Projection& pp = net.projs[q];
   const std::string& target = net.spec.populations[p.target].name;
-  if (pp.target != p.target)
-    fail(pl.partner_ptr, pl.partner_projection, "a projection onto \"" + target + "\" (this projection's target)");
-  constexpr uint32_t kNone = UINT32_MAX;
-  pl.partner_of.assign(net.pops[p.target].size, kNone);
-  for (uint32_t j = 0; j < pp.csr.rows(); ++j)
-    for (uint64_t k = pp.csr.row_ptr[j]; k < pp.csr.row_ptr[j + 1]; ++k) {
-      uint32_t& partner = pl.partner_of[pp.csr.target[k]];
-      if (partner != kNone)
-        fail(pl.partner_ptr, pl.partner_projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " +
-                                                        std::to_string(pp.csr.target[k]) + " has more)");
-      partner = j;
-      if (pl.partner_w_ref > 0) {
-        pl.partner_scale.resize(pl.partner_of.size(), 0.0);
-        pl.partner_scale[pp.csr.target[k]] = std::fabs(pp.csr.weight[k]) / pl.partner_w_ref;
-      }
-    }
-  for (uint32_t i = 0; i < pl.partner_of.size(); ++i)
-    if (pl.partner_of[i] == kNone)
-      fail(pl.partner_ptr, pl.partner_projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " +
-                                                      std::to_string(i) + " has none)");
-  pl.partner_pop = static_cast<int>(pp.source);
-  pl.partner.init(pl.partner.spec, net.pops[pp.source].size);
+  if (pp.target != p.target) fail(ps.ptr, ps.projection, "a projection onto \"" + target + "\" (this projection's target)");
+  const uint32_t n = net.pops[p.target].size;
+  std::vector<uint32_t> count(n, 0);
+  for (uint32_t t : pp.csr.target) ++count[t];
+  for (uint32_t i = 0; i < n; ++i)
+    if (count[i] != 1)
+      fail(ps.ptr, ps.projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " + std::to_string(i) +
+                                      " has " + std::to_string(count[i]) + ")");
+  // The projection's CSR, by source, is the partner -> targets list.
+  pt.first = pp.csr.row_ptr;
+  pt.targets = pp.csr.target;
+  if (ps.w_ref > 0) {
+    pt.scale.assign(n, 0.0);
+    for (uint64_t k = 0; k < pp.csr.size(); ++k) pt.scale[pp.csr.target[k]] = std::fabs(pp.csr.weight[k]) / ps.w_ref;
+  }
+  pt.pop = static_cast<int>(pp.source);
+  pt.traces.init(ps.traces, n);
 }
 
 }  // namespace
@@ -133,7 +129,7 @@ Network build_network(NetworkSpec spec) {
     net.projs.push_back(std::move(p));
   }
   for (auto& p : net.projs)
-    if (p.plastic && !p.plastic->partner_projection.empty()) resolve_partner(net, p);
+    if (p.plastic && !p.plastic->partner.spec.projection.empty()) resolve_partner(net, p);
   std::vector<uint32_t> sizes;
   for (const auto& p : net.pops) sizes.push_back(p.size);
   net.signals = Signals(net.spec.signals, sizes, net.spec.run.dt);

@@ -66,16 +66,16 @@ struct Disinhibitory {
     p.tau_I = r.positive("tau_partner", p.tau);
     r.post.count = 1;
     r.post.tau[0] = p.tau;
-    r.partner.count = 1;
-    r.partner.tau[0] = p.tau_I;
-    r.partner_ptr = r.o.at("partner");
-    r.partner_projection = r.o.string("partner", "the name of a projection onto the same population with one synapse per neuron (the paired interneurons)");
+    r.partner.traces.count = 1;
+    r.partner.traces.tau[0] = p.tau_I;
+    r.partner.ptr = r.o.at("partner");
+    r.partner.projection = r.o.string("partner", "the name of a projection onto the same population with one synapse per neuron (the paired interneurons)");
     const std::string inh = r.o.string_or("inhibition", "partner_rate");
     if (inh != "partner_rate" && inh != "partner_input")
       fail(r.o.at("inhibition"), r.o.raw()["inhibition"], "\"partner_rate\" or \"partner_input\"");
     if (inh == "partner_input") {
-      r.partner_w_ref = r.o.number("w_ref", "the partner synapse's reference weight (> 0), for \"inhibition\": \"partner_input\"");
-      if (!(r.partner_w_ref > 0)) fail(r.o.at("w_ref"), r.o.raw()["w_ref"], "a reference weight > 0");
+      r.partner.w_ref = r.o.number("w_ref", "the partner synapse's reference weight (> 0), for \"inhibition\": \"partner_input\"");
+      if (!(r.partner.w_ref > 0)) fail(r.o.at("w_ref"), r.o.raw()["w_ref"], "a reference weight > 0");
     }
     const std::string variant = r.o.string_or("variant", "lin_thresh");
     if (variant != "lin_thresh" && variant != "exact_inv") fail(r.o.at("variant"), r.o.raw()["variant"], "\"lin_thresh\" or \"exact_inv\"");

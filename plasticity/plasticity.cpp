@@ -32,7 +32,7 @@ void Plasticity::bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_
 }
 
 uint64_t Plasticity::bytes() const {
-  return pre.bytes() + post.bytes() + partner.bytes() + partner_of.size() * 4 + post_ptr.size() * 8 + post_pre.size() * 4 + post_syn.size() * 4 +
+  return pre.bytes() + post.bytes() + partner.traces.bytes() + partner.first.size() * 8 + partner.targets.size() * 4 + post_ptr.size() * 8 + post_pre.size() * 4 + post_syn.size() * 4 +
          syn_state.size() * 4;
 }
 

@@ -25,6 +25,7 @@
 // t_{n+1} (updated in phase 3, before delivery).
 #include <algorithm>
 #include <memory>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -46,16 +47,19 @@ class Plasticity {
                        const HookCtx& base) = 0;
   // 4b: bump the presynaptic traces of arrivals [b, e) of this step.
   void bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_t e, uint32_t step);
-  // The partner population's spikes of step `step` (one thread, after on_post).
+  // The partner population's spikes of step `step`: bump the traces of the targets they
+  // partner (one thread, after on_post).
   void bump_partner(const std::vector<uint32_t>& spikes, uint32_t step) {
-    for (uint32_t j : spikes) partner.bump(j, step, dt);
+    for (uint32_t j : spikes)
+      for (uint64_t s = partner.first[j]; s < partner.first[j + 1]; ++s) partner.traces.bump(partner.targets[s], step, dt);
   }
-  // Partner traces of target i at `step` into out (when the rule keeps any).
-  const double* read_partner(uint32_t i, uint32_t step, double* out) const {
-    if (!partner.spec.count) return nullptr;
-    partner.read(partner_of[i], step, dt, out);
-    if (!partner_scale.empty())
-      for (int k = 0; k < partner.spec.count; ++k) out[k] *= partner_scale[i];
+  // Target i's partner traces at `step` (decayed in place, like xpost: the thread that owns
+  // target i is the only one touching them), scaled into `out`.
+  const double* partner_at(uint32_t i, uint32_t step, double* out) {
+    partner.traces.advance(i, step, dt);
+    const int n = partner.spec.traces.count;
+    const double scale = partner.scale.empty() ? 1.0 : partner.scale[i];
+    for (int k = 0; k < n; ++k) out[k] = partner.traces.values[size_t{i} * n + k] * scale;
     return out;
   }
   // 4c: on_post for the postsynaptic spikes (ascending) that lie in [lo, hi); bump their traces.
@@ -72,16 +76,29 @@ class Plasticity {
   virtual void on_trial(Projection& /*p*/, uint64_t /*now*/, const uint32_t* /*n_pre*/, const uint32_t* /*n_post*/,
                         const TrialCtx& /*t*/) {}
   uint64_t bytes() const;  // traces, transposed index, per-synapse state
+  // Plasticity switched off for a whole run (a protocol's control): hooks and trial rules never run.
+  void switch_off() {
+    start_ms = std::numeric_limits<double>::infinity();
+    learn_from = std::numeric_limits<uint64_t>::max();
+  }
 
   std::string rule;
   Bounds bounds;
   TraceArray pre, post;
-  TraceArray partner;                // of the partner population (RuleReader::partner)
-  std::string partner_projection, partner_ptr;
-  int partner_pop = -1;              // its index, set by build_network
-  std::vector<uint32_t> partner_of;  // per target neuron: its partner's index
-  double partner_w_ref = 0.0;        // > 0: partner traces scaled by partner_scale
-  std::vector<double> partner_scale; // per target neuron: |w| / w_ref of its partner's synapse
+  // A rule's partner (PartnerSpec), resolved by build_network.
+  struct Partner {
+    PartnerSpec spec;
+    int pop = -1;                   // the partner population (-1: none)
+    TraceArray traces;              // per target neuron: its partner's traces
+    std::vector<uint64_t> first;    // per partner neuron j: the targets it partners are
+    std::vector<uint32_t> targets;  //   targets[first[j] .. first[j + 1])
+    std::vector<double> scale;      // per target: |w| / w_ref of its partner's synapse (empty: 1)
+    double mean_scale() const {
+      double m = scale.empty() ? 1.0 : 0.0;
+      for (double x : scale) m += x / scale.size();
+      return m;
+    }
+  } partner;
   uint32_t delay = 1;  // steps
   double dt = 0.1;
   double start_ms = 0.0;     // "start": hooks run from this time on
@@ -121,7 +138,7 @@ class PlasticityOf final : public Plasticity {
     const uint32_t* tgt = p.csr.target.data();
     float* w = p.csr.weight.data();
     double xpre[kMaxTraces], xpart[kMaxTraces];
-    const bool has_partner = partner.spec.count > 0;
+    const bool has_partner = partner.pop >= 0;
     HookCtx c = context(base, step);
     p.for_each_row(step, delay, part, [&](uint32_t j, uint64_t b, uint64_t e) {
       pre.read(j, step, dt, xpre);
@@ -130,7 +147,7 @@ class PlasticityOf final : public Plasticity {
         if (input) input[i] += w[k];
         post.advance(i, step, dt);
         c.post = i;
-        if (has_partner) c.partner = read_partner(i, step, xpart);
+        if (has_partner) c.partner = partner_at(i, step, xpart);
         const double* xpost = post.values.data() + size_t{i} * post.spec.count;
         w[k] = bounds.clip(R::on_pre(params, w[k], syn(k), xpre, xpost, c));
       }
@@ -151,7 +168,7 @@ class PlasticityOf final : public Plasticity {
       }
       post.read(i, step, dt, xpost);
       c.post = i;
-      c.partner = read_partner(i, step, xpart);
+      if (partner.pop >= 0) c.partner = partner_at(i, step, xpart);
       for (uint64_t s = post_ptr[i]; s < post_ptr[i + 1]; ++s) {
         const uint32_t k = post_syn[s];
         pre.read(post_pre[s], step, dt, xpre);

@@ -126,10 +126,8 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
 
   const double start = o.number_or("start", 0.0, "a time in ms >= 0 from which the weights learn");
   if (!(start >= 0)) fail(o.at("start"), o.raw()["start"], "a time in ms >= 0 from which the weights learn");
-  TraceSpec partner;
-  std::string partner_projection, partner_ptr;
-  double partner_w_ref = 0.0;
-  RuleReader reader{o, pre, post, b, signals, partner, partner_projection, partner_ptr, partner_w_ref};
+  PartnerSpec partner;
+  RuleReader reader{o, pre, post, b, signals, partner};
   std::shared_ptr<Plasticity> p = entry->make(reader);
   o.finish();
   p->rule = name;
@@ -138,9 +136,6 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   p->pre.spec = pre;
   p->post.spec = post;
   p->partner.spec = partner;
-  p->partner_projection = partner_projection;
-  p->partner_ptr = partner_ptr;
-  p->partner_w_ref = partner_w_ref;
   return p;
 }
 

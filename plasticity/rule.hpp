@@ -68,6 +68,16 @@ struct TrialCtx {
   const double* signals = nullptr;    // global signals at the end of the trial
 };
 
+// Partner traces: a rule that reads the rate of each postsynaptic neuron's partner (e.g. its
+// paired interneuron) names a projection onto the same population with exactly one synapse
+// per target neuron; the partner of target i is that synapse's source. The engine keeps the
+// partner's traces per target neuron and passes them in HookCtx::partner.
+struct PartnerSpec {
+  TraceSpec traces;              // count 0: the rule reads no partner
+  std::string projection, ptr;   // the projection's name, and where the file gives it
+  double w_ref = 0.0;            // > 0: traces scaled by |w| / w_ref of the partner's synapse
+};
+
 // Reading a rule's parameters from its "plasticity" object.
 struct RuleReader {
   JObj& o;
@@ -75,14 +85,7 @@ struct RuleReader {
   TraceSpec& post;  // and of its postsynaptic traces
   Bounds& bounds;
   const std::vector<SignalSpec>& signals;  // the file's "globals", for factors
-  // Partner traces: a rule that reads the rate of each postsynaptic neuron's partner (e.g. its
-  // paired interneuron) names a projection onto the same population with exactly one synapse
-  // per target neuron; the partner of target i is that synapse's source. The engine keeps
-  // `partner` traces of the source population and passes the partner's in HookCtx::partner.
-  TraceSpec& partner;
-  std::string& partner_projection;  // the projection's name; partner_ptr: where it was given
-  std::string& partner_ptr;
-  double& partner_w_ref;  // > 0: each partner's traces are scaled by |w| / w_ref of its synapse
+  PartnerSpec& partner;  // a rule that reads a partner fills it (PartnerSpec)
 
   double number_or(const std::string& key, double def) { return o.number_or(key, def, "a number"); }
   double positive(const std::string& key, double def);  // > 0 (time constants, in ms)

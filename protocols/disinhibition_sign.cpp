@@ -73,10 +73,7 @@ struct RunOut {
 };
 
 RunOut run_one(const DisinhibitionProtocol& p, const RunSetting& s, const std::string& dir) {
-  json nj = p.network;
-  nj["output"] = {{"dir", dir}, {"overwrite", true}};
-  if (!nj.contains("run") || !nj["run"].is_object()) nj["run"] = json::object();
-  nj["run"]["seed"] = s.seed;
+  json nj = network_for_run(p.network, dir, s.seed);
   json& td = projection_json(nj, p.topdown, "/circuit/topdown");
   td["weight"] = s.drive;
   td["receptor"] = s.drive < 0 ? "in" : "ex";
@@ -100,14 +97,11 @@ RunOut run_one(const DisinhibitionProtocol& p, const RunSetting& s, const std::s
   if (e < 0) fail("/circuit/excitatory", p.excitatory, "a population of the network");
   if (i < 0) fail("/circuit/interneurons", p.interneurons, "a population of the network");
   Projection& proj = net.projs[ip];
-  if (!s.learn) proj.plastic->learn_from = std::numeric_limits<uint64_t>::max();
+  if (!s.learn) proj.plastic->switch_off();
   RunOut out;
   double before = 0, after = 0;
   for (float w : proj.csr.weight) before += w;
-  if (!proj.plastic->partner_scale.empty()) {
-    out.nu_I_scale = 0;
-    for (double x : proj.plastic->partner_scale) out.nu_I_scale += x / proj.plastic->partner_scale.size();
-  }
+  out.nu_I_scale = proj.plastic->partner.mean_scale();
   RunOptions opt;
   opt.threads = 1;
   const RunResult r = simulate(net, opt);
@@ -134,9 +128,7 @@ DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std:
   fs::create_directories(out_dir);
   DisinhibitionResult res;
   const std::string scratch = (fs::path(out_dir) / "run").string();
-  uint64_t seed0 = 1;
-  if (p.network.contains("run") && p.network["run"].is_object() && p.network["run"].value("seed", json()).is_number_unsigned())
-    seed0 = p.network["run"]["seed"].get<uint64_t>();
+  const uint64_t seed0 = network_seed(p.network);
   // 1. Calibration: nu_E = a + b nu_I over input rates, no drive, no learning.
   for (double rate : p.calibration_rates)
     for (int s = 0; s < p.seeds; ++s) {

@@ -81,6 +81,7 @@ namespace {
 
 struct Ctx {
   const LearningProtocol& p;
+  json network;  // the protocol's, with the rule's fitted threshold once known
   std::string scratch;
   uint64_t seed0 = 1;
   uint32_t runs = 0;  // run counter: each run draws its own Poisson noise
@@ -111,11 +112,8 @@ struct RunOut {
 RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::vector<double>& tgt, const std::vector<float>& w,
                 bool feedback, bool learn) {
   const LearningProtocol& p = cx.p;
-  json nj = p.network;
-  nj["output"] = {{"dir", cx.scratch}, {"overwrite", true}};
-  if (!nj.contains("run") || !nj["run"].is_object()) nj["run"] = json::object();
+  json nj = network_for_run(cx.network, cx.scratch, cx.seed0 + 7919ull * ++cx.runs);
   nj["run"]["tstop"] = ms;
-  nj["run"]["seed"] = cx.seed0 + 7919ull * ++cx.runs;
   for (size_t k = 0; k < p.feedback.size(); ++k)
     if (!feedback) projection_json(nj, p.feedback[k], "/circuit/feedback/" + std::to_string(k))["weight"] = 0.0;
   projection_json(nj, p.plastic, "/circuit/plastic");
@@ -140,12 +138,9 @@ RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::ve
     if (w.size() != proj.csr.size()) fail("/circuit/plastic", p.plastic, "a projection with the same synapses in every run (one_to_one or all_to_all)");
     proj.csr.weight = w;
   }
-  if (!learn) proj.plastic->learn_from = std::numeric_limits<uint64_t>::max();
+  if (!learn) proj.plastic->switch_off();
   RunOut out;
-  if (!proj.plastic->partner_scale.empty()) {
-    out.nu_I_scale = 0;
-    for (double x : proj.plastic->partner_scale) out.nu_I_scale += x / proj.plastic->partner_scale.size();
-  }
+  out.nu_I_scale = proj.plastic->partner.mean_scale();
   RunOptions opt;
   opt.threads = 1;
   simulate(net, opt);
@@ -177,14 +172,10 @@ double loss(Ctx& cx, const std::vector<std::vector<double>>& patterns, const std
 LearningResult run_learning(const LearningProtocol& p, const std::string& out_dir, bool quiet) {
   fs::create_directories(out_dir);
   LearningResult res;
-  Ctx cx{p, (fs::path(out_dir) / "run").string()};
-  if (p.network.contains("run") && p.network["run"].is_object() && p.network["run"].value("seed", json()).is_number_unsigned())
-    cx.seed0 = p.network["run"]["seed"].get<uint64_t>();
+  Ctx cx{p, p.network, (fs::path(out_dir) / "run").string(), network_seed(p.network)};
   // Patterns and the teacher's weights, keyed by (seed, protocol stream).
   const CounterRng rng{cx.seed0, kStreamProtocol};
-  json probe = p.network;
-  probe["output"] = {{"dir", cx.scratch}, {"overwrite", true}};
-  Network shape = build_protocol_network(probe, p.file, "", "/network");
+  Network shape = build_protocol_network(network_for_run(p.network, cx.scratch, cx.seed0), p.file, "", "/network");
   const uint32_t n_in = shape.pops[pop_index(shape, p.input, "/circuit/input")].size;
   const int ip = shape.spec.find_projection(p.plastic);
   if (ip < 0) fail("/circuit/plastic", p.plastic, "a projection of the network");
@@ -210,25 +201,23 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
   if (!fit_line(cx_I, cy_E, res.a, res.b)) throw RunError("calibration: the interneurons' rates did not vary over the teacher's runs");
   res.a += (1.0 - p.b_factor) * res.b * mean(cx_I);  // b_factor > 1: theta rises faster than the fit (a stable zero)
   res.b *= p.b_factor;                                // at the teacher runs' mean rates
-  LearningProtocol q = p;
-  json& rule = projection_json(q.network, p.plastic, "/circuit/plastic")["plasticity"];
+  json& rule = projection_json(cx.network, p.plastic, "/circuit/plastic")["plasticity"];
   rule["a"] = res.a;
   rule["b"] = res.b;
   rule["variant"] = "lin_thresh";
-  Ctx cq{q, cx.scratch, cx.seed0, cx.runs};
   if (!quiet) std::printf("  teacher: %zu + %zu patterns; calibration nu_E = %.3f + %.4f nu_I (Hz)\n", train.size(), test.size(), res.a, res.b);
   for (bool fb : {true, false}) {
     if (!fb && !p.control) break;
     LearningRun run;
     run.label = fb ? "error fed back as disinhibition" : "control: feedback disconnected";
     std::vector<float> w = w0;
-    run.loss.push_back(loss(cq, test, t_test, w));
+    run.loss.push_back(loss(cx, test, t_test, w));
     for (uint32_t e = 0; e < p.epochs; ++e) {
       for (uint32_t k = 0; k < train.size(); ++k) {
         const uint32_t pick = static_cast<uint32_t>(rng.uniform(k, 1000 + e, 2) * train.size()) % train.size();
-        w = run_once(cq, p.present, train[pick], t_train[pick], w, fb, true).weights;
+        w = run_once(cx, p.present, train[pick], t_train[pick], w, fb, true).weights;
       }
-      run.loss.push_back(loss(cq, test, t_test, w));
+      run.loss.push_back(loss(cx, test, t_test, w));
       if (!quiet) std::printf("  %-34s epoch %3u: loss %.3f Hz^2 (%.1f%% of the initial)\n", run.label.c_str(), e + 1, run.loss.back(),
                               100.0 * run.loss.back() / run.loss.front());
     }

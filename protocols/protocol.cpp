@@ -195,6 +195,20 @@ json read_protocol_json(const std::string& path, const std::vector<std::string>&
   return j;
 }
 
+uint64_t network_seed(const json& net) {
+  if (net.contains("run") && net["run"].is_object() && net["run"].value("seed", json()).is_number_unsigned())
+    return net["run"]["seed"].get<uint64_t>();
+  return 1;
+}
+
+json network_for_run(const json& net, const std::string& dir, uint64_t seed) {
+  json nj = net;
+  nj["output"] = {{"dir", dir}, {"overwrite", true}};
+  if (!nj.contains("run") || !nj["run"].is_object()) nj["run"] = json::object();
+  nj["run"]["seed"] = seed;
+  return nj;
+}
+
 json& projection_json(json& net, const std::string& name, const std::string& where) {
   if (net.contains("projections") && net["projections"].is_array())
     for (auto& pj : net["projections"])
@@ -214,14 +228,16 @@ bool fit_line(const std::vector<double>& x, const std::vector<double>& y, double
 }
 
 std::string protocol_kind(const json& j) {
-  const std::string kinds = "\"pairing\" (default), \"global_factor\", \"distal_reward\", \"task\", \"disinhibition_sign\" or \"disinhibitory_learning\"";
+  static const char* const kKinds[] = {"pairing", "global_factor", "distal_reward", "task", "disinhibition_sign",
+                                       "disinhibitory_learning"};
+  std::string kinds;
+  for (const char* k : kKinds) kinds += (kinds.empty() ? "" : ", ") + ("\"" + std::string(k) + "\"");
   if (!j.is_object()) fail("", j, "a protocol object");
   if (!j.contains("kind")) return "pairing";
-  if (!j["kind"].is_string() || (j["kind"] != "pairing" && j["kind"] != "global_factor" && j["kind"] != "distal_reward" &&
-                               j["kind"] != "task" && j["kind"] != "disinhibition_sign" &&
-                               j["kind"] != "disinhibitory_learning"))
-    fail("/kind", j["kind"], kinds);
-  return j["kind"].get<std::string>();
+  if (j["kind"].is_string())
+    for (const char* k : kKinds)
+      if (j["kind"] == k) return k;
+  fail("/kind", j["kind"], "one of " + kinds + " (default \"pairing\")");
 }
 
 Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets) {

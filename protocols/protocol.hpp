@@ -66,6 +66,10 @@ void read_protocol_run(JObj& o, double& dt, uint64_t& seed);
 // as an error of the generated network.
 struct Network;
 Network build_protocol_network(const json& net, const std::string& file, const std::string& inner, const std::string& outer);
+// A protocol's network: its "run"/"seed" (1 if absent), and a copy set up for one run (output
+// into `dir`, overwriting; run.seed = seed).
+uint64_t network_seed(const json& net);
+json network_for_run(const json& net, const std::string& dir, uint64_t seed);
 // The projection named `name` in a network file's JSON, or an error at `where` (a place in
 // the protocol file).
 json& projection_json(json& net, const std::string& name, const std::string& where);

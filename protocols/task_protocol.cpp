@@ -77,17 +77,10 @@ ChanceCheck pooled(const std::vector<const TaskProtocolRun*>& runs, bool first_t
 }
 
 TaskProtocolRun run_one(const TaskProtocol& p, uint64_t seed, bool plastic, const std::string& dir, TaskProtocolResult& res) {
-  json nj = p.network;
-  nj["output"] = {{"dir", dir}, {"overwrite", true}};
-  if (!nj.contains("run") || !nj["run"].is_object()) nj["run"] = json::object();
-  nj["run"]["seed"] = seed;
-  Network net = build_protocol_network(nj, p.file, "", "/network");
+  Network net = build_protocol_network(network_for_run(p.network, dir, seed), p.file, "", "/network");
   if (!plastic)  // switched off: hooks and trial rules start after the run's end
     for (auto& proj : net.projs)
-      if (proj.plastic) {
-        proj.plastic->start_ms = std::numeric_limits<double>::infinity();
-        proj.plastic->learn_from = std::numeric_limits<uint64_t>::max();
-      }
+      if (proj.plastic) proj.plastic->switch_off();
   res.categories = net.spec.task.categories;
   res.actions = net.spec.task.actions;
   res.chance = 1.0 / net.spec.task.actions.size();
@@ -176,10 +169,7 @@ void write_outputs(const TaskProtocol& p, const std::string& out_dir, TaskProtoc
 TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& out_dir, bool quiet) {
   fs::create_directories(out_dir);
   TaskProtocolResult res;
-  uint64_t seed0 = 1;
-  if (p.network.contains("run") && p.network["run"].is_object() && p.network["run"].contains("seed") &&
-      p.network["run"]["seed"].is_number_unsigned())
-    seed0 = p.network["run"]["seed"].get<uint64_t>();
+  const uint64_t seed0 = network_seed(p.network);
   for (bool plastic : {true, false}) {
     if (!plastic && !p.control) break;
     for (int s = 0; s < p.seeds; ++s) {
