@@ -1,5 +1,6 @@
 #include "protocols/disinhibitory_learning.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -53,7 +54,11 @@ LearningProtocol load_learning(const json& raw, const std::string& path) {
   p.test = count(pt, "test", p.test);
   range(pt, "rate", p.rate_lo, p.rate_hi, "input rates in Hz");
   if (p.rate_lo < 0) fail("/patterns/rate", raw["patterns"]["rate"], "rates >= 0 Hz");
-  pt.finish("train, test, rate");
+  if (pt.has("active")) {
+    p.active = pt.number("active", "the fraction of inputs at the high rate (0 < active <= 1)");
+    if (!(p.active > 0 && p.active <= 1)) fail("/patterns/active", raw["patterns"]["active"], "a fraction 0 < active <= 1");
+  }
+  pt.finish("train, test, rate, active");
   JObj te(o.need("teacher", "{\"weight\": [lo, hi]}"), "/teacher");
   range(te, "weight", p.teacher_lo, p.teacher_hi, "the teacher's weights (uniform)");
   te.finish("weight");
@@ -70,10 +75,12 @@ LearningProtocol load_learning(const json& raw, const std::string& path) {
   }
   p.b_factor = o.number_or("b_factor", p.b_factor, "a factor >= 1 on the fitted slope b");
   if (!(p.b_factor >= 1)) fail("/b_factor", raw["b_factor"], "a factor >= 1 on the fitted slope b");
+  p.anneal = o.number_or("anneal", p.anneal, "a factor 0 < anneal <= 1 on the learning rate per epoch");
+  if (!(p.anneal > 0 && p.anneal <= 1)) fail("/anneal", raw["anneal"], "a factor 0 < anneal <= 1 on the learning rate per epoch");
   p.control = o.boolean_or("control", p.control);
   p.network = o.need("network", "a network file (without \"output\")");
   if (!p.network.is_object()) fail("/network", p.network, "a network file (an object)");
-  o.finish("name, kind, summary, circuit, patterns, teacher, epochs, present, evaluate, criteria, b_factor, control, network");
+  o.finish("name, kind, summary, circuit, patterns, teacher, epochs, present, evaluate, criteria, b_factor, anneal, control, network");
   return p;
 }
 
@@ -157,11 +164,13 @@ double mean(const std::vector<double>& v) {
 }
 
 double loss(Ctx& cx, const std::vector<std::vector<double>>& patterns, const std::vector<std::vector<double>>& targets,
-            const std::vector<float>& w) {
+            const std::vector<float>& w, std::vector<std::vector<double>>* rates = nullptr) {
   double sum = 0;
   size_t n = 0;
+  if (rates) rates->clear();
   for (size_t k = 0; k < patterns.size(); ++k) {
     const RunOut o = run_once(cx, cx.p.evaluate, patterns[k], {}, w, false, false);
+    if (rates) rates->push_back(o.rate_E);
     for (size_t i = 0; i < o.rate_E.size(); ++i) sum += (o.rate_E[i] - targets[k][i]) * (o.rate_E[i] - targets[k][i]), ++n;
   }
   return sum / n;
@@ -183,44 +192,67 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
   std::vector<std::vector<double>> train, test;
   for (uint32_t k = 0; k < p.train + p.test; ++k) {
     std::vector<double> pat(n_in);
-    for (uint32_t j = 0; j < n_in; ++j) pat[j] = p.rate_lo + (p.rate_hi - p.rate_lo) * rng.uniform(j, k, 0);
+    for (uint32_t j = 0; j < n_in; ++j) {
+      const double u = rng.uniform(j, k, 0);
+      pat[j] = p.active > 0 ? (u < p.active ? p.rate_hi : p.rate_lo) : p.rate_lo + (p.rate_hi - p.rate_lo) * u;
+    }
     (k < p.train ? train : test).push_back(std::move(pat));
   }
-  std::vector<float> teacher(w0.size());
+  std::vector<float>& teacher = res.teacher;
+  teacher.resize(w0.size());
   for (size_t s = 0; s < teacher.size(); ++s)
     teacher[s] = static_cast<float>(p.teacher_lo + (p.teacher_hi - p.teacher_lo) * rng.uniform(static_cast<uint32_t>(s), 0, 1));
-  // Targets: the teacher's rates, no feedback, no learning; its runs also calibrate theta.
+  // Targets: the teacher's rates, no feedback, no learning.
   std::vector<std::vector<double>> t_train, t_test;
-  std::vector<double> cx_I, cy_E;
   for (int set = 0; set < 2; ++set)
-    for (const auto& pat : set == 0 ? train : test) {
-      const RunOut o = run_once(cx, p.evaluate, pat, {}, teacher, false, false);
-      (set == 0 ? t_train : t_test).push_back(o.rate_E);
-      for (size_t i = 0; i < o.rate_E.size(); ++i) cy_E.push_back(o.rate_E[i]), cx_I.push_back(o.rate_I[i] * o.nu_I_scale);
+    for (const auto& pat : set == 0 ? train : test) (set == 0 ? t_train : t_test).push_back(run_once(cx, p.evaluate, pat, {}, teacher, false, false).rate_E);
+  // theta is calibrated on the student's own circuit before training, at zero error, so
+  // that it carries nothing of the teacher: the student's rates on the training patterns
+  // (no feedback: the control's calibration), then, with feedback, again with the target
+  // playing those rates (the error populations fire at their zero-error baseline, which
+  // changes the interneurons' rates).
+  auto calibrate = [&](bool fb, const std::vector<std::vector<double>>& own, LearningRun& run) {
+    std::vector<std::vector<double>> rates;
+    for (size_t k = 0; k < train.size(); ++k) {
+      const RunOut o = run_once(cx, p.evaluate, train[k], fb ? own[k] : std::vector<double>{}, w0, fb, false);
+      rates.push_back(o.rate_E);
+      for (size_t i = 0; i < o.rate_E.size(); ++i) run.cal_E.push_back(o.rate_E[i]), run.cal_I.push_back(o.rate_I[i] * o.nu_I_scale);
     }
-  if (!fit_line(cx_I, cy_E, res.a, res.b)) throw RunError("calibration: the interneurons' rates did not vary over the teacher's runs");
-  res.a += (1.0 - p.b_factor) * res.b * mean(cx_I);  // b_factor > 1: theta rises faster than the fit (a stable zero)
-  res.b *= p.b_factor;                                // at the teacher runs' mean rates
+    return rates;
+  };
+  LearningRun no_fb;
+  const std::vector<std::vector<double>> own = calibrate(false, {}, no_fb);
   json& rule = projection_json(cx.network, p.plastic, "/circuit/plastic")["plasticity"];
-  rule["a"] = res.a;
-  rule["b"] = res.b;
   rule["variant"] = "lin_thresh";
-  if (!quiet) std::printf("  teacher: %zu + %zu patterns; calibration nu_E = %.3f + %.4f nu_I (Hz)\n", train.size(), test.size(), res.a, res.b);
+  const double eta0 = rule.at("eta").get<double>();
+  if (!quiet) std::printf("  teacher: %zu training + %zu held-out patterns\n", train.size(), test.size());
   for (bool fb : {true, false}) {
     if (!fb && !p.control) break;
-    LearningRun run;
+    LearningRun run = no_fb;
     run.label = fb ? "error fed back as disinhibition" : "control: feedback disconnected";
+    run.feedback = fb;
+    if (fb) run.cal_I.clear(), run.cal_E.clear(), calibrate(true, own, run);
+    if (!fit_line(run.cal_I, run.cal_E, run.a, run.b))
+      throw RunError("calibration: the interneurons' rates did not vary over the teacher's runs");
+    run.a += (1.0 - p.b_factor) * run.b * mean(run.cal_I);  // b_factor > 1: theta rises faster than the fit
+    run.b *= p.b_factor;                                    // (a stable zero) at the runs' mean rates
+    rule["a"] = run.a;
+    rule["b"] = run.b;
+    if (!quiet) std::printf("  %-34s calibration: nu_E = %.3f + %.4f nu_I (Hz)\n", run.label.c_str(), run.a, run.b);
     std::vector<float> w = w0;
-    run.loss.push_back(loss(cx, test, t_test, w));
+    run.loss.push_back(loss(cx, test, t_test, w, &run.rates_before));
     for (uint32_t e = 0; e < p.epochs; ++e) {
-      for (uint32_t k = 0; k < train.size(); ++k) {
-        const uint32_t pick = static_cast<uint32_t>(rng.uniform(k, 1000 + e, 2) * train.size()) % train.size();
-        w = run_once(cx, p.present, train[pick], t_train[pick], w, fb, true).weights;
-      }
-      run.loss.push_back(loss(cx, test, t_test, w));
+      rule["eta"] = eta0 * std::pow(p.anneal, e);
+      std::vector<uint32_t> order(train.size());  // each pattern once per epoch, shuffled
+      for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+      for (uint32_t k = static_cast<uint32_t>(order.size()); k > 1; --k)
+        std::swap(order[k - 1], order[static_cast<uint32_t>(rng.uniform(k, 1000 + e, 2) * k) % k]);
+      for (uint32_t pick : order) w = run_once(cx, p.present, train[pick], t_train[pick], w, fb, true).weights;
+      run.loss.push_back(loss(cx, test, t_test, w, &run.rates_after));
       if (!quiet) std::printf("  %-34s epoch %3u: loss %.3f Hz^2 (%.1f%% of the initial)\n", run.label.c_str(), e + 1, run.loss.back(),
                               100.0 * run.loss.back() / run.loss.front());
     }
+    run.weights = w;
     res.runs.push_back(std::move(run));
   }
   fs::remove_all(cx.scratch);
@@ -238,8 +270,25 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
     for (const auto& r : res.runs) c << ',' << fmt_number(r.loss[e]);
     c << '\n';
   }
-  c << "# calibration: a = " << fmt_number(res.a, 8) << " Hz, b = " << fmt_number(res.b, 8) << '\n';
+  for (const auto& r : res.runs)
+    c << "# " << r.label << ": theta = " << fmt_number(r.a, 8) << " Hz + " << fmt_number(r.b, 8) << " nu_I\n";
   res.files.push_back(csv);
+  const std::string ccsv = (fs::path(out_dir) / (p.name + "_calibration.csv")).string();
+  std::ofstream cc(ccsv);
+  cc << "run,nu_I_hz,nu_E_hz\n";
+  for (size_t r = 0; r < res.runs.size(); ++r)
+    for (size_t i = 0; i < res.runs[r].cal_I.size(); ++i)
+      cc << r << ',' << fmt_number(res.runs[r].cal_I[i]) << ',' << fmt_number(res.runs[r].cal_E[i]) << '\n';
+  res.files.push_back(ccsv);
+  const std::string rcsv = (fs::path(out_dir) / (p.name + "_rates.csv")).string();
+  std::ofstream rc(rcsv);
+  rc << "run,pattern,neuron,target_hz,before_hz,after_hz\n";
+  for (size_t r = 0; r < res.runs.size(); ++r)
+    for (size_t k = 0; k < t_test.size(); ++k)
+      for (size_t i = 0; i < t_test[k].size(); ++i)
+        rc << r << ',' << k << ',' << i << ',' << fmt_number(t_test[k][i]) << ',' << fmt_number(res.runs[r].rates_before[k][i]) << ','
+           << fmt_number(res.runs[r].rates_after[k][i]) << '\n';
+  res.files.push_back(rcsv);
   ChartPanel lp{"held-out patterns, no feedback", "epoch", "loss / initial loss", {}, {}, true, 360};
   for (size_t i = 0; i < res.runs.size(); ++i) {
     std::vector<double> x, y;
@@ -247,8 +296,18 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
     lp.series.push_back({res.runs[i].label, x, y, ChartSeries::kLineDots, static_cast<int>(i)});
   }
   lp.series.push_back({"criterion: " + fmt_number(p.max_final), {0.0, double(p.epochs)}, {p.max_final, p.max_final}, ChartSeries::kLine, 3});
+  ChartPanel sp{"held-out patterns: output rate against the teacher's (" + res.runs[0].label + ")", "teacher's rate (Hz)",
+                "output rate (Hz)", {}, {}, true, 360};
+  std::vector<double> tx, before, after;
+  for (size_t k = 0; k < t_test.size(); ++k)
+    for (size_t i = 0; i < t_test[k].size(); ++i)
+      tx.push_back(t_test[k][i]), before.push_back(res.runs[0].rates_before[k][i]), after.push_back(res.runs[0].rates_after[k][i]);
+  const double top = tx.empty() ? 1.0 : *std::max_element(tx.begin(), tx.end());
+  sp.series.push_back({"before training", tx, before, ChartSeries::kOpenCircles, 4});
+  sp.series.push_back({"after " + std::to_string(p.epochs) + " epochs", tx, after, ChartSeries::kDots, 0});
+  sp.series.push_back({"output = teacher", {0.0, top}, {0.0, top}, ChartSeries::kLine, 3});
   const std::string svg = (fs::path(out_dir) / (p.name + ".svg")).string();
-  write_chart(svg, "Student-teacher learning with the error fed back as disinhibition (Rossbroich & Zenke 2023)", {lp});
+  write_chart(svg, "Student-teacher learning with the error fed back as disinhibition (Rossbroich & Zenke 2023)", {lp, sp});
   res.files.push_back(svg);
   if (!quiet)
     std::printf("  with feedback: %.3f -> %.3f Hz^2 (%.1f%%, at most %.0f%%): %s; control: %s -> %s\n", L.front(), L.back(),

@@ -26,22 +26,28 @@ struct LearningProtocol {
   std::string plastic, input, target, output, interneurons;
   std::vector<std::string> feedback;     // projections onto the interneurons, zeroed in the control
   uint32_t train = 20, test = 10, epochs = 10;
-  double rate_lo = 0.0, rate_hi = 20.0;  // input pattern rates (Hz), uniform per neuron
+  double rate_lo = 0.0, rate_hi = 20.0;  // input pattern rates (Hz), uniform per neuron,
+  double active = 0.0;                    // or (active > 0) rate_hi with that probability, else rate_lo
   double teacher_lo = 0.0, teacher_hi = 1.0;  // teacher weights, uniform
   double present = 1000.0, evaluate = 2000.0;  // ms
   double max_final = 0.2, min_control = 0.8;   // loss criteria, fractions of the initial loss
   double b_factor = 1.0;                        // on the fitted b (see run_learning)
+  double anneal = 1.0;                          // the learning rate's factor per epoch
   bool control = true;
 };
 
 struct LearningRun {
   std::string label;
+  bool feedback = true;
+  double a = 0, b = 0;                 // the rule's threshold, calibrated for this condition
+  std::vector<double> cal_I, cal_E;    // the calibration's points (Hz)
+  std::vector<float> weights;          // the plastic weights after training
   std::vector<double> loss;  // per epoch, loss[0] before training
+  std::vector<std::vector<double>> rates_before, rates_after;  // held-out patterns' output rates (Hz)
 };
 
 struct LearningResult {
-  double a = 0, b = 0;  // the rule's fitted threshold
-  std::vector<double> targets_mean;
+  std::vector<float> teacher;  // the teacher's weights
   std::vector<LearningRun> runs;  // with feedback, then the control
   bool learned = false, control_flat = false, pass = false;
   std::vector<std::string> files;
