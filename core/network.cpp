@@ -67,31 +67,42 @@ void resolve_weight_monitor(WeightMonitorSpec& m, uint64_t n_syn, uint64_t seed,
   m.synapses = sorted;
 }
 
-// A rule's partner projection (PartnerSpec): onto the same population as `p`, with exactly
-// one synapse per target neuron; its sources are the partners.
+// A rule's partner traces (PartnerSpec): either one projection onto the same population as
+// `p` with exactly one synapse per target neuron (its sources are the partners), or every
+// projection onto that population with receptor "in" (the neuron's total inhibitory input).
 void resolve_partner(Network& net, Projection& p) {
   Plasticity::Partner& pt = p.plastic->partner;
   const PartnerSpec& ps = pt.spec;
-  const int q = net.spec.find_projection(ps.projection);
-  if (q < 0) fail(ps.ptr, ps.projection, "a projection of the network");
-  const Projection& pp = net.projs[q];
   const std::string& target = net.spec.populations[p.target].name;
-  if (pp.target != p.target) fail(ps.ptr, ps.projection, "a projection onto \"" + target + "\" (this projection's target)");
   const uint32_t n = net.pops[p.target].size;
-  std::vector<uint32_t> count(n, 0);
-  for (uint32_t t : pp.csr.target) ++count[t];
-  for (uint32_t i = 0; i < n; ++i)
-    if (count[i] != 1)
-      fail(ps.ptr, ps.projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " + std::to_string(i) +
-                                      " has " + std::to_string(count[i]) + ")");
-  // The projection's CSR, by source, is the partner -> targets list.
-  pt.first = pp.csr.row_ptr;
-  pt.targets = pp.csr.target;
-  if (ps.w_ref > 0) {
-    pt.scale.assign(n, 0.0);
-    for (uint64_t k = 0; k < pp.csr.size(); ++k) pt.scale[pp.csr.target[k]] = std::fabs(pp.csr.weight[k]) / ps.w_ref;
+  auto add_source = [&](const Projection& pp) {
+    Plasticity::Partner::Source src;  // the projection's CSR, by source, is the source -> targets list
+    src.pop = pp.source;
+    src.first = pp.csr.row_ptr;
+    src.targets = pp.csr.target;
+    if (ps.w_ref > 0) {
+      src.amount.resize(pp.csr.size());
+      for (uint64_t k = 0; k < pp.csr.size(); ++k) src.amount[k] = static_cast<float>(std::fabs(pp.csr.weight[k]) / ps.w_ref);
+    }
+    pt.sources.push_back(std::move(src));
+  };
+  if (ps.all_inhibitory) {
+    for (const Projection& pp : net.projs)
+      if (pp.target == p.target && pp.receptor == kReceptorIn) add_source(pp);
+    if (pt.sources.empty()) fail(ps.ptr, "inhibitory_input", "a population that receives an \"in\" projection (\"" + target + "\" has none)");
+  } else {
+    const int q = net.spec.find_projection(ps.projection);
+    if (q < 0) fail(ps.ptr, ps.projection, "a projection of the network");
+    const Projection& pp = net.projs[q];
+    if (pp.target != p.target) fail(ps.ptr, ps.projection, "a projection onto \"" + target + "\" (this projection's target)");
+    std::vector<uint32_t> count(n, 0);
+    for (uint32_t t : pp.csr.target) ++count[t];
+    for (uint32_t i = 0; i < n; ++i)
+      if (count[i] != 1)
+        fail(ps.ptr, ps.projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " + std::to_string(i) +
+                                        " has " + std::to_string(count[i]) + ")");
+    add_source(pp);
   }
-  pt.pop = static_cast<int>(pp.source);
   pt.traces.init(ps.traces, n);
 }
 
@@ -129,7 +140,7 @@ Network build_network(NetworkSpec spec) {
     net.projs.push_back(std::move(p));
   }
   for (auto& p : net.projs)
-    if (p.plastic && !p.plastic->partner.spec.projection.empty()) resolve_partner(net, p);
+    if (p.plastic && (!p.plastic->partner.spec.projection.empty() || p.plastic->partner.spec.all_inhibitory)) resolve_partner(net, p);
   std::vector<uint32_t> sizes;
   for (const auto& p : net.pops) sizes.push_back(p.size);
   net.signals = Signals(net.spec.signals, sizes, net.spec.run.dt);

@@ -302,8 +302,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
         clock.lap(plastic ? kPhasePlasticity : kPhaseDelivery);
         const double t = static_cast<double>(n + 1) * dt;
         for (size_t i : mon.plastic)  // partner traces (after the hooks of this step, like xpost)
-          if (net.projs[i].plastic->partner.pop >= 0)
-            net.projs[i].plastic->bump_partner(step_spikes[net.projs[i].plastic->partner.pop], static_cast<uint32_t>(n + 1));
+          if (net.projs[i].plastic->partner.active()) net.projs[i].plastic->bump_partner(step_spikes, static_cast<uint32_t>(n + 1));
         if (n + 1 < n_steps)
           for (auto& r : mon.reports)
             if ((n + 1) % r.stride == 0) {

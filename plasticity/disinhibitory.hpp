@@ -8,6 +8,10 @@
 //       spike trace over tau_partner ("inhibition": "partner_rate", the default); or the
 //       low-passed inhibitory input from it ("partner_input"): that rate times |w| / w_ref of
 //       the partner's synapse, so blocking (w = 0) or doubling that synapse changes nu_I;
+//       or ("inhibitory_input", no partner) the neuron's whole low-passed inhibitory input:
+//       every spike arriving through any projection onto its population with receptor "in"
+//       adds |w| / w_ref of its synapse to a trace over tau_partner (bumped at the source's
+//       spike, like the partner traces: the synaptic delay is not added);
 // theta: "lin_thresh"  a + b nu_I (the first-order approximation of the inverse), or
 //        "exact_inv"   phi_I^-1(nu_I) for the interneuron's transfer function phi_I
 //                      ("transfer_I"), in the units of nu_E;
@@ -68,13 +72,19 @@ struct Disinhibitory {
     r.post.tau[0] = p.tau;
     r.partner.traces.count = 1;
     r.partner.traces.tau[0] = p.tau_I;
-    r.partner.ptr = r.o.at("partner");
-    r.partner.projection = r.o.string("partner", "the name of a projection onto the same population with one synapse per neuron (the paired interneurons)");
     const std::string inh = r.o.string_or("inhibition", "partner_rate");
-    if (inh != "partner_rate" && inh != "partner_input")
-      fail(r.o.at("inhibition"), r.o.raw()["inhibition"], "\"partner_rate\" or \"partner_input\"");
-    if (inh == "partner_input") {
-      r.partner.w_ref = r.o.number("w_ref", "the partner synapse's reference weight (> 0), for \"inhibition\": \"partner_input\"");
+    if (inh != "partner_rate" && inh != "partner_input" && inh != "inhibitory_input")
+      fail(r.o.at("inhibition"), r.o.raw()["inhibition"], "\"partner_rate\", \"partner_input\" or \"inhibitory_input\"");
+    r.partner.all_inhibitory = inh == "inhibitory_input";
+    if (r.partner.all_inhibitory) {
+      r.partner.ptr = r.o.at("inhibition");
+      if (r.o.has("partner")) fail(r.o.at("partner"), r.o.raw()["partner"], "no partner with \"inhibition\": \"inhibitory_input\" (it reads every \"in\" projection)");
+    } else {
+      r.partner.ptr = r.o.at("partner");
+      r.partner.projection = r.o.string("partner", "the name of a projection onto the same population with one synapse per neuron (the paired interneurons)");
+    }
+    if (inh != "partner_rate") {
+      r.partner.w_ref = r.o.number("w_ref", "a reference weight (> 0) of one inhibitory synapse, for \"inhibition\": \"" + inh + "\"");
       if (!(r.partner.w_ref > 0)) fail(r.o.at("w_ref"), r.o.raw()["w_ref"], "a reference weight > 0");
     }
     const std::string variant = r.o.string_or("variant", "lin_thresh");

@@ -32,7 +32,9 @@ void Plasticity::bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_
 }
 
 uint64_t Plasticity::bytes() const {
-  return pre.bytes() + post.bytes() + partner.traces.bytes() + partner.first.size() * 8 + partner.targets.size() * 4 + post_ptr.size() * 8 + post_pre.size() * 4 + post_syn.size() * 4 +
+  uint64_t partner_bytes = partner.traces.bytes();
+  for (const auto& src : partner.sources) partner_bytes += src.first.size() * 8 + src.targets.size() * 4 + src.amount.size() * 4;
+  return pre.bytes() + post.bytes() + partner_bytes + post_ptr.size() * 8 + post_pre.size() * 4 + post_syn.size() * 4 +
          syn_state.size() * 4;
 }
 

@@ -49,17 +49,18 @@ class Plasticity {
   void bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_t e, uint32_t step);
   // The partner population's spikes of step `step`: bump the traces of the targets they
   // partner (one thread, after on_post).
-  void bump_partner(const std::vector<uint32_t>& spikes, uint32_t step) {
-    for (uint32_t j : spikes)
-      for (uint64_t s = partner.first[j]; s < partner.first[j + 1]; ++s) partner.traces.bump(partner.targets[s], step, dt);
+  void bump_partner(const std::vector<std::vector<uint32_t>>& step_spikes, uint32_t step) {
+    for (const Partner::Source& src : partner.sources)
+      for (uint32_t j : step_spikes[src.pop])
+        for (uint64_t s = src.first[j]; s < src.first[j + 1]; ++s)
+          partner.traces.add(src.targets[s], step, dt, src.amount.empty() ? 1.0 : src.amount[s]);
   }
   // Target i's partner traces at `step` (decayed in place, like xpost: the thread that owns
-  // target i is the only one touching them), scaled into `out`.
+  // target i is the only one touching them), copied into `out`.
   const double* partner_at(uint32_t i, uint32_t step, double* out) {
     partner.traces.advance(i, step, dt);
     const int n = partner.spec.traces.count;
-    const double scale = partner.scale.empty() ? 1.0 : partner.scale[i];
-    for (int k = 0; k < n; ++k) out[k] = partner.traces.values[size_t{i} * n + k] * scale;
+    for (int k = 0; k < n; ++k) out[k] = partner.traces.values[size_t{i} * n + k];
     return out;
   }
   // 4c: on_post for the postsynaptic spikes (ascending) that lie in [lo, hi); bump their traces.
@@ -88,14 +89,23 @@ class Plasticity {
   // A rule's partner (PartnerSpec), resolved by build_network.
   struct Partner {
     PartnerSpec spec;
-    int pop = -1;                   // the partner population (-1: none)
-    TraceArray traces;              // per target neuron: its partner's traces
-    std::vector<uint64_t> first;    // per partner neuron j: the targets it partners are
-    std::vector<uint32_t> targets;  //   targets[first[j] .. first[j + 1])
-    std::vector<double> scale;      // per target: |w| / w_ref of its partner's synapse (empty: 1)
+    // A projection whose spikes feed the traces: its CSR by source (neuron j of `pop` reaches
+    // targets[first[j] .. first[j + 1])) and what each synapse adds (empty: 1).
+    struct Source {
+      int pop = -1;
+      std::vector<uint64_t> first;
+      std::vector<uint32_t> targets;
+      std::vector<float> amount;
+    };
+    std::vector<Source> sources;  // empty: the rule reads no partner
+    TraceArray traces;            // per target neuron
+    bool active() const { return !sources.empty(); }
+    // The mean amount per spike of the first source (|w| / w_ref, or 1): a partner neuron's
+    // rate times this is the nu_I the rule sees, on average.
     double mean_scale() const {
-      double m = scale.empty() ? 1.0 : 0.0;
-      for (double x : scale) m += x / scale.size();
+      if (sources.empty() || sources[0].amount.empty()) return 1.0;
+      double m = 0.0;
+      for (float x : sources[0].amount) m += x / sources[0].amount.size();
       return m;
     }
   } partner;
@@ -138,7 +148,7 @@ class PlasticityOf final : public Plasticity {
     const uint32_t* tgt = p.csr.target.data();
     float* w = p.csr.weight.data();
     double xpre[kMaxTraces], xpart[kMaxTraces];
-    const bool has_partner = partner.pop >= 0;
+    const bool has_partner = partner.active();
     HookCtx c = context(base, step);
     p.for_each_row(step, delay, part, [&](uint32_t j, uint64_t b, uint64_t e) {
       pre.read(j, step, dt, xpre);
@@ -168,7 +178,7 @@ class PlasticityOf final : public Plasticity {
       }
       post.read(i, step, dt, xpost);
       c.post = i;
-      if (partner.pop >= 0) c.partner = partner_at(i, step, xpart);
+      if (partner.active()) c.partner = partner_at(i, step, xpart);
       for (uint64_t s = post_ptr[i]; s < post_ptr[i + 1]; ++s) {
         const uint32_t k = post_syn[s];
         pre.read(post_pre[s], step, dt, xpre);

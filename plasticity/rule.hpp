@@ -76,6 +76,8 @@ struct PartnerSpec {
   TraceSpec traces;              // count 0: the rule reads no partner
   std::string projection, ptr;   // the projection's name, and where the file gives it
   double w_ref = 0.0;            // > 0: traces scaled by |w| / w_ref of the partner's synapse
+  bool all_inhibitory = false;   // instead of one projection: every "in" projection onto the
+                                 // population, each spike adding |w| / w_ref of its synapse
 };
 
 // Reading a rule's parameters from its "plasticity" object.

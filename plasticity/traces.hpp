@@ -51,6 +51,13 @@ SPIKESIM_HD void trace_bump(const TraceSpec& s, double* values, uint32_t* stamp,
   }
 }
 
+// An input of weight `amount` to neuron i at step `now`: decay, then x += amount.
+SPIKESIM_HD void trace_add(const TraceSpec& s, double* values, uint32_t* stamp, uint32_t i, uint32_t now, double dt,
+                           double amount) {
+  trace_advance(s, values, stamp, i, now, dt);
+  for (int k = 0; k < s.count; ++k) values[i * s.count + k] += amount;
+}
+
 // Host storage of one side's traces: `count` doubles per neuron plus one stamp per neuron.
 struct TraceArray {
   TraceSpec spec;
@@ -67,6 +74,7 @@ struct TraceArray {
   }
   void advance(uint32_t i, uint32_t now, double dt) { trace_advance(spec, values.data(), stamp.data(), i, now, dt); }
   void bump(uint32_t i, uint32_t now, double dt) { trace_bump(spec, values.data(), stamp.data(), i, now, dt); }
+  void add(uint32_t i, uint32_t now, double dt, double amount) { trace_add(spec, values.data(), stamp.data(), i, now, dt, amount); }
   uint64_t bytes() const { return values.size() * 8 + stamp.size() * 4; }
 };
 

@@ -188,7 +188,7 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
   const uint32_t n_in = shape.pops[pop_index(shape, p.input, "/circuit/input")].size;
   const int ip = shape.spec.find_projection(p.plastic);
   if (ip < 0) fail("/circuit/plastic", p.plastic, "a projection of the network");
-  const std::vector<float> w0 = shape.projs[ip].csr.weight;
+  const std::vector<float> w0 = res.initial = shape.projs[ip].csr.weight;
   std::vector<std::vector<double>> train, test;
   for (uint32_t k = 0; k < p.train + p.test; ++k) {
     std::vector<double> pat(n_in);

@@ -47,7 +47,7 @@ struct LearningRun {
 };
 
 struct LearningResult {
-  std::vector<float> teacher;  // the teacher's weights
+  std::vector<float> initial, teacher;  // the student's initial and the teacher's weights
   std::vector<LearningRun> runs;  // with feedback, then the control
   bool learned = false, control_flat = false, pass = false;
   std::vector<std::string> files;

@@ -58,7 +58,7 @@ TEST_CASE("fixed_indegree gives exactly K inputs per target") {
   }
 }
 
-TEST_CASE("fixed_outdegree gives exactly K outputs per source; fixed_total_number exactly n") {
+TEST_CASE("fixed_outdegree gives exactly K outputs per source, fixed_total_number exactly n") {
   const Edges out = edges_of(one_projection(R"({"rule": "fixed_outdegree", "outdegree": 25, "allow_multapses": false})", false));
   for (uint32_t k : out.outdegree) CHECK(k == 25);
   CHECK(out.duplicates == 0);

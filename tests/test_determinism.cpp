@@ -22,7 +22,7 @@ std::pair<std::vector<double>, std::vector<uint64_t>> run_example(const std::str
 
 }  // namespace
 
-TEST_CASE("same seed gives identical spike files for --threads 1 and --threads 2; another seed differs") {
+TEST_CASE("same seed gives identical spike files for --threads 1 and --threads 2, another seed differs") {
   // COBA (conductances, recurrent) and Brunel (Poisson input, distributed delays).
   for (const auto& [example, pop] : {std::pair{"coba.json", "exc"}, std::pair{"brunel.json", "inh"}}) {
     CAPTURE(example);

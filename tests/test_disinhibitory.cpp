@@ -8,6 +8,7 @@
 #include "helpers.hpp"
 #include "plasticity/disinhibitory.hpp"
 #include "protocols/disinhibition_sign.hpp"
+#include "protocols/disinhibitory_learning.hpp"
 #include "protocols/protocol.hpp"
 
 using namespace spikesim;
@@ -30,7 +31,7 @@ double softplus_slope(double u, double gain, double beta, double u0) { return ga
 
 }  // namespace
 
-TEST_CASE("disinhibitory lin_thresh: with nu_I fixed dw has the sign of nu_E - theta; it flips exactly at nu_I = (nu_E - a)/b") {
+TEST_CASE("disinhibitory lin_thresh: with nu_I fixed dw has the sign of nu_E - theta, it flips exactly at nu_I = (nu_E - a)/b") {
   const auto p = lin(1e-3, 2.0, 0.5);
   const double nu_E = 10.0, flip = (nu_E - 2.0) / 0.5;  // 16 Hz
   for (double nu_I = 0.0; nu_I <= 40.0; nu_I += 0.25) {
@@ -46,7 +47,7 @@ TEST_CASE("disinhibitory lin_thresh: with nu_I fixed dw has the sign of nu_E - t
   CHECK(Disinhibitory::dw(p, 15.0, 30.0) < 0);
 }
 
-TEST_CASE("disinhibitory exact_inv: theta = phi_I^-1(nu_I) for softplus and threshold-linear; slope gain phi_E'") {
+TEST_CASE("disinhibitory exact_inv: theta = phi_I^-1(nu_I) for softplus and threshold-linear, slope gain phi_E'") {
   Disinhibitory::Params p = lin(2e-3, 0.0, 0.0);
   p.exact = true;
   p.phi_I = Transfer{true, 3.0, 1.5, 0.4};  // softplus, gain 3 Hz, u0 1.5, beta 0.4
@@ -107,7 +108,36 @@ TEST_CASE("disinhibitory in the engine: nu_E and nu_I are the postsynaptic and p
         doctest::Approx(0.1 * (nu_E - 1.0 - 0.5 * nu_I)).epsilon(1e-6));
 }
 
-TEST_CASE("disinhibition_sign protocol: dw falls with the top-down drive, changes sign at 0; blocking / enhancing inhibition") {
+TEST_CASE("disinhibitory inhibitory_input: nu_I is every \"in\" projection's spikes, each weighted |w| / w_ref, low-passed") {
+  // Two inhibitory sources onto "post" (weights 2 and 6, w_ref 4: each spike adds 0.5 or 1.5)
+  // and one excitatory source (ignored); the presynaptic spike arrives at 500 ms.
+  Network net;
+  run_text(R"({"run": {"tstop": 600, "dt": 0.1},
+    "populations": {"pre": {"model": "spike_generator", "params": {"spike_times": [[499.0]]}},
+                    "post": {"model": "spike_generator", "params": {"spike_times": [[300.0, 400.0]]}},
+                    "i1": {"model": "spike_generator", "params": {"spike_times": [[150.0, 450.0]]}},
+                    "i2": {"model": "spike_generator", "params": {"spike_times": [[420.0]]}},
+                    "ex": {"model": "spike_generator", "params": {"spike_times": [[480.0]]}}},
+    "projections": [
+      {"source": "i1", "target": "post", "receptor": "in", "connectivity": {"rule": "one_to_one"}, "weight": 2.0, "delay": 0.1,
+       "plasticity": {"rule": "stdp", "A_plus": 0.0, "A_minus": 0.0, "w_min": 0, "w_max": 10}},
+      {"source": "i2", "target": "post", "receptor": "in", "connectivity": {"rule": "one_to_one"}, "weight": 6.0, "delay": 0.1,
+       "plasticity": {"rule": "stdp", "A_plus": 0.0, "A_minus": 0.0, "w_min": 0, "w_max": 10}},
+      {"source": "ex", "target": "post", "connectivity": {"rule": "one_to_one"}, "weight": 5.0, "delay": 0.1,
+       "plasticity": {"rule": "stdp", "A_plus": 0.0, "A_minus": 0.0, "w_min": 0, "w_max": 10}},
+      {"source": "pre", "target": "post", "connectivity": {"rule": "one_to_one"}, "weight": 0.0, "delay": 1.0,
+       "plasticity": {"rule": "disinhibitory", "eta": 0.1, "tau": 100.0, "tau_partner": 50.0, "inhibition": "inhibitory_input",
+                      "w_ref": 4.0, "a": 1.0, "b": 1.0, "w_min": -100, "w_max": 100}}]})",
+           &net);
+  const double xE = std::exp(-200.0 / 100.0) + std::exp(-100.0 / 100.0);
+  const double xI = 0.5 * (std::exp(-350.0 / 50.0) + std::exp(-50.0 / 50.0)) + 1.5 * std::exp(-80.0 / 50.0);
+  const double nu_E = 1000.0 * xE / 100.0, nu_I = 1000.0 * xI / 50.0;
+  CAPTURE(nu_E);
+  CAPTURE(nu_I);
+  CHECK(net.projs[3].csr.weight[0] == doctest::Approx(0.1 * (nu_E - 1.0 - nu_I)).epsilon(1e-6));
+}
+
+TEST_CASE("disinhibition_sign protocol: dw falls with the top-down drive, changes sign at 0, blocking / enhancing inhibition") {
   // The acceptance run itself (about 10 s): 9 drives x 5 seeds after a 25-run calibration.
   const std::string path = find_protocol("disinhibition_sign");
   const DisinhibitionProtocol p = load_disinhibition(read_protocol_json(path), path);
@@ -127,5 +157,30 @@ TEST_CASE("disinhibition_sign protocol: dw falls with the top-down drive, change
   }
   CHECK(r.blocked.mean > r.baseline.mean + 3 * (r.blocked.se + r.baseline.se));
   CHECK(r.enhanced.mean < r.baseline.mean - 3 * (r.enhanced.se + r.baseline.se));
+  CHECK(r.pass);
+}
+
+TEST_CASE("disinhibitory_learning protocol: with the error fed back the held-out loss falls to <= 20%, disconnected it stays >= 80%") {
+  // The acceptance run itself (about 70 s): the issue's two criteria, on seed 1.
+  const std::string path = find_protocol("disinhibitory_learning");
+  const LearningProtocol p = load_learning(read_protocol_json(path), path);
+  const LearningResult r = run_learning(p, temp_dir("disinhibitory_learning").string());
+  REQUIRE(r.runs.size() == 2);
+  const LearningRun& fb = r.runs[0];
+  const LearningRun& ctl = r.runs[1];
+  REQUIRE(fb.loss.size() == p.epochs + 1);
+  REQUIRE(ctl.loss.size() == p.epochs + 1);
+  CHECK(fb.feedback);
+  CHECK_FALSE(ctl.feedback);
+  CHECK(fb.loss.back() <= 0.2 * fb.loss.front());
+  CHECK(ctl.loss.back() >= 0.8 * ctl.loss.front());
+  // Along each circuit's zero-error relation nu_E rises with nu_I (the E -> I synapse).
+  CHECK(fb.b > 0);
+  CHECK(ctl.b > 0);
+  // The control's rule was on: its weights moved, just not toward the teacher.
+  REQUIRE(ctl.weights.size() == r.initial.size());
+  double moved = 0;
+  for (size_t s = 0; s < ctl.weights.size(); ++s) moved = std::max(moved, double(std::fabs(ctl.weights[s] - r.initial[s])));
+  CHECK(moved > 50.0);  // pA, against weights drawn from [0, 1200]
   CHECK(r.pass);
 }

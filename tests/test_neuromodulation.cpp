@@ -32,7 +32,7 @@ float da_weight(double tau_c, bool reward, double baseline = 0.0, double offset 
 
 }  // namespace
 
-TEST_CASE("da_stdp: a pairing and a delayed dopamine pulse give the closed-form integral; no dopamine, no change") {
+TEST_CASE("da_stdp: a pairing and a delayed dopamine pulse give the closed-form integral, no dopamine, no change") {
   // c = e^(-10/20) after the post spike at 110 ms, decaying with tau_c; d = 0.5 e^(-(t-1000)/200)
   // from 1000 ms. dw = 1e-3/ms * integral_1000^3000 c(t) d(t) dt
   //    = 1e-3 * 0.5 * c1 * e^(-(1000-110)/tau_c) * tau_e * (1 - e^(-2000/tau_e)), 1/tau_e = 1/tau_c + 1/200.
@@ -72,7 +72,7 @@ TEST_CASE("pair rewards: each post spike within the window after a pre spike del
   CHECK(d[15150] == doctest::Approx(before * std::exp(-0.1 / 200.0) + 0.5).epsilon(1e-9));
 }
 
-TEST_CASE("distal_reward (600 s): the rewarded synapse grows from 0 past the others; without reward it stays near 0") {
+TEST_CASE("distal_reward (600 s): the rewarded synapse grows from 0 past the others, without reward it stays near 0") {
   // The 3600 s acceptance run is `spikesim protocol distal_reward` (about 2.5 minutes).
   const std::string path = find_protocol("distal_reward");
   json raw = read_protocol_json(path, {"network.run.tstop=600000"});
@@ -89,7 +89,7 @@ TEST_CASE("distal_reward (600 s): the rewarded synapse grows from 0 past the oth
   CHECK(ctl.final_chosen < 0.1);  // no reward: the synapse that started at 0 stays near 0
 }
 
-TEST_CASE("category_learning protocol: learns to 80% from chance; with plasticity off it stays at chance") {
+TEST_CASE("category_learning protocol: learns to 80% from chance, with plasticity off it stays at chance") {
   // The acceptance run itself (5 seeds x 200 trials, with and without plasticity; about 10 s).
   // Chance is 1/2 (two actions); a pooled accuracy over n trials is "at chance" within 2
   // binomial standard errors, 2 sqrt(0.25 / n): +-0.1 for the first 20 trials of 5 seeds,
@@ -155,7 +155,7 @@ RunResult task_run(const std::string& rule, fs::path* dir = nullptr) {
 
 }  // namespace
 
-TEST_CASE("task: choices, outcomes and rewards per trial; trial rules follow their closed-form recursion") {
+TEST_CASE("task: choices, outcomes and rewards per trial, trial rules follow their closed-form recursion") {
   fs::path dir;
   const RunResult r = task_run(R"({"rule": "hebbian_trial", "K": 0.01, "W_lim": 7.0, "w_min": null, "w_max": null})", &dir);
   REQUIRE(r.trials.size() == 12);

@@ -63,7 +63,7 @@ TEST_CASE("stdp_window: every point equals the analytic all-to-all or nearest wi
   CHECK(at10.reference == doctest::Approx(60 * 0.01 * std::exp(-50.0 / 20.0)).epsilon(1e-9));
 }
 
-TEST_CASE("stdp_frequency: triplet STDP within 0.05 percentage points of PLASTICITY.md; pair STDP never LTP for both orders at 40-50 Hz") {
+TEST_CASE("stdp_frequency: triplet STDP within 0.05 percentage points of PLASTICITY.md, pair STDP never LTP for both orders at 40-50 Hz") {
   const ProtocolResult r = run_named("stdp_frequency");
   REQUIRE(r.pass.size() == 2);
   std::vector<double> pair_plus, pair_minus;

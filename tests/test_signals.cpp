@@ -114,7 +114,7 @@ TEST_CASE("global_istdp: G < 0 depresses, G > 0 potentiates, G held at 0 changes
   CHECK(global_rule_weights(5.0, 2) == up);
 }
 
-TEST_CASE("vogels_istdp: one pre/post pattern gives the analytic sum of the window; nothing before start") {
+TEST_CASE("vogels_istdp: one pre/post pattern gives the analytic sum of the window, nothing before start") {
   // pre arrivals (ms, at the synapse) and post spikes; eta 0.01, tau 20 ms, rho0 3 Hz -> alpha = 0.12.
   const std::vector<double> pre = {20.0, 45.0, 47.5, 130.0}, post = {30.0, 46.0, 131.0, 200.0};
   const double eta = 0.01, tau = 20.0, alpha = 2 * 3.0 * tau * 1e-3;
