@@ -54,11 +54,7 @@ LearningProtocol load_learning(const json& raw, const std::string& path) {
   p.test = count(pt, "test", p.test);
   range(pt, "rate", p.rate_lo, p.rate_hi, "input rates in Hz");
   if (p.rate_lo < 0) fail("/patterns/rate", raw["patterns"]["rate"], "rates >= 0 Hz");
-  if (pt.has("active")) {
-    p.active = pt.number("active", "the fraction of inputs at the high rate (0 < active <= 1)");
-    if (!(p.active > 0 && p.active <= 1)) fail("/patterns/active", raw["patterns"]["active"], "a fraction 0 < active <= 1");
-  }
-  pt.finish("train, test, rate, active");
+  pt.finish("train, test, rate");
   JObj te(o.need("teacher", "{\"weight\": [lo, hi]}"), "/teacher");
   range(te, "weight", p.teacher_lo, p.teacher_hi, "the teacher's weights (uniform)");
   te.finish("weight");
@@ -192,10 +188,7 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
   std::vector<std::vector<double>> train, test;
   for (uint32_t k = 0; k < p.train + p.test; ++k) {
     std::vector<double> pat(n_in);
-    for (uint32_t j = 0; j < n_in; ++j) {
-      const double u = rng.uniform(j, k, 0);
-      pat[j] = p.active > 0 ? (u < p.active ? p.rate_hi : p.rate_lo) : p.rate_lo + (p.rate_hi - p.rate_lo) * u;
-    }
+    for (uint32_t j = 0; j < n_in; ++j) pat[j] = p.rate_lo + (p.rate_hi - p.rate_lo) * rng.uniform(j, k, 0);
     (k < p.train ? train : test).push_back(std::move(pat));
   }
   std::vector<float>& teacher = res.teacher;

@@ -7,9 +7,12 @@
 // During training a target Poisson population plays the teacher's rates and error
 // populations (excited by the target and inhibited by the output, or the reverse) project
 // onto the interneurons: output below target disinhibits them, output above target adds
-// inhibition, so the rule's sign follows the error. Every epoch the loss (mean squared rate
-// error on held-out patterns, with no feedback and no learning) is measured. A control
-// trains with the feedback projections' weights at 0.
+// inhibition, so the rule's sign follows the error. The rule's threshold (lin_thresh a, b)
+// is fitted per condition on the student's own circuit before training, at zero error
+// (with feedback: the target plays the student's own rates), times b_factor on b. Each
+// epoch presents every training pattern once (shuffled; learning rate times anneal per
+// epoch), then the loss (mean squared rate error on held-out patterns, with no feedback and
+// no learning) is measured. A control trains with the feedback projections' weights at 0.
 // Each presentation is one run of the network; the plastic weights carry over in memory.
 // All connectivity must be one_to_one or all_to_all (the same synapses for every run seed).
 #include <cstdint>
@@ -26,8 +29,7 @@ struct LearningProtocol {
   std::string plastic, input, target, output, interneurons;
   std::vector<std::string> feedback;     // projections onto the interneurons, zeroed in the control
   uint32_t train = 20, test = 10, epochs = 10;
-  double rate_lo = 0.0, rate_hi = 20.0;  // input pattern rates (Hz), uniform per neuron,
-  double active = 0.0;                    // or (active > 0) rate_hi with that probability, else rate_lo
+  double rate_lo = 0.0, rate_hi = 20.0;  // input pattern rates (Hz), uniform per neuron
   double teacher_lo = 0.0, teacher_hi = 1.0;  // teacher weights, uniform
   double present = 1000.0, evaluate = 2000.0;  // ms
   double max_final = 0.2, min_control = 0.8;   // loss criteria, fractions of the initial loss

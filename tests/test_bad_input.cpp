@@ -217,13 +217,15 @@ TEST_CASE("malformed task, disinhibition_sign and disinhibitory_learning protoco
     CHECK(p.code == 2);
     CHECK(p.err.find(bad_ds[i].second) != std::string::npos);
   }
-  // The disinhibitory_learning kind: an empty feedback list, a bad rate range, b_factor < 1.
+  // The disinhibitory_learning kind: an empty feedback list, a bad rate range, b_factor < 1,
+  // anneal > 1.
   const std::string dl = R"({"name": "l", "kind": "disinhibitory_learning", "teacher": {"weight": [0, 1]}, "network": {"populations": {}}, )";
   const std::string circuit = R"("circuit": {"plastic": "x", "input": "i", "target": "t", "output": "E", "interneurons": "I", "feedback": )";
   const std::vector<std::pair<std::string, std::string>> bad_dl = {
       {dl + circuit + R"([]}, "patterns": {"train": 2, "test": 1}})", "/circuit/feedback"},
       {dl + circuit + R"(["f"]}, "patterns": {"train": 2, "test": 1, "rate": [5, 1]}})", "/patterns/rate"},
       {dl + circuit + R"(["f"]}, "patterns": {"train": 2, "test": 1}, "b_factor": 0.5})", "/b_factor"},
+      {dl + circuit + R"(["f"]}, "patterns": {"train": 2, "test": 1}, "anneal": 1.5})", "/anneal"},
   };
   for (size_t i = 0; i < bad_dl.size(); ++i) {
     CAPTURE(bad_dl[i].first);
