@@ -16,6 +16,7 @@
 #include "core/network.hpp"
 #include "core/simulation.hpp"
 #include "core/stop_signal.hpp"
+#include "gpu/device.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
 #include "protocols/disinhibition_sign.hpp"
@@ -31,7 +32,7 @@ namespace {
 
 const char* kUsage =
     "usage:\n"
-    "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N] [--quiet] [--profile]\n"
+    "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N] [--device cpu|cuda] [--quiet] [--profile]\n"
     "  spikesim validate NET.json\n"
     "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--quiet]\n"
     "  spikesim protocol --list\n"
@@ -47,6 +48,7 @@ struct Args {
   bool list = false;
   Overrides ov;
   int threads = 0;
+  std::string device = "cpu";
   bool quiet = false;
   bool profile = false;
 };
@@ -113,6 +115,9 @@ Args parse_args(int argc, char** argv) {
       const uint64_t t = parse_uint(s, value());
       if (t < 1 || t > 4096) throw UsageError{"--threads expects 1 to 4096"};
       a.threads = static_cast<int>(t);
+    } else if (run && s == "--device") {
+      a.device = value();
+      if (a.device != "cpu" && a.device != "cuda") throw UsageError{"--device expects cpu or cuda, found \"" + a.device + "\""};
     } else if (run && s == "--profile") {
       a.profile = true;
     } else if (run && s == "--quiet") {
@@ -134,8 +139,19 @@ void print_version() {
   H5get_libversion(&maj, &min, &rel);
   std::printf("spikesim %s (%s build)\n", SPIKESIM_VERSION, SPIKESIM_BUILD_TYPE);
   std::printf("  OpenMP: yes (spec %d, %d threads available)\n", _OPENMP, omp_get_max_threads());
-  std::printf("  CUDA:   no (nvcc found at configure time: %s; the CUDA engine is not built yet)\n",
-              std::string(SPIKESIM_NVCC_FOUND) == "ON" ? "yes" : "no");
+  const CudaStatus cuda = cuda_status();
+  if (!cuda.built) {
+    std::printf("  CUDA:   not built (%s)\n", cuda.error.c_str());
+  } else {
+    std::printf("  CUDA:   built for architectures %s (a plain number: SASS and PTX; runtime %d.%d, driver %s); network engine not yet (issue #8)\n", cuda.arch.c_str(),
+                cuda.runtime_version / 1000, cuda.runtime_version % 1000 / 10,
+                cuda.driver_version ? (std::to_string(cuda.driver_version / 1000) + "." + std::to_string(cuda.driver_version % 1000 / 10)).c_str()
+                                    : "none");
+    for (size_t d = 0; d < cuda.devices.size(); ++d)
+      std::printf("    device %zu: %s, compute %d.%d, %.1f GiB, %d SMs\n", d, cuda.devices[d].name.c_str(), cuda.devices[d].cc_major,
+                  cuda.devices[d].cc_minor, cuda.devices[d].memory / 1073741824.0, cuda.devices[d].multiprocessors);
+    if (cuda.devices.empty()) std::printf("    %s\n", cuda.error.c_str());
+  }
   std::printf("  HDF5:   %u.%u.%u (built against %s)\n", maj, min, rel, SPIKESIM_HDF5_VERSION);
   std::printf("  Boost:  %d.%d, nlohmann_json %d.%d.%d\n", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
               NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH);
@@ -225,7 +241,18 @@ void print_profile(const RunResult& r) {
   std::printf("    %-18s %10.3f\n", "close outputs", r.finish_s);
 }
 
+// --device cuda: fails (exit 2) before any work unless a device is usable and the engine can
+// run the network.
+void check_device(const Args& a) {
+  if (a.device != "cuda") return;
+  const CudaStatus st = cuda_status();
+  if (!st.usable()) throw UsageError{"--device cuda: " + st.error};
+  throw UsageError{"--device cuda: found " + st.devices[0].name +
+                   ", but the CUDA network engine is not built yet (issue #8: only the device query and the random-number check run on the GPU)"};
+}
+
 int cmd_run(const Args& a) {
+  check_device(a);
   if (a.threads > 0) omp_set_num_threads(a.threads);  // network construction too
   NetworkSpec spec = parse_network_file(a.file, a.ov);
   check_outputs(spec);
