@@ -6,7 +6,7 @@ namespace spikesim {
 
 CudaStatus cuda_status() {
   CudaStatus s;
-  s.error = "spikesim was built without CUDA (nvcc was not found when CMake configured the build)";
+  s.error = "spikesim was built without CUDA (nvcc was not found when CMake configured the build, or -DSPIKESIM_CUDA=OFF)";
   return s;
 }
 
