@@ -22,9 +22,7 @@ DisinhibitionProtocol load_disinhibition(const json& raw, const std::string& pat
   p.file = path;
   JObj o(raw, "");
   read_protocol_header(o, "disinhibition_sign", p.name, p.summary);
-  const int64_t seeds = o.integer_or("seeds", p.seeds, "a number of seeds >= 2");
-  if (seeds < 2 || seeds > 1000) fail("/seeds", raw["seeds"], "a number of seeds from 2 to 1000 (a standard error needs 2)");
-  p.seeds = static_cast<int>(seeds);
+  p.seeds = read_protocol_seeds(o, p.seeds, 2, " (a standard error needs 2)");
   JObj c(o.need("circuit", "{\"plastic\", \"excitatory\", \"interneurons\", \"topdown\", \"inhibition\", \"input\"}"), "/circuit");
   p.plastic = c.string("plastic", "the plastic projection's name (rule disinhibitory)");
   p.excitatory = c.string("excitatory", "the excitatory population's name");
@@ -92,10 +90,8 @@ RunOut run_one(const DisinhibitionProtocol& p, const RunSetting& s, const std::s
     nj["populations"][p.input]["params"]["rate"] = s.input_rate;
   }
   Network net = build_protocol_network(nj, p.file, "", "/network");
-  const int ip = net.spec.find_projection(p.plastic), e = net.spec.find_population(p.excitatory),
-            i = net.spec.find_population(p.interneurons);
-  if (e < 0) fail("/circuit/excitatory", p.excitatory, "a population of the network");
-  if (i < 0) fail("/circuit/interneurons", p.interneurons, "a population of the network");
+  const int ip = net.spec.find_projection(p.plastic), e = population_index(net, p.excitatory, "/circuit/excitatory"),
+            i = population_index(net, p.interneurons, "/circuit/interneurons");
   Projection& proj = net.projs[ip];
   if (!s.learn) proj.plastic->switch_off();
   RunOut out;

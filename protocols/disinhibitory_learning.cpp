@@ -90,12 +90,6 @@ struct Ctx {
   uint32_t runs = 0;  // run counter: each run draws its own Poisson noise
 };
 
-int pop_index(const Network& net, const std::string& name, const std::string& where) {
-  const int i = net.spec.find_population(name);
-  if (i < 0) fail(where, name, "a population of the network");
-  return i;
-}
-
 std::vector<double> per_neuron_rates(const std::string& dir, const std::string& pop, uint32_t n, double ms) {
   std::vector<double> r(n, 0.0);
   H5Id f = h5_open_read((fs::path(dir) / "spikes.h5").string());
@@ -125,8 +119,8 @@ RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::ve
   const int ip = net.spec.find_projection(p.plastic);
   Projection& proj = net.projs[ip];
   if (!proj.plastic || proj.plastic->rule != "disinhibitory") fail("/circuit/plastic", p.plastic, "a projection with the disinhibitory rule");
-  const int pin = pop_index(net, p.input, "/circuit/input"), ptg = pop_index(net, p.target, "/circuit/target");
-  const int pe = pop_index(net, p.output, "/circuit/output"), pi = pop_index(net, p.interneurons, "/circuit/interneurons");
+  const int pin = population_index(net, p.input, "/circuit/input"), ptg = population_index(net, p.target, "/circuit/target");
+  const int pe = population_index(net, p.output, "/circuit/output"), pi = population_index(net, p.interneurons, "/circuit/interneurons");
   if (net.spec.populations[pin].model != Model::kPoisson) fail("/circuit/input", p.input, "a poisson population");
   if (net.spec.populations[ptg].model != Model::kPoisson) fail("/circuit/target", p.target, "a poisson population");
   if (in.size() != net.pops[pin].size) fail("/circuit/input", p.input, "a population of the patterns' size");
@@ -181,7 +175,7 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
   // Patterns and the teacher's weights, keyed by (seed, protocol stream).
   const CounterRng rng{cx.seed0, kStreamProtocol};
   Network shape = build_protocol_network(network_for_run(p.network, cx.scratch, cx.seed0), p.file, "", "/network");
-  const uint32_t n_in = shape.pops[pop_index(shape, p.input, "/circuit/input")].size;
+  const uint32_t n_in = shape.pops[population_index(shape, p.input, "/circuit/input")].size;
   const int ip = shape.spec.find_projection(p.plastic);
   if (ip < 0) fail("/circuit/plastic", p.plastic, "a projection of the network");
   const std::vector<float> w0 = res.initial = shape.projs[ip].csr.weight;
@@ -196,37 +190,40 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
   for (size_t s = 0; s < teacher.size(); ++s)
     teacher[s] = static_cast<float>(p.teacher_lo + (p.teacher_hi - p.teacher_lo) * rng.uniform(static_cast<uint32_t>(s), 0, 1));
   // Targets: the teacher's rates, no feedback, no learning.
-  std::vector<std::vector<double>> t_train, t_test;
-  for (int set = 0; set < 2; ++set)
-    for (const auto& pat : set == 0 ? train : test) (set == 0 ? t_train : t_test).push_back(run_once(cx, p.evaluate, pat, {}, teacher, false, false).rate_E);
+  auto teacher_rates = [&](const std::vector<std::vector<double>>& patterns) {
+    std::vector<std::vector<double>> rates;
+    for (const auto& pat : patterns) rates.push_back(run_once(cx, p.evaluate, pat, {}, teacher, false, false).rate_E);
+    return rates;
+  };
+  const std::vector<std::vector<double>> t_train = teacher_rates(train), t_test = teacher_rates(test);
   // theta is calibrated on the student's own circuit before training, at zero error, so
   // that it carries nothing of the teacher: the student's rates on the training patterns
   // (no feedback: the control's calibration), then, with feedback, again with the target
   // playing those rates (the error populations fire at their zero-error baseline, which
   // changes the interneurons' rates).
-  auto calibrate = [&](bool fb, const std::vector<std::vector<double>>& own, LearningRun& run) {
-    std::vector<std::vector<double>> rates;
+  std::vector<std::vector<double>> own;  // the student's rates per training pattern, no feedback
+  auto calibrate = [&](bool fb, LearningRun& run) {
     for (size_t k = 0; k < train.size(); ++k) {
       const RunOut o = run_once(cx, p.evaluate, train[k], fb ? own[k] : std::vector<double>{}, w0, fb, false);
-      rates.push_back(o.rate_E);
+      if (!fb) own.push_back(o.rate_E);
       for (size_t i = 0; i < o.rate_E.size(); ++i) run.cal_E.push_back(o.rate_E[i]), run.cal_I.push_back(o.rate_I[i] * o.nu_I_scale);
     }
-    return rates;
   };
   LearningRun no_fb;
-  const std::vector<std::vector<double>> own = calibrate(false, {}, no_fb);
+  calibrate(false, no_fb);
   json& rule = projection_json(cx.network, p.plastic, "/circuit/plastic")["plasticity"];
   rule["variant"] = "lin_thresh";
   const double eta0 = rule.at("eta").get<double>();
   if (!quiet) std::printf("  teacher: %zu training + %zu held-out patterns\n", train.size(), test.size());
   for (bool fb : {true, false}) {
     if (!fb && !p.control) break;
-    LearningRun run = no_fb;
+    LearningRun run;
     run.label = fb ? "error fed back as disinhibition" : "control: feedback disconnected";
     run.feedback = fb;
-    if (fb) run.cal_I.clear(), run.cal_E.clear(), calibrate(true, own, run);
+    if (fb) calibrate(true, run);
+    else run.cal_I = std::move(no_fb.cal_I), run.cal_E = std::move(no_fb.cal_E);
     if (!fit_line(run.cal_I, run.cal_E, run.a, run.b))
-      throw RunError("calibration: the interneurons' rates did not vary over the teacher's runs");
+      throw RunError("calibration: the interneurons' rates did not vary over the student's calibration runs");
     run.a += (1.0 - p.b_factor) * run.b * mean(run.cal_I);  // b_factor > 1: theta rises faster than the fit
     run.b *= p.b_factor;                                    // (a stable zero) at the runs' mean rates
     rule["a"] = run.a;

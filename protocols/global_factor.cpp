@@ -23,8 +23,7 @@ GlobalFactorProtocol load_global_factor(const json& raw, const std::string& path
   JObj o(raw, "");
   read_protocol_header(o, "global_factor", p.name, p.summary);
   read_protocol_run(o, p.dt, p.seed);
-  p.seeds = static_cast<int>(o.integer_or("seeds", p.seeds, "a number of seeds >= 1"));
-  if (p.seeds < 1) fail("/seeds", raw["seeds"], "a number of seeds >= 1");
+  p.seeds = read_protocol_seeds(o, p.seeds, 1);
   JObj pop(o.need("population", "{\"size\", \"rates\"}"), "/population");
   p.size = static_cast<uint32_t>(pop.integer("size", "a population size >= 1"));
   if (p.size < 1) fail("/population/size", raw["population"]["size"], "a population size >= 1");

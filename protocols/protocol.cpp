@@ -154,6 +154,19 @@ void read_protocol_run(JObj& o, double& dt, uint64_t& seed) {
   }
 }
 
+int read_protocol_seeds(JObj& o, int def, int min, const std::string& why) {
+  const std::string expected = "a number of seeds from " + std::to_string(min) + " to 1000" + why;
+  const int64_t n = o.integer_or("seeds", def, expected);
+  if (n < min || n > 1000) fail(o.at("seeds"), o.raw()["seeds"], expected);
+  return static_cast<int>(n);
+}
+
+int population_index(const Network& net, const std::string& name, const std::string& where) {
+  const int i = net.spec.find_population(name);
+  if (i < 0) fail(where, name, "a population of the network");
+  return i;
+}
+
 Network build_protocol_network(const json& net, const std::string& file, const std::string& inner, const std::string& outer) {
   try {
     return build_network(parse_network(net, file, Overrides{}));

@@ -61,10 +61,15 @@ std::string protocol_kind(const json& j);
 void read_protocol_header(JObj& o, const std::string& kind, std::string& name, std::string& summary);
 // An optional "run": {"dt", "seed"}.
 void read_protocol_run(JObj& o, double& dt, uint64_t& seed);
+// An optional "seeds": how many seeds a protocol runs, from `min` to 1000 (`why`: appended to
+// the error's expectation).
+int read_protocol_seeds(JObj& o, int def, int min, const std::string& why = "");
+// A population of a protocol's network by name, or an error at `where` (in the protocol file).
+struct Network;
+int population_index(const Network& net, const std::string& name, const std::string& where);
 // Builds a network a protocol generated from its file. An error whose JSON pointer starts
 // with `inner` is reported at `outer` + the rest (a place in the protocol file); any other
 // as an error of the generated network.
-struct Network;
 Network build_protocol_network(const json& net, const std::string& file, const std::string& inner, const std::string& outer);
 // A protocol's network: its "run"/"seed" (1 if absent), and a copy set up for one run (output
 // into `dir`, overwriting; run.seed = seed).

@@ -22,9 +22,7 @@ TaskProtocol load_task_protocol(const json& raw, const std::string& path) {
   p.file = path;
   JObj o(raw, "");
   read_protocol_header(o, "task", p.name, p.summary);
-  const int64_t seeds = o.integer_or("seeds", p.seeds, "a number of seeds >= 1");
-  if (seeds < 1 || seeds > 1000) fail("/seeds", raw["seeds"], "a number of seeds from 1 to 1000");
-  p.seeds = static_cast<int>(seeds);
+  p.seeds = read_protocol_seeds(o, p.seeds, 1);
   p.control = o.boolean_or("control", p.control);
   if (const json* c = o.get("criteria")) {
     JObj co(*c, "/criteria");
