@@ -82,6 +82,11 @@ class Signals {
   // A jump of `amount` in signal k, applied at the end of this step (at t_{n+1}).
   void add(size_t k, double amount) { pending_[k] += amount; }
   bool empty() const { return value.empty(); }
+  // What step() uses, for the device engine (gpu/engine.cpp): decay over dt, the jump per
+  // spike, and the population whose spikes raise each signal (-1: none).
+  const std::vector<double>& decay() const { return decay_; }
+  const std::vector<double>& per_spike() const { return per_spike_; }
+  const std::vector<int>& source() const { return pop_; }
 
   std::vector<double> value;     // at t_{n+1} (what HookCtx::signals points to)
   std::vector<double> prev;      // at t_n, after its jumps

@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/monitors.hpp"
 #include "core/progress.hpp"
 #include "core/scheduler.hpp"
 #include "core/stop_signal.hpp"
+#include "gpu/engine.hpp"
 #include "io/edges_file.hpp"
 #include "io/series_file.hpp"
 #include "io/trial_file.hpp"
@@ -22,128 +24,6 @@
 namespace spikesim {
 
 namespace {
-
-struct Monitors {
-  std::unique_ptr<SpikeFile> spikes;
-  std::vector<int> spike_slot;  // per population: slot in the spike file, or -1
-  struct Report {
-    std::unique_ptr<StateReport> file;
-    const float* state;
-    float offset;
-    uint64_t stride;
-    int lazy_projection = -1;  // weights of a lazy rule: brought up to date before recording
-  };
-  std::vector<Report> reports;  // state variables and weights
-  struct Signal {  // a signals monitor: chosen signals every `stride` steps
-    std::unique_ptr<SeriesFile> file;
-    std::vector<int> which;
-    uint64_t stride;
-  };
-  std::vector<Signal> signals;
-  struct Rate {  // a rates monitor: population rates per bin of `bin` steps
-    std::unique_ptr<SeriesFile> file;
-    std::vector<int> pops;
-    uint64_t bin;
-    double bin_s;
-    std::vector<uint64_t> count0;  // spike counts at the start of the bin
-  };
-  std::vector<Rate> rates;
-  std::vector<double> row;  // scratch for one row of a series file
-  std::vector<size_t> plastic;  // projections whose final weights go to the edges file
-  std::string edges_path;
-};
-
-Monitors open_monitors(const Network& net, RunResult& res, int nthreads) {
-  const NetworkSpec& s = net.spec;
-  namespace fs = std::filesystem;
-  fs::create_directories(s.output.dir);
-  const Provenance prov{s.resolved.dump(), s.run.seed};
-  Monitors m;
-  m.spike_slot.assign(net.pops.size(), -1);
-  if (s.record_spikes) {
-    std::vector<std::string> names;
-    for (int p : s.spikes.populations) {
-      m.spike_slot[p] = static_cast<int>(names.size());
-      names.push_back(net.pops[p].name);
-    }
-    const std::string path = (fs::path(s.output.dir) / s.output.spikes_file).string();
-    // Spike chunks are compressed on a helper thread only when a core is left for it.
-    m.spikes = std::make_unique<SpikeFile>(path, names, prov, nthreads < omp_get_num_procs());
-    res.files.push_back(path);
-  }
-  for (const auto& mon : s.states) {
-    const Population& pop = net.pops[mon.population];
-    for (const auto& var : mon.variables) {
-      std::string unit;
-      for (const auto& v : model_info(pop.model).state)
-        if (v.name == var) unit = v.unit;
-      const std::string path = (fs::path(s.output.dir) / mon.file_name(var)).string();
-      const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
-      m.reports.push_back({std::make_unique<StateReport>(path, pop.name, unit, ReportMapping::neurons(mon.neurons), mon.dt,
-                                                         s.run.tstop, prov),
-                           pop.variable(var), pop.offset(var), stride});
-      res.files.push_back(path);
-    }
-  }
-  for (const auto& mon : s.weights) {
-    const Projection& proj = net.projs[mon.projection];
-    const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
-    const auto stride = static_cast<uint64_t>(std::llround(mon.dt / s.run.dt));
-    m.reports.push_back({std::make_unique<StateReport>(path, proj.name, weight_unit(net.pops[proj.target].model), ReportMapping::synapses(mon.synapses, proj.csr.target),
-                                                       mon.dt, s.run.tstop, prov),
-                         proj.csr.weight.data(), 0.0f, stride,
-                         proj.plastic && proj.plastic->lazy() ? mon.projection : -1});
-    res.files.push_back(path);
-  }
-  for (const auto& mon : s.signal_monitors) {
-    const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
-    std::vector<std::string> names, units;
-    for (int k : mon.items) names.push_back(s.signals[k].name), units.push_back(s.signals[k].unit);
-    m.signals.push_back({std::make_unique<SeriesFile>(path, "signals", names, units, mon.step,
-                                                      "row k: each signal's value at t = k * step (row 0: t = 0)", prov),
-                         mon.items, static_cast<uint64_t>(std::llround(mon.step / s.run.dt))});
-    res.files.push_back(path);
-  }
-  for (const auto& mon : s.rate_monitors) {
-    const std::string path = (fs::path(s.output.dir) / mon.file_name()).string();
-    std::vector<std::string> names, units(mon.items.size(), "Hz");
-    for (int p : mon.items) names.push_back(net.pops[p].name);
-    m.rates.push_back({std::make_unique<SeriesFile>(path, "rates", names, units, mon.step,
-                                                    "row k: spikes stamped in (k * step, (k + 1) * step] per neuron per second (complete bins only)", prov),
-                       mon.items, static_cast<uint64_t>(std::llround(mon.step / s.run.dt)), mon.step * 1e-3,
-                       std::vector<uint64_t>(mon.items.size(), 0)});
-    res.files.push_back(path);
-  }
-  for (size_t i = 0; i < net.projs.size(); ++i)
-    if (net.projs[i].plastic) m.plastic.push_back(i);
-  if (!m.plastic.empty()) {
-    m.edges_path = (fs::path(s.output.dir) / s.output.edges_file).string();
-    res.files.push_back(m.edges_path);
-  }
-  return m;
-}
-
-void record_signals(Monitors& m, const Signals& sig, uint64_t step) {
-  for (auto& mon : m.signals)
-    if (step % mon.stride == 0) {
-      m.row.clear();
-      for (int k : mon.which) m.row.push_back(sig.value[k]);
-      mon.file->record(m.row.data());
-    }
-}
-
-void record_rates(Monitors& m, const Network& net, const std::vector<uint64_t>& counts, uint64_t step) {
-  for (auto& mon : m.rates)
-    if (step % mon.bin == 0) {
-      m.row.clear();
-      for (size_t i = 0; i < mon.pops.size(); ++i) {
-        const int p = mon.pops[i];
-        m.row.push_back(static_cast<double>(counts[p] - mon.count0[i]) / (net.pops[p].size * mon.bin_s));
-        mon.count0[i] = counts[p];
-      }
-      mon.file->record(m.row.data());
-    }
-}
 
 // Scheduled events from the file: rewards into signals and Poisson rate changes.
 void schedule_events(Network& net, Scheduler& sched) {
@@ -168,7 +48,17 @@ void schedule_events(Network& net, Scheduler& sched) {
 
 }  // namespace
 
+Device& default_device() {
+  static Device d = Device::kCpu;
+  return d;
+}
+Propagation& default_propagation() {
+  static Propagation p = Propagation::kAuto;
+  return p;
+}
+
 RunResult simulate(Network& net, const RunOptions& opt) {
+  if (opt.device != Device::kCpu) return simulate_device(net, opt);
   const auto wall0 = std::chrono::steady_clock::now();
   RunResult res;
   res.spike_counts.assign(net.pops.size(), 0);
@@ -212,7 +102,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   std::exception_ptr failure;  // an exception in a serial phase ends the run after the region
 
   for (auto& r : mon.reports) r.file->record(r.state, r.offset);  // row 0: t = 0
-  record_signals(mon, net.signals, 0);
+  record_signals(mon, net.signals.value.data(), 0);
   // What plasticity hooks may read of each projection's postsynaptic population.
   std::vector<HookCtx> hook(net.projs.size());
   for (size_t i = 0; i < net.projs.size(); ++i) {
@@ -311,7 +201,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
                                                              hook[r.lazy_projection]);
               r.file->record(r.state, r.offset);
             }
-        if (n + 1 < n_steps) record_signals(mon, net.signals, n + 1);
+        if (n + 1 < n_steps) record_signals(mon, net.signals.value.data(), n + 1);
         record_rates(mon, net, res.spike_counts, n + 1);
         res.steps = n + 1;
         progress.update(t);
@@ -340,10 +230,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   if (!res.interrupted) sched.run_due(n_steps);
   res.t_reached_ms = static_cast<double>(res.steps) * dt;
   const std::string status = res.interrupted ? "interrupted" : "complete";
-  if (mon.spikes) mon.spikes->finish(status, res.t_reached_ms);
-  for (auto& r : mon.reports) r.file->finish(status, res.t_reached_ms);
-  for (auto& sm : mon.signals) sm.file->finish(status, res.t_reached_ms);
-  for (auto& rm : mon.rates) rm.file->finish(status, res.t_reached_ms);
+  finish_monitors(mon, status, res.t_reached_ms);
   if (task) {
     res.trials = task->records();
     const std::string dir = net.spec.output.dir;

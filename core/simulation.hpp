@@ -27,7 +27,20 @@
 
 namespace spikesim {
 
+// Which engine runs the network: the CPU (OpenMP), the CUDA device, or the CUDA engine's
+// kernels emulated serially on the CPU (gpu/launcher.hpp).
+enum class Device { kCpu, kCuda, kEmulate };
+// Static projections on the device: per spike with atomics (auto), or per target in the CPU
+// engine's order of addition (gpu/kernels.hpp). Plastic projections always run per target.
+enum class Propagation { kAuto, kPerTarget };
+// The device runs use unless a RunOptions says otherwise (`spikesim ... --device`; protocols
+// build their own RunOptions and so follow the command line).
+Device& default_device();
+Propagation& default_propagation();
+
 struct RunOptions {
+  Device device = default_device();
+  Propagation propagation = default_propagation();
   int threads = 0;      // 0: OpenMP's default
   bool progress = false;
   bool profile = false;  // time the phases (RunResult::phase_s)
@@ -44,6 +57,7 @@ struct RunResult {
   std::vector<std::string> files;      // output files written
   std::array<double, kPhaseCount> phase_s{};  // with RunOptions::profile (core/phase_clock.hpp)
   double setup_s = 0.0, finish_s = 0.0;      // opening and closing the output files
+  uint64_t device_bytes = 0, device_synapse_bytes = 0;  // device engine: memory it allocated, of it for synapses
 };
 
 // Runs `net` (state is advanced in place) and writes its monitors under spec.output.dir.

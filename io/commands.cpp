@@ -17,6 +17,7 @@
 #include "core/simulation.hpp"
 #include "core/stop_signal.hpp"
 #include "gpu/device.hpp"
+#include "gpu/engine.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
 #include "protocols/disinhibition_sign.hpp"
@@ -32,9 +33,10 @@ namespace {
 
 const char* kUsage =
     "usage:\n"
-    "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N] [--device cpu|cuda] [--quiet] [--profile]\n"
+    "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N]\n"
+    "               [--device cpu|cuda|emulate] [--propagation auto|per_target] [--quiet] [--profile]\n"
     "  spikesim validate NET.json\n"
-    "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--quiet]\n"
+    "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--device D] [--propagation P] [--quiet]\n"
     "  spikesim protocol --list\n"
     "  spikesim --version\n";
 
@@ -48,7 +50,7 @@ struct Args {
   bool list = false;
   Overrides ov;
   int threads = 0;
-  std::string device = "cpu";
+  std::string device = "cpu", propagation = "auto";
   bool quiet = false;
   bool profile = false;
 };
@@ -115,9 +117,14 @@ Args parse_args(int argc, char** argv) {
       const uint64_t t = parse_uint(s, value());
       if (t < 1 || t > 4096) throw UsageError{"--threads expects 1 to 4096"};
       a.threads = static_cast<int>(t);
-    } else if (run && s == "--device") {
+    } else if ((run || protocol) && s == "--device") {
       a.device = value();
-      if (a.device != "cpu" && a.device != "cuda") throw UsageError{"--device expects cpu or cuda, found \"" + a.device + "\""};
+      if (a.device != "cpu" && a.device != "cuda" && a.device != "emulate")
+        throw UsageError{"--device expects cpu, cuda or emulate, found \"" + a.device + "\""};
+    } else if ((run || protocol) && s == "--propagation") {
+      a.propagation = value();
+      if (a.propagation != "auto" && a.propagation != "per_target")
+        throw UsageError{"--propagation expects auto or per_target, found \"" + a.propagation + "\""};
     } else if (run && s == "--profile") {
       a.profile = true;
     } else if (run && s == "--quiet") {
@@ -241,20 +248,22 @@ void print_profile(const RunResult& r) {
   std::printf("    %-18s %10.3f\n", "close outputs", r.finish_s);
 }
 
-// --device cuda: fails (exit 2) before any work unless a device is usable and the engine can
-// run the network.
+// --device: fails (exit 2) before any work when cuda is asked for and no device is usable;
+// sets the device and propagation every run of this command uses (protocols included).
 void check_device(const Args& a) {
-  if (a.device != "cuda") return;
-  const CudaStatus st = cuda_status();
-  if (!st.usable()) throw UsageError{"--device cuda: " + st.error};
-  throw UsageError{"--device cuda: found " + st.devices[0].name +
-                   ", but the CUDA network engine is not built yet (issue #8: only the device query and the random-number check run on the GPU)"};
+  if (a.device == "cuda") {
+    const CudaStatus st = cuda_status();
+    if (!st.usable()) throw UsageError{"--device cuda: " + st.error};
+  }
+  default_device() = a.device == "cuda" ? Device::kCuda : a.device == "emulate" ? Device::kEmulate : Device::kCpu;
+  default_propagation() = a.propagation == "per_target" ? Propagation::kPerTarget : Propagation::kAuto;
 }
 
 int cmd_run(const Args& a) {
   check_device(a);
   if (a.threads > 0) omp_set_num_threads(a.threads);  // network construction too
   NetworkSpec spec = parse_network_file(a.file, a.ov);
+  if (a.device != "cpu") check_device_support(spec);
   check_outputs(spec);
   Network net = build_network(std::move(spec));
   install_stop_handlers();
@@ -271,6 +280,10 @@ int cmd_run(const Args& a) {
     std::printf("  neurons %s, synapses %s, seed %llu, %d threads\n", with_commas(net.neurons()).c_str(),
                 with_commas(net.synapses()).c_str(), static_cast<unsigned long long>(net.spec.run.seed),
                 a.threads > 0 ? a.threads : omp_get_max_threads());
+    if (a.device != "cpu")
+      std::printf("  device %s: %.1f MiB of device memory, %.2f bytes per synapse for synapses\n", a.device.c_str(),
+                  r.device_bytes / 1048576.0,
+                  net.synapses() ? static_cast<double>(r.device_synapse_bytes) / net.synapses() : 0.0);
     std::printf("  simulated %.1f ms in %.3f s wall (real-time factor %.3f)\n", r.t_reached_ms, r.wall_s,
                 r.wall_s > 0 ? t_s / r.wall_s : 0.0);
     std::printf("  %-16s %10s %12s %12s\n", "population", "size", "spikes", "rate (Hz)");
@@ -308,6 +321,7 @@ int run_protocol_kind(const Args& a, const std::string& path, Load load, Run run
 
 int cmd_protocol(const Args& a) {
   namespace fs = std::filesystem;
+  check_device(a);
   if (a.list) {
     std::map<std::string, std::string> found;  // first directory wins
     for (const auto& d : protocol_dirs()) {

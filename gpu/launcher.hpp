@@ -1,0 +1,92 @@
+#pragma once
+// Where the device engine (gpu/engine.cpp) runs its kernels: device memory and one launch
+// per kernel, population or projection (a virtual call per launch, never per neuron or
+// synapse). Two launchers share the kernels of gpu/kernels.hpp (GeNN's backends):
+//   cuda     CUDA kernels on the first device; one step's launches are captured once as a
+//            CUDA graph and replayed (gpu/launch_cuda.cu)
+//   emulate  the same kernels in a serial loop on the CPU, host memory for device memory
+//            (gpu/launch_host.cpp): checks the engine without a GPU; no speed.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gpu/kernels.hpp"
+
+namespace spikesim {
+
+class Launcher {
+ public:
+  virtual ~Launcher() = default;
+  virtual std::string describe() const = 0;
+  virtual void* alloc(size_t bytes) = 0;  // zero-filled; throws RunError when memory runs out
+  virtual void release(void* p) = 0;
+  virtual void upload(void* dst, const void* src, size_t bytes) = 0;
+  virtual void download(void* dst, const void* src, size_t bytes) = 0;  // waits for the kernels before it
+  virtual void zero(void* dst, size_t bytes) = 0;                       // in stream order
+  virtual uint64_t free_bytes() const = 0;
+
+  virtual void clear_slot(const DevSpikes& s, const uint32_t* clock) = 0;
+  virtual void update(const DevPop& p, const uint32_t* clock) = 0;
+  virtual void emit(const DevEmit& e) = 0;
+  virtual void push(const PushKernel& k) = 0;
+  virtual void pull(const PullKernel& k, uint32_t n_target) = 0;
+  virtual void plastic_pre(const DevPlastic& p, uint32_t n_target) = 0;
+  virtual void bump_pre(const DevPlastic& p, uint32_t n_source) = 0;
+  virtual void on_post(const DevPlastic& p, uint32_t n_target) = 0;
+  virtual void tick(uint32_t* clock) = 0;
+  virtual uint32_t push_warps() const = 0;  // warps of a PushKernel launch
+
+  // Runs `k` steps, each issuing the same launches (one_step); the CUDA launcher captures
+  // them once and replays the graph.
+  virtual void run_steps(uint64_t k, const std::function<void()>& one_step) = 0;
+};
+
+std::unique_ptr<Launcher> make_host_launcher();
+std::unique_ptr<Launcher> make_cuda_launcher();  // throws RunError when no device is usable
+
+// The kernels of gpu/kernels.hpp launched through Exec::run(n_threads, functor).
+template <class Exec>
+class LauncherOf : public Launcher {
+ public:
+  void clear_slot(const DevSpikes& s, const uint32_t* clock) override { exec().run(s.words + 1ull, ClearSlotKernel{s, clock}); }
+  void update(const DevPop& p, const uint32_t* clock) override {
+    if (p.size) exec().run(p.size, UpdateKernel{p, clock});
+  }
+  void emit(const DevEmit& e) override { exec().run(1, EmitKernel{e}); }
+  void push(const PushKernel& k) override { exec().run(32ull * k.warps, k); }
+  void pull(const PullKernel& k, uint32_t n_target) override {
+    if (n_target) exec().run(n_target, k);
+  }
+  void plastic_pre(const DevPlastic& p, uint32_t n_target) override {
+    if (n_target) with_rule(p, [&](auto prm) { exec().run(n_target, PlasticPreKernel<typename decltype(prm)::Rule>{p, prm.params}); });
+  }
+  void bump_pre(const DevPlastic& p, uint32_t n_source) override {
+    if (n_source) exec().run(n_source, BumpPreKernel{p});
+  }
+  void on_post(const DevPlastic& p, uint32_t n_target) override {
+    if (n_target) with_rule(p, [&](auto prm) { exec().run(n_target, OnPostKernel<typename decltype(prm)::Rule>{p, prm.params}); });
+  }
+  void tick(uint32_t* clock) override { exec().run(1, TickKernel{clock}); }
+
+ protected:
+  virtual Exec& exec() = 0;
+
+ private:
+  template <class R>
+  struct Typed {
+    using Rule = R;
+    typename R::Params params;
+  };
+  template <class F>
+  static void with_rule(const DevPlastic& p, F f) {
+    int k = 0;
+#define SPIKESIM_RULE_CASE(R, name) \
+  if (p.rule == k++) return f(Typed<R>{*static_cast<const typename R::Params*>(p.params)});
+    SPIKESIM_DEVICE_RULES(SPIKESIM_RULE_CASE)
+#undef SPIKESIM_RULE_CASE
+  }
+};
+
+}  // namespace spikesim
