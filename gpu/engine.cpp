@@ -135,7 +135,7 @@ void check_device_support(const NetworkSpec& spec) {
   if (spec.task.active()) throw SpecError("/task", "a task runs on the CPU engine only" + cpu);
   for (const SignalSpec& s : spec.signals)
     if (!s.pair_rewards.empty())
-      throw SpecError(s.ptr + "/on_pair", "rewards triggered by spike pairs run on the CPU engine only" + cpu);
+      throw SpecError(s.ptr + "/rewards/on_pair", "rewards triggered by spike pairs run on the CPU engine only" + cpu);
   for (const ProjectionSpec& p : spec.projections) {
     if (!p.plasticity) continue;
     const void* params = nullptr;
