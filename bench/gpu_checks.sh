@@ -1,32 +1,52 @@
 #!/usr/bin/env bash
-# The GPU checks of issue #8 that exist so far, in one call, for a machine with an NVIDIA GPU
-# (the device tool). Run from the repository root after building there or carrying build/:
-#   bash bench/gpu_checks.sh [OUT_DIR]
-# Writes its log to OUT_DIR (default: $OUT, else gpu_checks/).
-# Not here yet, because the CUDA network engine is not built: the protocols on the GPU
-# against the CPU (stdp_window, stdp_frequency, istdp_global_factor), COBA 4000 spike
-# trains and rates, the scaling benchmarks and device memory per synapse.
+# Issue #8's checks on a machine with an NVIDIA GPU (the device tool), in one call per part.
+# Run from the repository root with build/ built there or carried:
+#   bash bench/gpu_checks.sh [tests|bench|all] [OUT_DIR]
+# tests: nvidia-smi, --version, the GPU test cases (they must run, not skip: the CUDA engine
+#        against the CPU engine, bit for bit per target, COBA 100 ms per spike and per target,
+#        the RNG), compute-sanitizer memcheck, racecheck and synccheck on a small network
+#        through both propagation strategies.                                   (~2 min)
+# bench: bench/gpu_bench.py: protocols to 1e-5, COBA 4000 statistics, CPU (all cores) against
+#        GPU for COBA 4k, the p = 80/N series to 10M neurons, 1M neurons with STDP, bytes
+#        per synapse and a network of 2.5e9 synapses.                          (~8 min)
+# Logs go to OUT_DIR (default: $OUT, else gpu_checks/). Exit 0 only if every check passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out="${1:-${OUT:-gpu_checks}}"
+part="${1:-all}"
+out="${2:-${OUT:-gpu_checks}}"
 mkdir -p "$out"
-log="$out/gpu_checks.log"
 status=0
-{
+tests() {
   echo "== nvidia-smi"; nvidia-smi || status=1
   echo "== spikesim --version"; ./build/spikesim --version || status=1
   echo "== GPU tests (must run, not skip)"
-  ./build/tests/spikesim_tests -tc="GPU*" -s 2>&1 | tee "$out/gpu_tests.txt" || status=1
+  ./build/tests/spikesim_tests -tc="GPU*" -s 2>&1 | tee "$out/gpu_tests.txt" | tail -5
+  grep -q "Status: SUCCESS" "$out/gpu_tests.txt" || status=1
   if grep -q "GPU test skipped" "$out/gpu_tests.txt"; then echo "FAIL: a GPU test skipped on a GPU machine"; status=1; fi
-  if command -v compute-sanitizer >/dev/null || [ -x /usr/local/cuda/bin/compute-sanitizer ]; then
-    cs="$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)"
-    for tool in memcheck racecheck; do
-      echo "== compute-sanitizer --tool $tool"
-      "$cs" --tool "$tool" --error-exitcode 3 ./build/tests/spikesim_tests -tc="GPU*" || status=1
+  cs="$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)"
+  if [ -x "$cs" ]; then
+    for tool in memcheck racecheck synccheck; do
+      for prop in auto per_target; do
+        echo "== compute-sanitizer --tool $tool, device_mixed.json, --propagation $prop"
+        "$cs" --tool "$tool" --error-exitcode 3 ./build/spikesim run tests/data/device_mixed.json --tstop 50 \
+          --device cuda --propagation "$prop" -o "$out/sanitizer_run" --overwrite --quiet 2>&1 | tail -3
+        [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "FAIL: $tool"; status=1; }
+      done
     done
   else
     echo "compute-sanitizer not found"; status=1
   fi
-  echo "== exit status $status"
-} 2>&1 | tee "$log"
+}
+bench() {
+  echo "== bench/gpu_bench.py"
+  python3 bench/gpu_bench.py --out "$out" --reps 3 || status=1
+}
+exec > >(tee "$out/gpu_checks_$part.log") 2>&1
+case "$part" in
+  tests) tests ;;
+  bench) bench ;;
+  all) tests; bench ;;
+  *) echo "usage: bash bench/gpu_checks.sh [tests|bench|all] [OUT_DIR]"; status=2 ;;
+esac
+echo "== exit status $status"
 exit "$status"

@@ -123,6 +123,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
 #pragma omp barrier
     }
   };
+  const auto loop0 = std::chrono::steady_clock::now();
 #pragma omp parallel num_threads(nthreads) if (nthreads > 1)
   {
     const int tid = omp_get_thread_num();
@@ -220,6 +221,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
       if (stop) break;
     }
   }
+  res.loop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop0).count();
   progress.done();
   res.phase_s = clock.seconds();
   res.pair_rewards = pair_rewards.triggered();

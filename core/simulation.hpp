@@ -57,6 +57,7 @@ struct RunResult {
   std::vector<std::string> files;      // output files written
   std::array<double, kPhaseCount> phase_s{};  // with RunOptions::profile (core/phase_clock.hpp)
   double setup_s = 0.0, finish_s = 0.0;      // opening and closing the output files
+  double loop_s = 0.0;                        // the step loop (wall), without setup and finish
   uint64_t device_bytes = 0, device_synapse_bytes = 0;  // device engine: memory it allocated, of it for synapses
 };
 

@@ -363,9 +363,15 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
     L.tick(clock);
   };
 
-  // Copies state back into the host network: populations, and plastic weights in CSR order.
+  // What state and weights reports read between chunks (the rest is copied back at the end).
+  std::vector<bool> reported_pop(n_pops, false), reported_proj(n_projs, false);
+  for (const auto& m : net.spec.states) reported_pop[m.population] = true;
+  for (const auto& m : net.spec.weights) reported_proj[m.projection] = true;
+  // Copies state back into the host network: populations, and plastic weights in CSR order;
+  // all of it, or what the reports read.
   auto download_state = [&](bool everything) {
     for (size_t p = 0; p < n_pops; ++p) {
+      if (!everything && !reported_pop[p]) continue;
       Population& h = net.pops[p];
       L.download(h.V.data(), pops[p].V, h.V.size() * sizeof(float));
       L.download(h.ex.data(), pops[p].ex, h.ex.size() * sizeof(float));
@@ -374,7 +380,7 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
     }
     for (size_t i = 0; i < n_projs; ++i) {
       ProjOnDevice& d = projs[i];
-      if (d.kind != ProjOnDevice::kPlastic) continue;
+      if (d.kind != ProjOnDevice::kPlastic || (!everything && !reported_proj[i])) continue;
       Projection& pr = net.projs[i];
       std::vector<float> w(d.syn.size());
       L.download(w.data(), d.plastic.in.weight, w.size() * sizeof(float));
@@ -409,6 +415,7 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
   auto last_flush = std::chrono::steady_clock::now();
   bool stop = false;
   uint64_t n = 0;
+  const auto loop0 = std::chrono::steady_clock::now();
   while (n < n_steps && !stop) {
     uint64_t k = std::min<uint64_t>({kHistory, n_steps - n, rec_steps});
     for (const auto& r : mon.reports) {  // end the chunk where a state or weights report is due
@@ -464,6 +471,7 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
     }
     stop = stop_requested();
   }
+  res.loop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop0).count();
   progress.done();
   const auto finish0 = std::chrono::steady_clock::now();
   download_state(true);

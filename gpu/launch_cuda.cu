@@ -48,12 +48,15 @@ class CudaLauncher final : public LauncherOf<CudaExec> {
     if (e != cudaSuccess)
       throw RunError("CUDA: cannot allocate " + std::to_string(bytes) + " bytes of device memory (" +
                      std::to_string(free_bytes()) + " free): " + cudaGetErrorString(e));
-    cuda_check(cudaMemset(p, 0, bytes), "cudaMemset");
+    cuda_check(cudaMemsetAsync(p, 0, bytes, exec_.stream), "cudaMemsetAsync");
+    cuda_check(cudaStreamSynchronize(exec_.stream), "cudaMemsetAsync");
     return p;
   }
   void release(void* p) override { cudaFree(p); }
   void upload(void* dst, const void* src, size_t bytes) override {
-    if (bytes) cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice), "copy to the device");
+    // In the engine's stream (non-blocking: a plain cudaMemcpy would not order it before the kernels).
+    if (bytes) cuda_check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, exec_.stream), "copy to the device");
+    cuda_check(cudaStreamSynchronize(exec_.stream), "copy to the device");
   }
   void download(void* dst, const void* src, size_t bytes) override {
     if (bytes) cuda_check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, exec_.stream), "copy from the device");

@@ -284,8 +284,8 @@ int cmd_run(const Args& a) {
       std::printf("  device %s: %.1f MiB of device memory, %.2f bytes per synapse for synapses\n", a.device.c_str(),
                   r.device_bytes / 1048576.0,
                   net.synapses() ? static_cast<double>(r.device_synapse_bytes) / net.synapses() : 0.0);
-    std::printf("  simulated %.1f ms in %.3f s wall (real-time factor %.3f)\n", r.t_reached_ms, r.wall_s,
-                r.wall_s > 0 ? t_s / r.wall_s : 0.0);
+    std::printf("  simulated %.1f ms in %.3f s wall, step loop %.3f s (real-time factor %.3f)\n", r.t_reached_ms, r.wall_s,
+                r.loop_s, r.wall_s > 0 ? t_s / r.wall_s : 0.0);
     std::printf("  %-16s %10s %12s %12s\n", "population", "size", "spikes", "rate (Hz)");
     for (size_t p = 0; p < net.pops.size(); ++p)
       std::printf("  %-16s %10s %12s %12.3f\n", net.pops[p].name.c_str(), with_commas(net.pops[p].size).c_str(),
