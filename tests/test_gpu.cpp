@@ -201,7 +201,7 @@ TEST_CASE("GPU: counter-based uniforms drawn by a kernel equal the CPU's bit for
   CHECK(differ == 0);
 }
 
-TEST_CASE("--device cuda without a usable GPU exits 2 with a clear message; with one it runs") {
+TEST_CASE("--device cuda without a usable GPU exits 2 with a clear message, with one it runs") {
   const auto dir = temp_dir("device");
   const auto net = write_file(dir, "net.json", R"({"run": {"tstop": 10}, "populations": {"p": {"model": "poisson", "size": 2, "params": {"rate": 5}}}})");
   const Proc p = run_cli({"run", net.string(), "--device", "cuda", "-o", (dir / "out").string()});

@@ -119,34 +119,38 @@ TEST_CASE("state report: SONATA frame layout with mapping and time") {
   check_units(ge, "/report/n/data", "nS");
 }
 
-TEST_CASE("an interrupted run (SIGINT) leaves readable files marked interrupted") {
-  const fs::path dir = temp_dir("sigint");
-  const std::string out = (dir / "out").string();
-  const pid_t pid = spawn_cli({"run", std::string(SPIKESIM_SOURCE_DIR) + "/examples/coba.json", "--tstop", "1000000",
-                               "-o", out, "--overwrite", "--quiet", "--threads", "2"},
-                              dir);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  kill(pid, SIGINT);
-  const Proc p = wait_cli(pid, dir);
-  CHECK(p.code == 128 + SIGINT);
-  CHECK(p.err.find("interrupted") != std::string::npos);
-  H5Id f = open_file(fs::path(out) / "spikes.h5");
-  CHECK(read_attr_string(f, "status") == "interrupted");
-  H5Id a(H5Aopen(f, "t_reached", H5P_DEFAULT), H5Aclose);
-  double t_reached = 0;
-  H5Aread(a, H5T_NATIVE_DOUBLE, &t_reached);
-  CHECK(t_reached > 0);
-  CHECK(t_reached < 1000000);
-  const auto t = read_f64(f, "/spikes/exc/timestamps");
-  REQUIRE(!t.empty());
-  CHECK(t.back() <= t_reached + 1e-9);
-  CHECK(read_u64(f, "/spikes/exc/node_ids").size() == t.size());
-  // ~20 Hz * 3200 neurons: spikes up to the stop, not only a first chunk.
-  CHECK(static_cast<double>(t.size()) > 0.5 * 20 * 3200 * t_reached * 1e-3);
-  H5Id r = open_file(fs::path(out) / "exc_V_m.h5");
-  CHECK(read_attr_string(r, "status") == "interrupted");
-  const auto time = read_f64(r, "/report/exc/mapping/time");
-  CHECK(dims(r, "/report/exc/data")[0] == static_cast<hsize_t>(std::llround(time[1] / time[2])));
+TEST_CASE("an interrupted run (SIGINT) leaves readable files marked interrupted, on the CPU and the emulated device") {
+  // The device engine stops between chunks of steps and writes what it copied back.
+  for (const std::string device : {"cpu", "emulate"}) {
+    CAPTURE(device);
+    const fs::path dir = temp_dir("sigint");
+    const std::string out = (dir / "out").string();
+    const pid_t pid = spawn_cli({"run", std::string(SPIKESIM_SOURCE_DIR) + "/examples/coba.json", "--tstop", "1000000",
+                                 "-o", out, "--overwrite", "--quiet", "--threads", "2", "--device", device},
+                                dir);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    kill(pid, SIGINT);
+    const Proc p = wait_cli(pid, dir);
+    CHECK(p.code == 128 + SIGINT);
+    CHECK(p.err.find("interrupted") != std::string::npos);
+    H5Id f = open_file(fs::path(out) / "spikes.h5");
+    CHECK(read_attr_string(f, "status") == "interrupted");
+    H5Id a(H5Aopen(f, "t_reached", H5P_DEFAULT), H5Aclose);
+    double t_reached = 0;
+    H5Aread(a, H5T_NATIVE_DOUBLE, &t_reached);
+    CHECK(t_reached > 0);
+    CHECK(t_reached < 1000000);
+    const auto t = read_f64(f, "/spikes/exc/timestamps");
+    REQUIRE(!t.empty());
+    CHECK(t.back() <= t_reached + 1e-9);
+    CHECK(read_u64(f, "/spikes/exc/node_ids").size() == t.size());
+    // ~20 Hz * 3200 neurons: spikes up to the stop, not only a first chunk.
+    CHECK(static_cast<double>(t.size()) > 0.5 * 20 * 3200 * t_reached * 1e-3);
+    H5Id r = open_file(fs::path(out) / "exc_V_m.h5");
+    CHECK(read_attr_string(r, "status") == "interrupted");
+    const auto time = read_f64(r, "/report/exc/mapping/time");
+    CHECK(dims(r, "/report/exc/data")[0] == static_cast<hsize_t>(std::llround(time[1] / time[2])));
+  }
 }
 
 TEST_CASE("spike file with several compressed chunks (helper-thread deflate) reads back whole and in order") {
