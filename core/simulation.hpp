@@ -30,9 +30,6 @@ namespace spikesim {
 // Which engine runs the network: the CPU (OpenMP), the CUDA device, or the CUDA engine's
 // kernels emulated serially on the CPU (gpu/launcher.hpp).
 enum class Device { kCpu, kCuda, kEmulate };
-// Static projections on the device: per spike with atomics (auto), or per target in the CPU
-// engine's order of addition (gpu/kernels.hpp). Plastic projections always run per target.
-enum class Propagation { kAuto, kPerTarget };
 // The device runs use unless a RunOptions says otherwise (`spikesim ... --device`; protocols
 // build their own RunOptions and so follow the command line).
 Device& default_device();
@@ -40,7 +37,7 @@ Propagation& default_propagation();
 
 struct RunOptions {
   Device device = default_device();
-  Propagation propagation = default_propagation();
+  Propagation propagation = default_propagation();  // for projections whose file says "auto"
   int threads = 0;      // 0: OpenMP's default
   bool progress = false;
   bool profile = false;  // time the phases (RunResult::phase_s)

@@ -52,6 +52,11 @@ struct ConnectivitySpec {
 
 enum Receptor : int { kReceptorEx = 0, kReceptorIn = 1 };
 
+// How the device engine delivers a static projection's spikes (gpu/kernels.hpp): per spike
+// with atomics, or per target in the CPU engine's order of addition; auto: the command
+// line's --propagation, else per spike. Plastic projections always run per target.
+enum class Propagation { kAuto, kPerSpike, kPerTarget };
+
 struct ProjectionSpec {
   std::string name, ptr;
   int source = -1, target = -1;  // population indices
@@ -60,6 +65,7 @@ struct ProjectionSpec {
   Distribution weight, delay;  // weight in the receptor's unit (nS or pA), delay in ms
   std::shared_ptr<Plasticity> plasticity;  // parsed rule, null for static synapses
   std::string weights_from;                // SONATA edges file with initial weights, or empty
+  Propagation propagation = Propagation::kAuto;  // "propagation": device engine only
 };
 
 struct SpikeMonitorSpec {

@@ -317,7 +317,8 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
       k.clock = clock;
       continue;
     }
-    if (opt.propagation == Propagation::kPerTarget) {
+    const Propagation how = net.spec.projections[i].propagation;
+    if (how == Propagation::kPerTarget || (how == Propagation::kAuto && opt.propagation == Propagation::kPerTarget)) {
       d.kind = ProjOnDevice::kPull;
       const Incoming inc = incoming(csr, tgt.size);
       DevIncoming& in = d.pull.in;

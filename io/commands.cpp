@@ -34,7 +34,7 @@ namespace {
 const char* kUsage =
     "usage:\n"
     "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N]\n"
-    "               [--device cpu|cuda|emulate] [--propagation auto|per_target] [--quiet] [--profile]\n"
+    "               [--device cpu|cuda|emulate] [--propagation auto|per_spike|per_target] [--quiet] [--profile]\n"
     "  spikesim validate NET.json\n"
     "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--device D] [--propagation P] [--quiet]\n"
     "  spikesim protocol --list\n"
@@ -123,8 +123,8 @@ Args parse_args(int argc, char** argv) {
         throw UsageError{"--device expects cpu, cuda or emulate, found \"" + a.device + "\""};
     } else if ((run || protocol) && s == "--propagation") {
       a.propagation = value();
-      if (a.propagation != "auto" && a.propagation != "per_target")
-        throw UsageError{"--propagation expects auto or per_target, found \"" + a.propagation + "\""};
+      if (a.propagation != "auto" && a.propagation != "per_spike" && a.propagation != "per_target")
+        throw UsageError{"--propagation expects auto, per_spike or per_target, found \"" + a.propagation + "\""};
     } else if (run && s == "--profile") {
       a.profile = true;
     } else if (run && s == "--quiet") {
@@ -256,7 +256,9 @@ void check_device(const Args& a) {
     if (!st.usable()) throw UsageError{"--device cuda: " + st.error};
   }
   default_device() = a.device == "cuda" ? Device::kCuda : a.device == "emulate" ? Device::kEmulate : Device::kCpu;
-  default_propagation() = a.propagation == "per_target" ? Propagation::kPerTarget : Propagation::kAuto;
+  default_propagation() = a.propagation == "per_target" ? Propagation::kPerTarget
+                          : a.propagation == "per_spike" ? Propagation::kPerSpike
+                                                         : Propagation::kAuto;
 }
 
 int cmd_run(const Args& a) {

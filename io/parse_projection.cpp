@@ -155,7 +155,15 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
     if (!wf->is_string() || wf->get<std::string>().empty()) fail(o.at("weights_from"), *wf, "the path of a SONATA edges file (.h5)");
     p.weights_from = wf->get<std::string>();
   }
-  o.finish("name, source, target, receptor, connectivity, weight, delay, plasticity, weights_from");
+  // How the device engine delivers this projection's spikes (the CPU engine ignores it).
+  const std::string prop = o.string_or("propagation", "auto");
+  if (prop == "per_spike" && p.plasticity)
+    fail(o.at("propagation"), o.raw()["propagation"], "\"auto\" or \"per_target\" (plastic projections run per target)");
+  if (prop == "auto") p.propagation = Propagation::kAuto;
+  else if (prop == "per_spike") p.propagation = Propagation::kPerSpike;
+  else if (prop == "per_target") p.propagation = Propagation::kPerTarget;
+  else fail(o.at("propagation"), o.raw()["propagation"], "\"auto\", \"per_spike\" or \"per_target\"");
+  o.finish("name, source, target, receptor, connectivity, weight, delay, plasticity, weights_from, propagation");
   return p;
 }
 

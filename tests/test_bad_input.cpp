@@ -83,6 +83,8 @@ std::vector<Case> cases() {
       {"plastic with several delays", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "delay": {"uniform": [1, 3]}, "plasticity": {"rule": "stdp", "w_max": 2}})"), "/projections/0/delay"},
       {"soft bounds without w_max", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "stdp", "w_max": null, "mu": 0.5}})"), "/projections/0/plasticity/mu"},
       {"static projection onto a generator", R"({"populations": {"g": {"model": "spike_generator", "params": {"spike_times": [[1.0]]}}, "h": {"model": "spike_generator", "params": {"spike_times": [[1.0]]}}}, "projections": [{"source": "g", "target": "h", "connectivity": {"rule": "all_to_all"}, "weight": 1}]})", "/projections/0/target"},
+      {"unknown propagation", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "propagation": "sideways"})"), "/projections/0/propagation"},
+      {"plastic per spike", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "propagation": "per_spike", "plasticity": {"rule": "stdp", "w_max": 2}})"), "/projections/0/propagation"},
       {"weights_from missing file", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "weights_from": "/nonexistent/edges.h5"})"), "/projections/0/weights_from"},
       // global signals, their rules and monitors
       {"globals not an object", "{" + kPops + R"(, "globals": [1]})", "/globals"},

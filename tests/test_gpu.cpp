@@ -136,6 +136,12 @@ TEST_CASE("device engine, emulated: per-target propagation gives every output of
   check_learning(cpu);
   compare_runs(cpu, emu, 0.0);
   CHECK(emu.res.files.size() == cpu.res.files.size());
+  // The same chosen per projection in the file ("propagation"), with the command line's auto.
+  json j = json::parse(slurp(kMixed));
+  for (auto& pr : j["projections"])
+    if (!pr.contains("plasticity")) pr["propagation"] = "per_target";
+  const auto dir = temp_dir("per_target_file");
+  compare_runs(cpu, run_on(write_file(dir, "net.json", j.dump()).string(), Device::kEmulate, Propagation::kAuto), 0.0);
 }
 
 TEST_CASE("device engine, emulated: per-spike propagation with atomics") {
