@@ -142,8 +142,6 @@ void check_device_support(const NetworkSpec& spec) {
     if (device_rule(*p.plasticity, params) < 0)
       throw SpecError(p.ptr + "/plasticity/rule", "rule \"" + p.plasticity->rule + "\" runs on the CPU engine only (on the device: " +
                                                      device_rule_names() + ")" + cpu);
-    if (p.plasticity->partner.spec.traces.count > 0)
-      throw SpecError(p.ptr + "/plasticity", "partner traces run on the CPU engine only" + cpu);
   }
 }
 
@@ -310,6 +308,24 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
       k.post = {pl.post.spec, dev.copy(pl.post.values), dev.copy(pl.post.stamp)};
       if (!k.pre.values) k.pre.values = dev.alloc<double>(1);
       if (!k.post.values) k.post.values = dev.alloc<double>(1);
+      if (pl.partner.active()) {  // partner traces: each source's CSR by target
+        std::vector<DevPartnerSource> srcs;
+        for (const Plasticity::Partner::Source& ps : pl.partner.sources) {
+          Csr by_source;
+          by_source.row_ptr = ps.first;
+          by_source.target = ps.targets;
+          const Incoming inc = incoming(by_source, tgt.size);
+          DevPartnerSource d_src;
+          d_src.src = pops[ps.pop].spikes;
+          d_src.ptr = dev.copy(inc.ptr);
+          d_src.pre = dev.copy(inc.pre);
+          if (!ps.amount.empty()) d_src.amount = dev.copy(gather(ps.amount, inc.syn));
+          srcs.push_back(d_src);
+        }
+        k.sources = dev.copy(srcs);
+        k.n_sources = static_cast<uint32_t>(srcs.size());
+        k.partner = {pl.partner.traces.spec, dev.copy(pl.partner.traces.values), dev.copy(pl.partner.traces.stamp)};
+      }
       k.base.post_state = {tgt.V, tgt.ex, tgt.in, net.pops[pr.target].E_L};
       k.base.signals = emit.value;
       k.base.bounds = pl.bounds;
@@ -361,6 +377,8 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
       if (d.kind == ProjOnDevice::kPlastic) L.bump_pre(d.plastic, d.n_source);
     for (ProjOnDevice& d : projs)
       if (d.kind == ProjOnDevice::kPlastic) L.on_post(d.plastic, d.n_target);
+    for (ProjOnDevice& d : projs)
+      if (d.kind == ProjOnDevice::kPlastic) L.partner(d.plastic, d.n_target);
     L.tick(clock);
   };
 
@@ -398,6 +416,10 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
       L.download(pl.pre.stamp.data(), d.plastic.pre.stamp, pl.pre.stamp.size() * sizeof(uint32_t));
       L.download(pl.post.values.data(), d.plastic.post.values, pl.post.values.size() * sizeof(double));
       L.download(pl.post.stamp.data(), d.plastic.post.stamp, pl.post.stamp.size() * sizeof(uint32_t));
+      if (d.plastic.n_sources) {
+        L.download(pl.partner.traces.values.data(), d.plastic.partner.values, pl.partner.traces.values.size() * sizeof(double));
+        L.download(pl.partner.traces.stamp.data(), d.plastic.partner.stamp, pl.partner.traces.stamp.size() * sizeof(uint32_t));
+      }
     }
     if (everything && n_sig) {
       L.download(net.signals.value.data(), emit.value, n_sig * sizeof(double));

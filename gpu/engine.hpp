@@ -10,7 +10,7 @@ namespace spikesim {
 
 // Throws SpecError (exit 2, with the JSON pointer) for what only the CPU engine runs:
 // tasks, pair-triggered rewards, plasticity rules not in SPIKESIM_DEVICE_RULES (lazy,
-// trial and partner rules).
+// and trial rules).
 void check_device_support(const NetworkSpec& spec);
 
 RunResult simulate_device(Network& net, const RunOptions& opt);                // the launcher opt.device names

@@ -18,6 +18,7 @@
 #include "neurons/lif_cond_exp.hpp"
 #include "neurons/lif_curr_exp.hpp"
 #include "neurons/poisson.hpp"
+#include "plasticity/disinhibitory.hpp"
 #include "plasticity/global_istdp.hpp"
 #include "plasticity/rule.hpp"
 #include "plasticity/stdp.hpp"
@@ -31,7 +32,8 @@
   X(Stdp, "stdp")                  \
   X(TripletStdp, "triplet_stdp")   \
   X(VogelsIstdp, "vogels_istdp")   \
-  X(GlobalIstdp, "global_istdp")
+  X(GlobalIstdp, "global_istdp")   \
+  X(Disinhibitory, "disinhibitory")
 
 namespace spikesim {
 
@@ -206,6 +208,15 @@ struct DevTraces {
   uint32_t* stamp = nullptr;
 };
 
+// A projection whose source spikes feed a rule's partner traces (Plasticity::Partner):
+// by target, its sources in CSR order, and what each synapse adds (null: 1).
+struct DevPartnerSource {
+  DevSpikes src;
+  const uint64_t* ptr = nullptr;
+  const uint32_t* pre = nullptr;
+  const float* amount = nullptr;
+};
+
 // A plastic projection on the device (per target, one delay; plasticity/plasticity.hpp
 // gives the order of the phases): weights and per-synapse state in incoming order.
 struct DevPlastic {
@@ -219,9 +230,18 @@ struct DevPlastic {
   uint64_t learn_from = 0;
   float* input = nullptr;    // null: deliver nothing (target without receptors)
   DevTraces pre, post;
+  DevTraces partner;                          // per target, when n_sources > 0
+  const DevPartnerSource* sources = nullptr;  // [n_sources]
+  uint32_t n_sources = 0;
   HookCtx base;              // post_state, signals (device), bounds, dt
   const uint32_t* clock = nullptr;
 };
+
+// Target i's partner traces decayed to `stamp` in place (only i's thread touches them).
+SPIKESIM_HD const double* partner_at(const DevPlastic& p, uint32_t i, uint32_t stamp) {
+  trace_advance(p.partner.spec, p.partner.values, p.partner.stamp, i, stamp, p.base.dt);
+  return p.partner.values + static_cast<uint64_t>(i) * p.partner.spec.count;
+}
 
 // 4a: delivery and on_pre, thread per target.
 template <class R>
@@ -245,6 +265,7 @@ struct PlasticPreKernel {
       if (p.input) p.input[i] += w;
       if (!learn) continue;
       trace_advance(p.post.spec, p.post.values, p.post.stamp, i, stamp, c.dt);
+      if (p.n_sources) c.partner = partner_at(p, i, stamp);
       trace_read(p.pre.spec, p.pre.values, p.pre.stamp, j, stamp, c.dt, xpre);
       const double* xpost = p.post.values + static_cast<uint64_t>(i) * p.post.spec.count;
       w = c.bounds.clip(R::on_pre(prm, w, p.syn ? p.syn + s * p.syn_floats : nullptr, xpre, xpost, c));
@@ -280,6 +301,7 @@ struct OnPostKernel {
       c.t = stamp * dt;
       double xpre[kMaxTraces], xpost[kMaxTraces];
       trace_read(p.post.spec, p.post.values, p.post.stamp, i, stamp, dt, xpost);
+      if (p.n_sources) c.partner = partner_at(p, i, stamp);
       for (uint64_t s = p.in.ptr[i]; s < p.in.ptr[i + 1]; ++s) {
         trace_read(p.pre.spec, p.pre.values, p.pre.stamp, p.in.pre[s], stamp, dt, xpre);
         float& w = p.in.weight[s];
@@ -287,6 +309,22 @@ struct OnPostKernel {
       }
     }
     trace_bump(p.post.spec, p.post.values, p.post.stamp, i, stamp, dt);
+  }
+};
+
+// After on_post: this step's spikes of the partner sources into the targets' partner
+// traces, thread per target, in the CPU engine's order (source, neuron, synapse).
+struct PartnerKernel {
+  DevPlastic p;
+  SPIKESIM_HD void operator()(uint64_t t) const {
+    const auto i = static_cast<uint32_t>(t);
+    const uint32_t stamp = *p.clock + 1;
+    for (uint32_t q = 0; q < p.n_sources; ++q) {
+      const DevPartnerSource& s = p.sources[q];
+      for (uint64_t k = s.ptr[i]; k < s.ptr[i + 1]; ++k)
+        if (s.src.fired(s.pre[k], stamp))
+          trace_add(p.partner.spec, p.partner.values, p.partner.stamp, i, stamp, p.base.dt, s.amount ? s.amount[k] : 1.0);
+    }
   }
 };
 

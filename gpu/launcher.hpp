@@ -35,6 +35,7 @@ class Launcher {
   virtual void plastic_pre(const DevPlastic& p, uint32_t n_target) = 0;
   virtual void bump_pre(const DevPlastic& p, uint32_t n_source) = 0;
   virtual void on_post(const DevPlastic& p, uint32_t n_target) = 0;
+  virtual void partner(const DevPlastic& p, uint32_t n_target) = 0;
   virtual void tick(uint32_t* clock) = 0;
   virtual uint32_t push_warps() const = 0;  // warps of a PushKernel launch
 
@@ -67,6 +68,9 @@ class LauncherOf : public Launcher {
   }
   void on_post(const DevPlastic& p, uint32_t n_target) override {
     if (n_target) with_rule(p, [&](auto prm) { exec().run(n_target, OnPostKernel<typename decltype(prm)::Rule>{p, prm.params}); });
+  }
+  void partner(const DevPlastic& p, uint32_t n_target) override {
+    if (n_target && p.n_sources) exec().run(n_target, PartnerKernel{p});
   }
   void tick(uint32_t* clock) override { exec().run(1, TickKernel{clock}); }
 
