@@ -9,14 +9,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 
 #include "core/error.hpp"
 #include "core/monitors.hpp"
 #include "core/progress.hpp"
 #include "core/stop_signal.hpp"
 #include "io/edges_file.hpp"
-#include "neurons/models.hpp"
 #include "plasticity/plasticity.hpp"
 
 namespace spikesim {
@@ -114,10 +112,6 @@ std::vector<T> gather(const std::vector<T>& v, const std::vector<uint32_t>& idx,
     for (size_t f = 0; f < per; ++f) out[s * per + f] = v[idx[s] * per + f];
   return out;
 }
-
-struct PopOnDevice {
-  DevPop view;
-};
 
 struct ProjOnDevice {
   enum Kind { kPush, kPull, kPlastic } kind = kPush;
