@@ -1,0 +1,340 @@
+#include "gpu/device_network.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "plasticity/plasticity.hpp"
+
+namespace spikesim {
+
+// The device rule index of a plastic projection's rule, and its Params; -1 if it has none.
+int device_rule(const Plasticity& p, const void*& params) {
+  int k = 0;
+#define SPIKESIM_RULE_FIND(R, name)                                             \
+  if (const auto* q = dynamic_cast<const PlasticityOf<R>*>(&p)) {               \
+    params = &q->params;                                                        \
+    return k;                                                                   \
+  }                                                                             \
+  ++k;
+  SPIKESIM_DEVICE_RULES(SPIKESIM_RULE_FIND)
+#undef SPIKESIM_RULE_FIND
+  return -1;
+}
+
+namespace {
+
+// Incoming synapses of a CSR table grouped by target, ordered within a target by (delay,
+// source, CSR index): the CPU engine's order of addition. syn[s] is the CSR index.
+struct Incoming {
+  std::vector<uint64_t> ptr;
+  std::vector<uint32_t> pre, syn;
+};
+
+Incoming incoming(const Csr& csr, uint32_t n_target) {
+  Incoming r;
+  const uint64_t n = csr.size();
+  // CSR order sorted stably by delay, then stably by target.
+  std::vector<uint32_t> by_delay(n), src_of(n);
+  for (uint32_t j = 0; j < csr.rows(); ++j)
+    for (uint64_t k = csr.row_ptr[j]; k < csr.row_ptr[j + 1]; ++k) src_of[k] = j;
+  for (uint64_t k = 0; k < n; ++k) by_delay[k] = static_cast<uint32_t>(k);
+  if (!csr.delay.empty())
+    std::stable_sort(by_delay.begin(), by_delay.end(), [&](uint32_t a, uint32_t b) { return csr.delay[a] < csr.delay[b]; });
+  r.ptr.assign(n_target + 1ull, 0);
+  for (uint32_t t : csr.target) ++r.ptr[t + 1ull];
+  for (uint32_t i = 0; i < n_target; ++i) r.ptr[i + 1ull] += r.ptr[i];
+  std::vector<uint64_t> fill(r.ptr.begin(), r.ptr.end() - 1);
+  r.pre.resize(n);
+  r.syn.resize(n);
+  for (uint32_t k : by_delay) {
+    const uint64_t s = fill[csr.target[k]]++;
+    r.pre[s] = src_of[k];
+    r.syn[s] = k;
+  }
+  return r;
+}
+
+template <class T>
+std::vector<T> gather(const std::vector<T>& v, const std::vector<uint32_t>& idx, size_t per = 1) {
+  std::vector<T> out(idx.size() * per);
+  for (size_t s = 0; s < idx.size(); ++s)
+    for (size_t f = 0; f < per; ++f) out[s * per + f] = v[idx[s] * per + f];
+  return out;
+}
+
+}  // namespace
+
+DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitors& mon, Launcher& l)
+    : L(l), net(net_), dev(l) {
+  const size_t n_pops = net.pops.size(), n_projs = net.projs.size(), n_sig = net.signals.value.size();
+  const double dt = net.spec.run.dt;
+  clock = dev.alloc<uint32_t>(1);
+
+  // Populations: state, Poisson rates and generator events, spike rings.
+  std::vector<uint32_t> slots(n_pops, 1);
+  for (const Projection& pr : net.projs) slots[pr.source] = std::max<uint32_t>(slots[pr.source], pr.csr.delay_max + 1u);
+  rec_offset.assign(n_pops, 0);
+  for (size_t p = 0; p < n_pops; ++p)
+    if (mon.spike_slot[p] >= 0) rec_pop.resize(std::max<size_t>(rec_pop.size(), mon.spike_slot[p] + 1u));
+  for (size_t p = 0; p < n_pops; ++p)
+    if (mon.spike_slot[p] >= 0) rec_pop[mon.spike_slot[p]] = static_cast<int>(p);
+  for (int p : rec_pop) {
+    rec_offset[p] = static_cast<uint32_t>(recorded);
+    recorded += net.pops[p].size;
+  }
+  if (recorded > 0xFFFFFFFFull) throw RunError("--device: more than 2^32 recorded neurons");
+  // At most one spike per neuron and step: a chunk of k steps needs k * recorded entries.
+  const uint64_t rec_cap = recorded ? std::min<uint64_t>(std::max<uint64_t>(recorded * 64, 1u << 20), 1u << 27) : 0;
+  rec_steps = recorded ? std::max<uint64_t>(1, rec_cap / recorded) : kHistory;
+  if (recorded) {
+    rec.entries = dev.alloc<uint64_t>(rec_cap);
+    rec.count = dev.alloc<uint32_t>(1);
+    rec.capacity = static_cast<uint32_t>(rec_cap);
+  }
+
+  pops.resize(n_pops);
+  for (size_t p = 0; p < n_pops; ++p) {
+    Population& h = net.pops[p];
+    const PopulationSpec& s = net.spec.populations[p];
+    DevPop& d = pops[p];
+    d.model = h.model;
+    d.size = h.size;
+    d.V = dev.copy(h.V);
+    d.ex = dev.copy(h.ex);
+    d.in = dev.copy(h.in);
+    d.ref = dev.copy(h.ref);
+    d.curr = h.curr;
+    d.cond = h.cond;
+    d.izh = h.izh;
+    d.rng = h.rng;
+    d.threshold0 = h.threshold;
+    std::vector<uint32_t> at, thr;
+    for (size_t k = 0; k < s.rates.size(); ++k) {
+      at.push_back(static_cast<uint32_t>(std::llround(s.rate_times[k] / dt)));
+      thr.push_back(PoissonSource::threshold(s.rates[k], dt));
+    }
+    d.n_rates = static_cast<uint32_t>(at.size());
+    d.rate_at = dev.copy(at);
+    d.rate_thr = dev.copy(thr);
+    d.thresholds = dev.copy(h.thresholds);
+    if (h.model == Model::kSpikeGenerator) {  // per neuron, ascending stamps
+      std::vector<uint64_t> ptr(h.size + 1ull, 0);
+      for (const auto& e : h.generator_events) ++ptr[e.second + 1ull];
+      for (uint32_t i = 0; i < h.size; ++i) ptr[i + 1ull] += ptr[i];
+      std::vector<uint32_t> stamps(h.generator_events.size());
+      std::vector<uint64_t> fill(ptr.begin(), ptr.end() - 1);
+      for (const auto& e : h.generator_events) stamps[fill[e.second]++] = e.first;
+      d.gen_ptr = dev.copy(ptr);
+      d.gen_stamp = dev.copy(stamps);
+      d.gen_next = dev.alloc<uint64_t>(h.size);
+      L.upload(d.gen_next, ptr.data(), h.size * sizeof(uint64_t));
+    }
+    d.spikes.size = h.size;
+    d.spikes.slots = slots[p];
+    d.spikes.words = (h.size + 31) / 32;
+    d.spikes.count = dev.alloc<uint32_t>(slots[p]);
+    d.spikes.list = dev.alloc<uint32_t>(static_cast<size_t>(slots[p]) * h.size);
+    d.spikes.bits = dev.alloc<uint32_t>(static_cast<size_t>(slots[p]) * d.spikes.words);
+    d.record = mon.spike_slot[p] >= 0;
+    d.rec_offset = rec_offset[p];
+    d.rec = rec;
+  }
+
+  // Global signals and their scheduled rewards (by stamp; core/simulation.cpp schedules a
+  // reward at t one step early, so it joins the signal at stamp round(t / dt)).
+  emit.n_pops = static_cast<uint32_t>(n_pops);
+  emit.n_signals = static_cast<uint32_t>(n_sig);
+  emit.history = kHistory;
+  std::vector<uint32_t*> counts(n_pops);
+  for (size_t p = 0; p < n_pops; ++p) counts[p] = pops[p].spikes.count;
+  emit.pop_count = dev.copy(counts);
+  emit.pop_slots = dev.copy(slots);
+  emit.count_hist = dev.alloc<uint32_t>(static_cast<size_t>(kHistory) * std::max<size_t>(n_pops, 1));
+  emit.value = dev.copy(net.signals.value);
+  emit.prev = dev.copy(net.signals.prev);
+  emit.pending = dev.alloc<double>(std::max<size_t>(n_sig, 1));
+  emit.baseline = dev.copy(net.signals.baseline);
+  emit.decay = dev.copy(net.signals.decay());
+  emit.per_spike = dev.copy(net.signals.per_spike());
+  std::vector<int32_t> source(net.signals.source().begin(), net.signals.source().end());
+  emit.source = dev.copy(source);
+  emit.signal_hist = dev.alloc<double>(static_cast<size_t>(kHistory) * std::max<size_t>(n_sig, 1));
+  {
+    struct Reward {
+      uint32_t stamp, signal;
+      double amount;
+    };
+    std::vector<Reward> rewards;
+    for (size_t k = 0; k < n_sig; ++k) {
+      const SignalSpec& s = net.spec.signals[k];
+      for (size_t i = 0; i < s.reward_times.size(); ++i) {
+        const int64_t stamp = std::llround(s.reward_times[i] / dt);
+        if (stamp >= 1) rewards.push_back({static_cast<uint32_t>(stamp), static_cast<uint32_t>(k), s.reward_amounts[i]});
+      }
+    }
+    std::stable_sort(rewards.begin(), rewards.end(), [](const Reward& a, const Reward& b) { return a.stamp < b.stamp; });
+    std::vector<uint32_t> st, sg;
+    std::vector<double> am;
+    for (const Reward& r : rewards) st.push_back(r.stamp), sg.push_back(r.signal), am.push_back(r.amount);
+    emit.n_rewards = static_cast<uint32_t>(rewards.size());
+    emit.reward_stamp = dev.copy(st);
+    emit.reward_signal = dev.copy(sg);
+    emit.reward_amount = dev.copy(am);
+    emit.reward_next = dev.alloc<uint32_t>(1);
+  }
+  emit.clock = clock;
+
+  // Projections: static ones per spike (atomics) or per target; plastic ones per target.
+  projs.resize(n_projs);
+  for (size_t i = 0; i < n_projs; ++i) {
+    Projection& pr = net.projs[i];
+    ProjOnDevice& d = projs[i];
+    const DevPop& src = pops[pr.source];
+    DevPop& tgt = pops[pr.target];
+    float* input = pr.receptor == kReceptorEx || tgt.model == Model::kIzhikevich ? tgt.ex : tgt.in;
+    d.n_source = src.size;
+    d.n_target = tgt.size;
+    const Csr& csr = pr.csr;
+    if (pr.plastic) {
+      Plasticity& pl = *pr.plastic;
+      d.kind = ProjOnDevice::kPlastic;
+      d.syn = pl.post_syn;
+      DevPlastic& k = d.plastic;
+      k.rule = device_rule(pl, k.params);
+      k.src = src.spikes;
+      k.tgt = tgt.spikes;
+      k.in.ptr = dev.copy(pl.post_ptr, &synapse_bytes);
+      k.in.pre = dev.copy(pl.post_pre, &synapse_bytes);
+      k.in.weight = dev.copy(gather(csr.weight, pl.post_syn), &synapse_bytes);
+      k.in.dmin = pl.delay;
+      k.syn_floats = pl.syn_floats;
+      if (pl.syn_floats) k.syn = dev.copy(gather(pl.syn_state, pl.post_syn, pl.syn_floats), &synapse_bytes);
+      k.delay = pl.delay;
+      k.learn_from = pl.learn_from;
+      k.input = input;
+      k.pre = {pl.pre.spec, dev.copy(pl.pre.values), dev.copy(pl.pre.stamp)};
+      k.post = {pl.post.spec, dev.copy(pl.post.values), dev.copy(pl.post.stamp)};
+      if (!k.pre.values) k.pre.values = dev.alloc<double>(1);
+      if (!k.post.values) k.post.values = dev.alloc<double>(1);
+      if (pl.partner.active()) {  // partner traces: each source's CSR by target
+        std::vector<DevPartnerSource> srcs;
+        for (const Plasticity::Partner::Source& ps : pl.partner.sources) {
+          Csr by_source;
+          by_source.row_ptr = ps.first;
+          by_source.target = ps.targets;
+          const Incoming inc = incoming(by_source, tgt.size);
+          DevPartnerSource d_src;
+          d_src.src = pops[ps.pop].spikes;
+          d_src.ptr = dev.copy(inc.ptr);
+          d_src.pre = dev.copy(inc.pre);
+          if (!ps.amount.empty()) d_src.amount = dev.copy(gather(ps.amount, inc.syn));
+          srcs.push_back(d_src);
+        }
+        k.sources = dev.copy(srcs);
+        k.n_sources = static_cast<uint32_t>(srcs.size());
+        k.partner = {pl.partner.traces.spec, dev.copy(pl.partner.traces.values), dev.copy(pl.partner.traces.stamp)};
+      }
+      k.base.post_state = {tgt.V, tgt.ex, tgt.in, net.pops[pr.target].E_L};
+      k.base.signals = emit.value;
+      k.base.bounds = pl.bounds;
+      k.base.dt = dt;
+      k.clock = clock;
+      continue;
+    }
+    const Propagation how = net.spec.projections[i].propagation;
+    if (how == Propagation::kPerTarget || (how == Propagation::kAuto && opt.propagation == Propagation::kPerTarget)) {
+      d.kind = ProjOnDevice::kPull;
+      const Incoming inc = incoming(csr, tgt.size);
+      DevIncoming& in = d.pull.in;
+      in.ptr = dev.copy(inc.ptr, &synapse_bytes);
+      in.pre = dev.copy(inc.pre, &synapse_bytes);
+      in.weight = dev.copy(gather(csr.weight, inc.syn), &synapse_bytes);
+      if (!csr.delay.empty()) in.delay = dev.copy(gather(csr.delay, inc.syn), &synapse_bytes);
+      in.dmin = csr.delay_min;
+      d.pull.src = src.spikes;
+      d.pull.input = input;
+      d.pull.clock = clock;
+      continue;
+    }
+    d.kind = ProjOnDevice::kPush;
+    PushKernel& k = d.push;
+    k.src = src.spikes;
+    k.row_ptr = dev.copy(csr.row_ptr, &synapse_bytes);
+    k.target = dev.copy(csr.target, &synapse_bytes);
+    k.weight = dev.copy(csr.weight, &synapse_bytes);
+    k.delay = csr.delay.empty() ? nullptr : dev.copy(csr.delay, &synapse_bytes);
+    k.dmin = csr.delay_min;
+    k.dmax = csr.delay_max;
+    k.warps = L.push_warps();
+    k.input = input;
+    k.clock = clock;
+  }
+  reported_pop_.assign(n_pops, false);
+  reported_proj_.assign(n_projs, false);
+  for (const auto& m : net.spec.states) reported_pop_[m.population] = true;
+  for (const auto& m : net.spec.weights) reported_proj_[m.projection] = true;
+}
+
+void DeviceNetwork::step() {
+  const size_t n_pops = pops.size();
+  for (size_t p = 0; p < n_pops; ++p) L.clear_slot(pops[p].spikes, clock);
+  for (size_t p = 0; p < n_pops; ++p) L.update(pops[p], clock);
+  L.emit(emit);
+  for (ProjOnDevice& d : projs) {
+    if (d.kind == ProjOnDevice::kPlastic) L.plastic_pre(d.plastic, d.n_target);
+    else if (d.kind == ProjOnDevice::kPull) L.pull(d.pull, d.n_target);
+    else L.push(d.push);
+  }
+  for (ProjOnDevice& d : projs)
+    if (d.kind == ProjOnDevice::kPlastic) L.bump_pre(d.plastic, d.n_source);
+  for (ProjOnDevice& d : projs)
+    if (d.kind == ProjOnDevice::kPlastic) L.on_post(d.plastic, d.n_target);
+  for (ProjOnDevice& d : projs)
+    if (d.kind == ProjOnDevice::kPlastic) L.partner(d.plastic, d.n_target);
+  L.tick(clock);
+}
+
+void DeviceNetwork::download(bool everything) {
+  const size_t n_pops = pops.size(), n_projs = projs.size(), n_sig = net.signals.value.size();
+  const std::vector<bool>& reported_pop = reported_pop_;
+  const std::vector<bool>& reported_proj = reported_proj_;
+  for (size_t p = 0; p < n_pops; ++p) {
+    if (!everything && !reported_pop[p]) continue;
+    Population& h = net.pops[p];
+    L.download(h.V.data(), pops[p].V, h.V.size() * sizeof(float));
+    L.download(h.ex.data(), pops[p].ex, h.ex.size() * sizeof(float));
+    L.download(h.in.data(), pops[p].in, h.in.size() * sizeof(float));
+    if (everything) L.download(h.ref.data(), pops[p].ref, h.ref.size() * sizeof(int32_t));
+  }
+  for (size_t i = 0; i < n_projs; ++i) {
+    ProjOnDevice& d = projs[i];
+    if (d.kind != ProjOnDevice::kPlastic || (!everything && !reported_proj[i])) continue;
+    Projection& pr = net.projs[i];
+    std::vector<float> w(d.syn.size());
+    L.download(w.data(), d.plastic.in.weight, w.size() * sizeof(float));
+    for (size_t s = 0; s < w.size(); ++s) pr.csr.weight[d.syn[s]] = w[s];
+    if (!everything) continue;
+    Plasticity& pl = *pr.plastic;
+    if (pl.syn_floats) {
+      std::vector<float> st(d.syn.size() * pl.syn_floats);
+      L.download(st.data(), d.plastic.syn, st.size() * sizeof(float));
+      for (size_t s = 0; s < d.syn.size(); ++s)
+        for (int f = 0; f < pl.syn_floats; ++f) pl.syn_state[size_t{d.syn[s]} * pl.syn_floats + f] = st[s * pl.syn_floats + f];
+    }
+    L.download(pl.pre.values.data(), d.plastic.pre.values, pl.pre.values.size() * sizeof(double));
+    L.download(pl.pre.stamp.data(), d.plastic.pre.stamp, pl.pre.stamp.size() * sizeof(uint32_t));
+    L.download(pl.post.values.data(), d.plastic.post.values, pl.post.values.size() * sizeof(double));
+    L.download(pl.post.stamp.data(), d.plastic.post.stamp, pl.post.stamp.size() * sizeof(uint32_t));
+    if (d.plastic.n_sources) {
+      L.download(pl.partner.traces.values.data(), d.plastic.partner.values, pl.partner.traces.values.size() * sizeof(double));
+      L.download(pl.partner.traces.stamp.data(), d.plastic.partner.stamp, pl.partner.traces.stamp.size() * sizeof(uint32_t));
+    }
+  }
+  if (everything && n_sig) {
+    L.download(net.signals.value.data(), emit.value, n_sig * sizeof(double));
+    L.download(net.signals.prev.data(), emit.prev, n_sig * sizeof(double));
+  }
+}
+
+}  // namespace spikesim

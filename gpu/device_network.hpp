@@ -1,0 +1,92 @@
+#pragma once
+// A built Network in device memory, as the views of gpu/kernels.hpp: populations with their
+// spike rings, projections (per spike, per target, or plastic), global signals, the spike
+// record. Built once per run by the device engine (gpu/engine.cpp); freed with it.
+#include <cstdint>
+#include <vector>
+
+#include "core/monitors.hpp"
+#include "core/network.hpp"
+#include "core/simulation.hpp"
+#include "gpu/launcher.hpp"
+
+namespace spikesim {
+
+class Plasticity;
+
+constexpr uint32_t kHistory = 1024;  // steps per chunk at most (device history of counts and signals)
+
+// The index in SPIKESIM_DEVICE_RULES of a rule, and its Params; -1 if it has none.
+int device_rule(const Plasticity& p, const void*& params);
+
+// Device memory owned by the run: freed when the run ends, however it ends.
+class DeviceArena {
+ public:
+  explicit DeviceArena(Launcher& l) : l_(l) {}
+  ~DeviceArena() {
+    for (void* p : owned_) l_.release(p);
+  }
+  template <class T>
+  T* alloc(size_t n, uint64_t* account = nullptr) {
+    T* p = static_cast<T*>(l_.alloc(n * sizeof(T)));
+    owned_.push_back(p);
+    bytes += n * sizeof(T);
+    if (account) *account += n * sizeof(T);
+    return p;
+  }
+  template <class T>
+  T* copy(const std::vector<T>& v, uint64_t* account = nullptr) {
+    if (v.empty()) return nullptr;
+    T* p = alloc<T>(v.size(), account);
+    l_.upload(p, v.data(), v.size() * sizeof(T));
+    return p;
+  }
+  uint64_t bytes = 0;
+
+ private:
+  Launcher& l_;
+  std::vector<void*> owned_;
+};
+
+struct ProjOnDevice {
+  enum Kind { kPush, kPull, kPlastic } kind = kPush;
+  PushKernel push{};
+  PullKernel pull{};
+  DevPlastic plastic{};
+  std::vector<uint32_t> syn;  // plastic: CSR index of each incoming synapse
+  uint32_t n_source = 0, n_target = 0;
+};
+
+class DeviceNetwork {
+ public:
+  // Copies `net` to the device; `mon` says which populations the spike file records.
+  DeviceNetwork(Network& net, const RunOptions& opt, const Monitors& mon, Launcher& l);
+  DeviceNetwork(const DeviceNetwork&) = delete;
+  DeviceNetwork& operator=(const DeviceNetwork&) = delete;
+
+  // One step's launches (the same every step: kernels read the step from `clock`).
+  void step();
+  // Copies state back into the host network: every population's state, plastic weights in
+  // CSR order, their per-synapse state and traces, and the signals (everything); or only
+  // what state and weights reports read.
+  void download(bool everything);
+
+  Launcher& L;
+  Network& net;
+  DeviceArena dev;
+  uint32_t* clock = nullptr;  // steps done
+  std::vector<DevPop> pops;
+  DevEmit emit;
+  std::vector<ProjOnDevice> projs;
+  DevRecord rec;
+  uint64_t recorded = 0;             // neurons whose spikes go to the spike file
+  uint64_t rec_steps = kHistory;     // steps the record holds for certain
+  std::vector<uint32_t> rec_offset;  // per population: its first id in the record
+  std::vector<int> rec_pop;          // spike-file slot -> population
+  uint64_t synapse_bytes = 0;        // device memory for synapses
+
+ private:
+  std::vector<bool> reported_pop_, reported_proj_;
+};
+
+}  // namespace spikesim
