@@ -30,18 +30,17 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from run import coba_network  # noqa: E402  (the suite's resizing of the COBA network)
 WORK = os.path.join(tempfile.gettempdir(), "spikesim_gpu_bench")
 
 
 def resized_coba(path, n, k, t_s, record=True):
-    net = json.load(open(os.path.join(ROOT, path)))
-    ne = n * 4 // 5
-    net["populations"]["exc"]["size"] = ne
-    net["populations"]["inh"]["size"] = n - ne
-    for proj in net["projections"]:
-        proj["connectivity"]["p"] = min(1.0, k / n)
-    net["run"]["tstop"] = t_s * 1000.0
-    net["monitors"] = [{"type": "spikes", "populations": ["exc", "inh"]}] if record else []
+    """bench/run.py's coba_network (N neurons, 80% E, p = k/N, t_s seconds, spikes recorded),
+    or with no monitor at all."""
+    net = coba_network(path, n, k, t_s)
+    if not record:
+        net["monitors"] = []
     return net
 
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/distribution.hpp"
+#include "core/hd.hpp"
 
 namespace spikesim {
 
@@ -40,6 +41,12 @@ struct SignalSpec {
   std::vector<double> reward_times, reward_amounts;  // neuromodulator: scheduled reward events (ms)
   std::vector<PairReward> pair_rewards;              // neuromodulator: rewards triggered by spike pairs
 };
+
+// One step of a signal: relax towards baseline by `decay`, then add the step's jumps
+// (the spikes times their weight, then the rewards). Shared by Signals::step and the device engine.
+SPIKESIM_HD double signal_update(double value, double baseline, double decay, double spikes, double rewards) {
+  return baseline + (value - baseline) * decay + spikes + rewards;
+}
 
 class Scheduler;
 class Signals;
@@ -75,7 +82,7 @@ class Signals {
     for (size_t k = 0; k < value.size(); ++k) {
       prev[k] = value[k];
       const double count = pop_[k] >= 0 ? static_cast<double>(spikes[pop_[k]].size()) : 0.0;
-      value[k] = baseline[k] + (value[k] - baseline[k]) * decay_[k] + count * per_spike_[k] + pending_[k];
+      value[k] = signal_update(value[k], baseline[k], decay_[k], count * per_spike_[k], pending_[k]);
       pending_[k] = 0.0;
     }
   }

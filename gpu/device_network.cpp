@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "plasticity/plasticity.hpp"
+#include "synapses/by_target.hpp"
 
 namespace spikesim {
 
@@ -23,37 +24,6 @@ int device_rule(const Plasticity& p, const void*& params) {
 }
 
 namespace {
-
-// Incoming synapses of a CSR table grouped by target, ordered within a target by (delay,
-// source, CSR index): the CPU engine's order of addition. syn[s] is the CSR index.
-struct Incoming {
-  std::vector<uint64_t> ptr;
-  std::vector<uint32_t> pre, syn;
-};
-
-Incoming incoming(const Csr& csr, uint32_t n_target) {
-  Incoming r;
-  const uint64_t n = csr.size();
-  // CSR order sorted stably by delay, then stably by target.
-  std::vector<uint32_t> by_delay(n), src_of(n);
-  for (uint32_t j = 0; j < csr.rows(); ++j)
-    for (uint64_t k = csr.row_ptr[j]; k < csr.row_ptr[j + 1]; ++k) src_of[k] = j;
-  for (uint64_t k = 0; k < n; ++k) by_delay[k] = static_cast<uint32_t>(k);
-  if (!csr.delay.empty())
-    std::stable_sort(by_delay.begin(), by_delay.end(), [&](uint32_t a, uint32_t b) { return csr.delay[a] < csr.delay[b]; });
-  r.ptr.assign(n_target + 1ull, 0);
-  for (uint32_t t : csr.target) ++r.ptr[t + 1ull];
-  for (uint32_t i = 0; i < n_target; ++i) r.ptr[i + 1ull] += r.ptr[i];
-  std::vector<uint64_t> fill(r.ptr.begin(), r.ptr.end() - 1);
-  r.pre.resize(n);
-  r.syn.resize(n);
-  for (uint32_t k : by_delay) {
-    const uint64_t s = fill[csr.target[k]]++;
-    r.pre[s] = src_of[k];
-    r.syn[s] = k;
-  }
-  return r;
-}
 
 template <class T>
 std::vector<T> gather(const std::vector<T>& v, const std::vector<uint32_t>& idx, size_t per = 1) {
@@ -192,7 +162,9 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     ProjOnDevice& d = projs[i];
     const DevPop& src = pops[pr.source];
     DevPop& tgt = pops[pr.target];
-    float* input = pr.receptor == kReceptorEx || tgt.model == Model::kIzhikevich ? tgt.ex : tgt.in;
+    Population& host_tgt = net.pops[pr.target];  // its receptor array, as Population::receptor picks it
+    const float* host_input = host_tgt.receptor(pr.receptor);
+    float* input = !host_input ? nullptr : host_input == host_tgt.ex.data() ? tgt.ex : tgt.in;
     d.n_source = src.size;
     d.n_target = tgt.size;
     const Csr& csr = pr.csr;
@@ -223,7 +195,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
           Csr by_source;
           by_source.row_ptr = ps.first;
           by_source.target = ps.targets;
-          const Incoming inc = incoming(by_source, tgt.size);
+          const ByTarget inc = by_target(by_source, tgt.size);
           DevPartnerSource d_src;
           d_src.src = pops[ps.pop].spikes;
           d_src.ptr = dev.copy(inc.ptr);
@@ -235,7 +207,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
         k.n_sources = static_cast<uint32_t>(srcs.size());
         k.partner = {pl.partner.traces.spec, dev.copy(pl.partner.traces.values), dev.copy(pl.partner.traces.stamp)};
       }
-      k.base.post_state = {tgt.V, tgt.ex, tgt.in, net.pops[pr.target].E_L};
+      k.base.post_state = {tgt.V, tgt.ex, tgt.in, host_tgt.E_L};
       k.base.signals = emit.value;
       k.base.bounds = pl.bounds;
       k.base.dt = dt;
@@ -245,7 +217,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     const Propagation how = net.spec.projections[i].propagation;
     if (how == Propagation::kPerTarget || (how == Propagation::kAuto && opt.propagation == Propagation::kPerTarget)) {
       d.kind = ProjOnDevice::kPull;
-      const Incoming inc = incoming(csr, tgt.size);
+      const ByTarget inc = by_target(csr, tgt.size);
       DevIncoming& in = d.pull.in;
       in.ptr = dev.copy(inc.ptr, &synapse_bytes);
       in.pre = dev.copy(inc.pre, &synapse_bytes);
@@ -297,10 +269,8 @@ void DeviceNetwork::step() {
 
 void DeviceNetwork::download(bool everything) {
   const size_t n_pops = pops.size(), n_projs = projs.size(), n_sig = net.signals.value.size();
-  const std::vector<bool>& reported_pop = reported_pop_;
-  const std::vector<bool>& reported_proj = reported_proj_;
   for (size_t p = 0; p < n_pops; ++p) {
-    if (!everything && !reported_pop[p]) continue;
+    if (!everything && !reported_pop_[p]) continue;
     Population& h = net.pops[p];
     L.download(h.V.data(), pops[p].V, h.V.size() * sizeof(float));
     L.download(h.ex.data(), pops[p].ex, h.ex.size() * sizeof(float));
@@ -309,7 +279,7 @@ void DeviceNetwork::download(bool everything) {
   }
   for (size_t i = 0; i < n_projs; ++i) {
     ProjOnDevice& d = projs[i];
-    if (d.kind != ProjOnDevice::kPlastic || (!everything && !reported_proj[i])) continue;
+    if (d.kind != ProjOnDevice::kPlastic || (!everything && !reported_proj_[i])) continue;
     Projection& pr = net.projs[i];
     std::vector<float> w(d.syn.size());
     L.download(w.data(), d.plastic.in.weight, w.size() * sizeof(float));

@@ -144,8 +144,18 @@ struct UpdateKernel {
   }
 };
 
+// The first index in [b, e) of sorted `v` whose value is >= x (e if none).
+SPIKESIM_HD uint64_t first_at_least(const uint16_t* v, uint64_t b, uint64_t e, uint32_t x) {
+  while (b < e) {
+    const uint64_t m = b + (e - b) / 2;
+    if (v[m] < x) b = m + 1;
+    else e = m;
+  }
+  return b;
+}
+
 // Per-spike propagation of a static projection: warp w takes spikes w, w + warps, ... of
-// each delay's slot, its 32 lanes the synapses of the row; weights added with atomics
+// each delay's slot, its 32 lanes the row's synapses of that delay; weights added with atomics
 // (fast for sparse activity; the summation order varies from run to run).
 struct PushKernel {
   DevSpikes src;
@@ -162,8 +172,12 @@ struct PushKernel {
       const uint32_t slot = (stamp - d) % src.slots, n = src.count[slot];
       for (uint32_t a = warp; a < n; a += warps) {
         const uint32_t j = src.list[static_cast<uint64_t>(slot) * src.size + a];
-        for (uint64_t k = row_ptr[j] + lane; k < row_ptr[j + 1]; k += 32)
-          if (!delay || delay[k] == d) atomic_add(input + target[k], weight[k]);
+        uint64_t b = row_ptr[j], e = row_ptr[j + 1];
+        if (delay) {  // the row's synapses of delay d (rows are sorted by delay)
+          b = first_at_least(delay, b, e, d);
+          e = first_at_least(delay, b, e, d + 1);
+        }
+        for (uint64_t k = b + lane; k < e; k += 32) atomic_add(input + target[k], weight[k]);
       }
     }
   }
@@ -243,6 +257,15 @@ SPIKESIM_HD const double* partner_at(const DevPlastic& p, uint32_t i, uint32_t s
   return p.partner.values + static_cast<uint64_t>(i) * p.partner.spec.count;
 }
 
+// What a hook of target i reads at `stamp`, besides the traces.
+SPIKESIM_HD HookCtx hook_at(const DevPlastic& p, uint32_t i, uint32_t stamp) {
+  HookCtx c = p.base;
+  c.post = i;
+  c.step = stamp;
+  c.t = stamp * c.dt;
+  return c;
+}
+
 // 4a: delivery and on_pre, thread per target.
 template <class R>
 struct PlasticPreKernel {
@@ -253,10 +276,7 @@ struct PlasticPreKernel {
     const uint32_t stamp = *p.clock + 1;
     if (stamp < p.delay) return;
     const bool learn = stamp >= p.learn_from;
-    HookCtx c = p.base;
-    c.post = i;
-    c.step = stamp;
-    c.t = stamp * c.dt;
+    HookCtx c = hook_at(p, i, stamp);
     double xpre[kMaxTraces];
     for (uint64_t s = p.in.ptr[i]; s < p.in.ptr[i + 1]; ++s) {
       const uint32_t j = p.in.pre[s];
@@ -295,10 +315,7 @@ struct OnPostKernel {
     if (!p.tgt.fired(i, stamp)) return;
     const double dt = p.base.dt;
     if (stamp >= p.learn_from) {
-      HookCtx c = p.base;
-      c.post = i;
-      c.step = stamp;
-      c.t = stamp * dt;
+      HookCtx c = hook_at(p, i, stamp);
       double xpre[kMaxTraces], xpost[kMaxTraces];
       trace_read(p.post.spec, p.post.values, p.post.stamp, i, stamp, dt, xpost);
       if (p.n_sources) c.partner = partner_at(p, i, stamp);
@@ -359,7 +376,7 @@ struct EmitKernel {
     for (uint32_t k = 0; k < e.n_signals; ++k) {
       e.prev[k] = e.value[k];
       const double count = e.source[k] >= 0 ? static_cast<double>(e.count_hist[h * e.n_pops + e.source[k]]) : 0.0;
-      e.value[k] = e.baseline[k] + (e.value[k] - e.baseline[k]) * e.decay[k] + count * e.per_spike[k] + e.pending[k];
+      e.value[k] = signal_update(e.value[k], e.baseline[k], e.decay[k], count * e.per_spike[k], e.pending[k]);
       e.pending[k] = 0.0;
       e.signal_hist[h * e.n_signals + k] = e.value[k];
     }

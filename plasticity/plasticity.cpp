@@ -1,6 +1,9 @@
 #include "plasticity/plasticity.hpp"
 
 #include <cmath>
+#include <utility>
+
+#include "synapses/by_target.hpp"
 
 namespace spikesim {
 
@@ -11,20 +14,10 @@ void Plasticity::attach(const Projection& p, uint32_t n_pre, uint32_t n_post, do
   pre.init(pre.spec, n_pre);
   post.init(post.spec, n_post);
   syn_state.assign(p.csr.size() * syn_floats, 0.0f);
-  const Csr& csr = p.csr;
-  // Transposed index: counting sort of the synapses by target, keeping CSR order within a target.
-  post_ptr.assign(n_post + 1, 0);
-  for (uint32_t t : csr.target) ++post_ptr[t + 1];
-  for (uint32_t i = 0; i < n_post; ++i) post_ptr[i + 1] += post_ptr[i];
-  post_pre.resize(csr.size());
-  post_syn.resize(csr.size());
-  std::vector<uint64_t> fill(post_ptr.begin(), post_ptr.end() - 1);
-  for (uint32_t j = 0; j < csr.rows(); ++j)
-    for (uint64_t k = csr.row_ptr[j]; k < csr.row_ptr[j + 1]; ++k) {
-      const uint64_t s = fill[csr.target[k]]++;
-      post_pre[s] = j;
-      post_syn[s] = static_cast<uint32_t>(k);
-    }
+  ByTarget t = by_target(p.csr, n_post);  // one delay: (source, CSR index) order within a target
+  post_ptr = std::move(t.ptr);
+  post_pre = std::move(t.pre);
+  post_syn = std::move(t.syn);
 }
 
 void Plasticity::bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_t e, uint32_t step) {

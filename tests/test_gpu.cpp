@@ -106,10 +106,14 @@ void compare_runs(const EngineRun& a, const EngineRun& b, double weight_tol) {
           CHECK(rel_diff(wa, wb) <= weight_tol);
         }
     } else if (n != "spikes.h5") {  // state and weights reports
-      const std::string pop = n.find("weights") != std::string::npos ? (n[0] == 'e' ? "exc_exc" : "inh_inh") : n.substr(0, 3);
-      const auto ra = read_f32(fa, "/report/" + pop + "/data"), rb = read_f32(fb, "/report/" + pop + "/data");
+      // A report's group is its population (<pop>_<var>.h5) or its projection (<name>_weights.h5).
+      std::string group = n.substr(0, n.find('_'));
+      bool weights = false;
+      for (const auto& m : a.net.spec.weights)
+        if (m.file_name() == n) group = a.net.projs[m.projection].name, weights = true;
+      const auto ra = read_f32(fa, "/report/" + group + "/data"), rb = read_f32(fb, "/report/" + group + "/data");
       CHECK(ra.size() > 0);
-      CHECK(rel_diff(ra, rb) <= (n.find("weights") != std::string::npos ? weight_tol : 0.0));
+      CHECK(rel_diff(ra, rb) <= (weights ? weight_tol : 0.0));
     }
     for (const auto& d : sets) CHECK(rel_diff(read_f64(fa, d), read_f64(fb, d)) == 0.0);
   }
