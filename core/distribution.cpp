@@ -31,14 +31,6 @@ double Distribution::max_value() const {
 
 double Distribution::mean() const { return kind == kUniform ? 0.5 * (a + b) : a; }
 
-double Distribution::sample(const CounterRng& rng, uint32_t index, uint32_t step) const {
-  switch (kind) {
-    case kConstant: return a;
-    case kUniform: return a + (b - a) * rng.uniform(index, step);
-    default: return std::clamp(a + b * rng.normal(index, step), lo, hi);
-  }
-}
-
 Distribution parse_distribution(const json& j, const std::string& ptr) {
   if (j.is_number()) return Distribution::constant(as_number(j, ptr, kExpected));
   if (!j.is_object()) fail(ptr, j, kExpected);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "core/hd.hpp"
 #include "core/json_access.hpp"
 #include "core/rng.hpp"
 
@@ -21,7 +22,13 @@ struct Distribution {
   double max_value() const;
   double mean() const;
   bool is_constant() const { return kind == kConstant; }
-  double sample(const CounterRng& rng, uint32_t index, uint32_t step) const;
+  // A draw keyed by (index, step) of `rng`'s stream (also on the device: gpu/kernels.hpp).
+  SPIKESIM_HD double sample(const CounterRng& rng, uint32_t index, uint32_t step) const {
+    if (kind == kConstant) return a;
+    if (kind == kUniform) return a + (b - a) * rng.uniform(index, step);
+    const double x = a + b * rng.normal(index, step);
+    return x < lo ? lo : (x > hi ? hi : x);
+  }
 };
 
 Distribution parse_distribution(const json& j, const std::string& ptr);

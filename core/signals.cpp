@@ -22,7 +22,7 @@ Signals::Signals(const std::vector<SignalSpec>& specs, const std::vector<uint32_
 
 PairRewards::PairRewards(const std::vector<SignalSpec>& specs, uint64_t seed) : seed_(seed) {
   for (size_t k = 0; k < specs.size(); ++k)
-    for (const PairReward& r : specs[k].pair_rewards) rules_.push_back({k, r});
+    for (const PairReward& r : specs[k].pair_rewards) rules_.push_back({k, r, PairRewardState{}});
 }
 
 void PairRewards::on_step(const std::vector<std::vector<uint32_t>>& spikes, uint64_t now, double dt, Scheduler& sched,
@@ -30,19 +30,14 @@ void PairRewards::on_step(const std::vector<std::vector<uint32_t>>& spikes, uint
   auto fired = [&](int pop, uint32_t i) { return std::binary_search(spikes[pop].begin(), spikes[pop].end(), i); };
   for (Rule& rule : rules_) {
     const PairReward& r = rule.r;
-    // A post spike within (0, window] after pre's last spike (checked before this step's pre spike).
-    if (rule.last_pre >= 0 && fired(r.post_pop, r.post) && now > static_cast<uint64_t>(rule.last_pre) &&
-        (now - rule.last_pre) * dt <= r.window + 1e-9) {
-      const CounterRng rng{seed_, kStreamReward | static_cast<uint32_t>(rule.signal)};
-      const double delay = r.delay.sample(rng, static_cast<uint32_t>(rule.count++), 0);
-      const auto at = static_cast<uint64_t>(std::max<int64_t>(std::llround(now + delay / dt) - 1, static_cast<int64_t>(now)));
-      Signals* sig = &signals;
-      const size_t k = rule.signal;
-      const double amount = r.amount;
-      sched.at(at, [sig, k, amount] { sig->add(k, amount); });
-      ++triggered_;
-    }
-    if (fired(r.pre_pop, r.pre)) rule.last_pre = static_cast<int64_t>(now);
+    const CounterRng rng{seed_, kStreamReward | static_cast<uint32_t>(rule.signal)};
+    const int64_t at = pair_reward_step(r, rule.state, fired(r.pre_pop, r.pre), fired(r.post_pop, r.post), now, dt, rng);
+    if (at < 0) continue;
+    Signals* sig = &signals;
+    const size_t k = rule.signal;
+    const double amount = r.amount;
+    sched.at(static_cast<uint64_t>(at), [sig, k, amount] { sig->add(k, amount); });
+    ++triggered_;
   }
 }
 

@@ -14,6 +14,7 @@
 // baseline) e^(-(t - t_n)/tau) (prev holds the value at t_n), which rules that integrate a
 // signal over time (da_stdp) use. One thread computes the signals from the step's spike
 // counts, so they are the same for any thread count.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -48,6 +49,35 @@ SPIKESIM_HD double signal_update(double value, double baseline, double decay, do
   return baseline + (value - baseline) * decay + spikes + rewards;
 }
 
+// What a pair reward remembers between steps, and its one step (PairRewards::on_step on the
+// CPU, the device engine's emit kernel): `pre_fired`/`post_fired` say whether its two neurons
+// fired at step `now`; returns the step whose phase 1 adds the reward to the signal, or -1.
+// A post spike counts within (0, window] ms after pre's last spike, checked before this
+// step's pre spike; the delay is drawn from (seed, kStreamReward | signal, reward count).
+struct PairRewardState {
+  int64_t last_pre = -1;  // step of pre's last spike
+  uint64_t count = 0;     // rewards triggered
+};
+SPIKESIM_HD int64_t pair_reward_step(const PairReward& r, PairRewardState& s, bool pre_fired, bool post_fired, uint64_t now,
+                                     double dt, const CounterRng& rng) {
+  int64_t at = -1;
+  if (s.last_pre >= 0 && post_fired && now > static_cast<uint64_t>(s.last_pre) && (now - s.last_pre) * dt <= r.window + 1e-9) {
+    const double delay = r.delay.sample(rng, static_cast<uint32_t>(s.count++), 0);
+    const int64_t due = llround(now + delay / dt) - 1;
+    at = due > static_cast<int64_t>(now) ? due : static_cast<int64_t>(now);
+  }
+  if (pre_fired) s.last_pre = static_cast<int64_t>(now);
+  return at;
+}
+
+// What a lazy rule's per-step advance reads of the signals (plasticity/da_stdp.hpp): host
+// vectors on the CPU, device arrays on the device.
+struct SignalView {
+  const double* prev = nullptr;      // at t_n
+  const double* baseline = nullptr;
+  const double* tau = nullptr;       // ms
+};
+
 class Scheduler;
 class Signals;
 
@@ -66,8 +96,7 @@ class PairRewards {
   struct Rule {
     size_t signal;
     PairReward r;
-    int64_t last_pre = -1;  // step of pre's last spike
-    uint64_t count = 0;
+    PairRewardState state;
   };
   std::vector<Rule> rules_;
   uint64_t seed_ = 0, triggered_ = 0;
@@ -89,6 +118,13 @@ class Signals {
   // A jump of `amount` in signal k, applied at the end of this step (at t_{n+1}).
   void add(size_t k, double amount) { pending_[k] += amount; }
   bool empty() const { return value.empty(); }
+  SignalView view() const { return {prev.data(), baseline.data(), tau.data()}; }
+  // The jumps queued by add() since the last step, taken (the device engine moves them to the device).
+  std::vector<double> take_pending() {
+    std::vector<double> p = pending_;
+    std::fill(pending_.begin(), pending_.end(), 0.0);
+    return p;
+  }
   // What step() uses, for the device engine (gpu/engine.cpp): decay over dt, the jump per
   // spike, and the population whose spikes raise each signal (-1: none).
   const std::vector<double>& decay() const { return decay_; }

@@ -96,18 +96,28 @@ struct DaStdp {
 
   // Once per step n, after the signals reached t_{n+1} (now = n + 1): J += the integral over
   // (t_n, t_{n+1}] of e^(-(s - T_E)/tau_c) g(s), with g(s) = B + offset + (d(t_n) - B) e^(-(s - t_n)/tau_d).
-  static void advance(const Params& p, std::vector<double>& J, double& a, const Signals& sig, uint32_t now, double dt) {
-    if (J.empty()) J.assign(1, 0.0), a = 1.0;
+  // When an epoch ends at `now`, J is kept in J[now / L] (the engine gives J state_size
+  // doubles) and restarts. Both engines call this (the device's AdvanceKernel).
+  SPIKESIM_HD static void advance_step(const Params& p, double* J, double& a, const SignalView& sig, uint32_t now, double dt) {
     const int k = p.g.signal;
     const double B = sig.baseline[k], d0 = sig.prev[k], tau_d = sig.tau[k];
     const double tau_e = 1.0 / (1.0 / p.tau_c + 1.0 / tau_d);
-    J[0] += a * ((B + p.g.offset) * p.tau_c * -std::expm1(-dt / p.tau_c) + (d0 - B) * tau_e * -std::expm1(-dt / tau_e));
-    a *= std::exp(-dt / p.tau_c);
-    if (now % epoch_steps(p, dt) == 0) {  // an epoch ends at t_{n+1}
-      J.push_back(J[0]);
+    J[0] += a * ((B + p.g.offset) * p.tau_c * -expm1(-dt / p.tau_c) + (d0 - B) * tau_e * -expm1(-dt / tau_e));
+    a *= exp(-dt / p.tau_c);
+    const uint32_t L = epoch_steps(p, dt);
+    if (now % L == 0) {  // an epoch ends at t_{n+1}
+      J[now / L] = J[0];
       J[0] = 0.0;
       a = 1.0;
     }
+  }
+  // Doubles of per-projection state for a run of `steps` steps: J now and per epoch.
+  static size_t state_size(const Params& p, uint64_t steps, double dt) { return 1 + steps / epoch_steps(p, dt); }
+  // The CPU engine's call: J grows by an epoch at a time (a starts at 1).
+  static void advance(const Params& p, std::vector<double>& J, double& a, const Signals& sig, uint32_t now, double dt) {
+    if (J.empty()) J.assign(1, 0.0), a = 1.0;
+    if (now % epoch_steps(p, dt) == 0 && J.size() <= now / epoch_steps(p, dt)) J.resize(now / epoch_steps(p, dt) + 1);
+    advance_step(p, J.data(), a, sig.view(), now, dt);
   }
 
   static Params parse(RuleReader& r) {

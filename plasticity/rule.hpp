@@ -8,10 +8,16 @@
 //   SPIKESIM_HD static float on_post(... the same ...)
 // Hooks return the new weight; the engine then clips it to [w_min, w_max].
 // A lazy rule (kLazy = true; da_stdp) changes weights between events too: it also has
+//   SPIKESIM_HD static void advance_step(const Params&, double* state, double& aux, const SignalView&, uint32_t now, double dt)
+//     once per step (per projection, not per synapse; the device engine's AdvanceKernel),
+//   static size_t state_size(const Params&, uint64_t steps, double dt)   doubles of state a run needs,
 //   static void advance(const Params&, std::vector<double>& state, double& aux, const Signals&, uint32_t now, double dt)
-//     once per step (per projection, not per synapse), and
+//     the CPU engine's call (grows state as needed), and
 //   SPIKESIM_HD static float settle(const Params&, float w, float* syn, const HookCtx&)
 //     bringing one synapse up to date (end of run, before a weights monitor records).
+// A trial rule (kTrial = true; plasticity/trial_rules.hpp) has
+//   SPIKESIM_HD static float on_trial(const Params&, float w, double n_pre, double n_post, const TrialCtx&)
+//     at the end of each trial of a task.
 // HookCtx::partner: the partner's traces (same timing as xpost), for rules that declare them.
 // xpre / xpost: the presynaptic neuron's and the postsynaptic neuron's traces at the time of
 // the event, before this event's own bump (value at t - 0). Traces are bumped by the engine
