@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "io/trial_file.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/plasticity.hpp"
 
@@ -107,6 +108,22 @@ void finish_monitors(Monitors& m, const std::string& status, double t_reached_ms
   for (auto& r : m.reports) r.file->finish(status, t_reached_ms);
   for (auto& sm : m.signals) sm.file->finish(status, t_reached_ms);
   for (auto& rm : m.rates) rm.file->finish(status, t_reached_ms);
+}
+
+void write_task_files(const Network& net, RunResult& res, const std::string& status) {
+  const std::filesystem::path dir = net.spec.output.dir;
+  write_trials((dir / "trials.h5").string(), (dir / "trials.csv").string(), net.spec.task, res.trials,
+               Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status, res.t_reached_ms);
+  res.files.push_back((dir / "trials.h5").string());
+  res.files.push_back((dir / "trials.csv").string());
+}
+
+std::vector<size_t> trial_projections(const Network& net) {
+  std::vector<size_t> out;
+  if (net.spec.task.active())
+    for (size_t i = 0; i < net.projs.size(); ++i)
+      if (net.projs[i].plastic && net.projs[i].plastic->trial_rule()) out.push_back(i);
+  return out;
 }
 
 }  // namespace spikesim

@@ -14,7 +14,6 @@
 #include "gpu/engine.hpp"
 #include "io/edges_file.hpp"
 #include "io/series_file.hpp"
-#include "io/trial_file.hpp"
 #include "io/spike_file.hpp"
 #include "io/state_report.hpp"
 #include "neurons/models.hpp"
@@ -68,15 +67,12 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   // A task, and the per-neuron spike counts of a trial for the populations trial rules read.
   std::unique_ptr<TaskRunner> task;
   std::vector<std::vector<uint32_t>> trial_counts(net.pops.size());
-  std::vector<size_t> trial_projs;
+  const std::vector<size_t> trial_projs = trial_projections(net);
+  for (size_t i : trial_projs)
+    for (int p : {net.projs[i].source, net.projs[i].target}) trial_counts[p].assign(net.pops[p].size, 0);
   if (net.spec.task.active()) {
     task = std::make_unique<TaskRunner>(net.spec.task, net.pops, res.spike_counts, net.signals, sched, net.spec.run.dt,
                                         net.spec.run.seed, opt.log_trials);
-    for (size_t i = 0; i < net.projs.size(); ++i)
-      if (net.projs[i].plastic && net.projs[i].plastic->trial_rule()) {
-        trial_projs.push_back(i);
-        for (int p : {net.projs[i].source, net.projs[i].target}) trial_counts[p].assign(net.pops[p].size, 0);
-      }
     task->on_trial_end([&](const TrialRecord& rec) {
       const TrialCtx ctx{rec.feedback, net.signals.value.data()};
       for (size_t i : trial_projs) {
@@ -235,11 +231,7 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   finish_monitors(mon, status, res.t_reached_ms);
   if (task) {
     res.trials = task->records();
-    const std::string dir = net.spec.output.dir;
-    write_trials((std::filesystem::path(dir) / "trials.h5").string(), (std::filesystem::path(dir) / "trials.csv").string(),
-                 net.spec.task, res.trials, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status, res.t_reached_ms);
-    res.files.push_back((std::filesystem::path(dir) / "trials.h5").string());
-    res.files.push_back((std::filesystem::path(dir) / "trials.csv").string());
+    write_task_files(net, res, status);
   }
   for (size_t i : mon.plastic)  // lazy rules: every weight up to the time reached
     net.projs[i].plastic->settle(net.projs[i], static_cast<uint32_t>(res.steps), hook[i]);

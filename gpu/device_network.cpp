@@ -25,6 +25,21 @@ int device_rule(const Plasticity& p, const void*& params) {
 
 namespace {
 
+// A lazy rule's state for a run of `steps` steps (R::state_size); 0 for other rules.
+template <class R>
+size_t state_size_of(const void* params, uint64_t steps, double dt) {
+  if constexpr (IsLazyRule<R>::value) return R::state_size(*static_cast<const typename R::Params*>(params), steps, dt);
+  else return 0;
+}
+size_t device_state_size(const DevPlastic& p, uint64_t steps, double dt) {
+  int k = 0;
+#define SPIKESIM_RULE_SIZE(R, name) \
+  if (p.rule == k++) return state_size_of<R>(p.params, steps, dt);
+  SPIKESIM_DEVICE_RULES(SPIKESIM_RULE_SIZE)
+#undef SPIKESIM_RULE_SIZE
+  return 0;
+}
+
 template <class T>
 std::vector<T> gather(const std::vector<T>& v, const std::vector<uint32_t>& idx, size_t per = 1) {
   std::vector<T> out(idx.size() * per);
@@ -63,6 +78,12 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     rec.capacity = static_cast<uint32_t>(rec_cap);
   }
 
+  // A task's trial rules read per-neuron spike counts of a trial; its stimulus population's
+  // per-neuron thresholds change at trial events (uploaded by upload_events).
+  std::vector<bool> counted(n_pops, false);
+  if (net.spec.task.active())
+    for (const Projection& pr : net.projs)
+      if (pr.plastic && pr.plastic->trial_rule()) counted[pr.source] = counted[pr.target] = true;
   pops.resize(n_pops);
   for (size_t p = 0; p < n_pops; ++p) {
     Population& h = net.pops[p];
@@ -88,6 +109,9 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     d.rate_at = dev.copy(at);
     d.rate_thr = dev.copy(thr);
     d.thresholds = dev.copy(h.thresholds);
+    if (net.spec.task.active() && static_cast<int>(p) == net.spec.task.stimulus && !d.thresholds)
+      d.thresholds = dev.alloc<uint32_t>(h.size);
+    if (counted[p]) d.trial_count = dev.alloc<uint32_t>(h.size);
     if (h.model == Model::kSpikeGenerator) {  // per neuron, ascending stamps
       std::vector<uint64_t> ptr(h.size + 1ull, 0);
       for (const auto& e : h.generator_events) ++ptr[e.second + 1ull];
@@ -113,6 +137,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
 
   // Global signals and their scheduled rewards (by stamp; core/simulation.cpp schedules a
   // reward at t one step early, so it joins the signal at stamp round(t / dt)).
+  emit.dt = dt;
   emit.n_pops = static_cast<uint32_t>(n_pops);
   emit.n_signals = static_cast<uint32_t>(n_sig);
   emit.history = kHistory;
@@ -127,6 +152,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
   emit.baseline = dev.copy(net.signals.baseline);
   emit.decay = dev.copy(net.signals.decay());
   emit.per_spike = dev.copy(net.signals.per_spike());
+  emit.tau = dev.copy(net.signals.tau);
   std::vector<int32_t> source(net.signals.source().begin(), net.signals.source().end());
   emit.source = dev.copy(source);
   emit.signal_hist = dev.alloc<double>(static_cast<size_t>(kHistory) * std::max<size_t>(n_sig, 1));
@@ -152,6 +178,28 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     emit.reward_signal = dev.copy(sg);
     emit.reward_amount = dev.copy(am);
     emit.reward_next = dev.alloc<uint32_t>(1);
+  }
+  {  // pair rewards: their neurons' spikes, and a ring of future jumps as long as the longest delay
+    std::vector<DevPairReward> pairs;
+    for (size_t k = 0; k < n_sig; ++k)
+      for (const PairReward& r : net.spec.signals[k].pair_rewards) {
+        DevPairReward d;
+        d.r = r;
+        d.pre = pops[r.pre_pop].spikes;
+        d.post = pops[r.post_pop].spikes;
+        d.signal = static_cast<uint32_t>(k);
+        d.rng = CounterRng{net.spec.run.seed, kStreamReward | static_cast<uint32_t>(k)};
+        pairs.push_back(d);
+        emit.future_slots = std::max<uint32_t>(emit.future_slots, static_cast<uint32_t>(std::ceil(std::max(r.delay.max_value(), 0.0) / dt)) + 3u);
+      }
+    emit.n_pairs = static_cast<uint32_t>(pairs.size());
+    if (!pairs.empty()) {
+      emit.pairs = dev.copy(pairs);
+      emit.pair_state = dev.alloc<PairRewardState>(pairs.size());
+      const std::vector<PairRewardState> fresh(pairs.size());
+      L.upload(emit.pair_state, fresh.data(), fresh.size() * sizeof(PairRewardState));
+      emit.future = dev.alloc<double>(static_cast<size_t>(emit.future_slots) * n_sig);
+    }
   }
   emit.clock = clock;
 
@@ -209,6 +257,15 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
       }
       k.base.post_state = {tgt.V, tgt.ex, tgt.in, host_tgt.E_L};
       k.base.signals = emit.value;
+      if (pl.lazy()) {  // the per-projection state of the whole run (the CPU's grows as it goes)
+        std::vector<double> state(std::max(device_state_size(k, net.steps(), dt), pl.global.size()), 0.0);
+        std::copy(pl.global.begin(), pl.global.end(), state.begin());
+        k.rule_state = dev.copy(state);
+        const double aux = pl.global.empty() ? 1.0 : pl.global_aux;
+        k.rule_aux = dev.alloc<double>(1);
+        L.upload(k.rule_aux, &aux, sizeof aux);
+        k.base.rule_state = k.rule_state;
+      }
       k.base.bounds = pl.bounds;
       k.base.dt = dt;
       k.clock = clock;
@@ -253,6 +310,8 @@ void DeviceNetwork::step() {
   for (size_t p = 0; p < n_pops; ++p) L.clear_slot(pops[p].spikes, clock);
   for (size_t p = 0; p < n_pops; ++p) L.update(pops[p], clock);
   L.emit(emit);
+  for (ProjOnDevice& d : projs)
+    if (d.kind == ProjOnDevice::kPlastic && d.plastic.rule_state) L.advance(d.plastic, emit.view());
   for (ProjOnDevice& d : projs) {
     if (d.kind == ProjOnDevice::kPlastic) L.plastic_pre(d.plastic, d.n_target);
     else if (d.kind == ProjOnDevice::kPull) L.pull(d.pull, d.n_target);
@@ -267,7 +326,7 @@ void DeviceNetwork::step() {
   L.tick(clock);
 }
 
-void DeviceNetwork::download(bool everything) {
+void DeviceNetwork::download(bool everything, uint64_t steps_done) {
   const size_t n_pops = pops.size(), n_projs = projs.size(), n_sig = net.signals.value.size();
   for (size_t p = 0; p < n_pops; ++p) {
     if (!everything && !reported_pop_[p]) continue;
@@ -296,6 +355,12 @@ void DeviceNetwork::download(bool everything) {
     L.download(pl.pre.stamp.data(), d.plastic.pre.stamp, pl.pre.stamp.size() * sizeof(uint32_t));
     L.download(pl.post.values.data(), d.plastic.post.values, pl.post.values.size() * sizeof(double));
     L.download(pl.post.stamp.data(), d.plastic.post.stamp, pl.post.stamp.size() * sizeof(uint32_t));
+    if (d.plastic.rule_state) {  // as the CPU's: J now and per finished epoch
+      const size_t used = device_state_size(d.plastic, steps_done, net.spec.run.dt);
+      pl.global.resize(std::max(used, size_t{1}));
+      L.download(pl.global.data(), d.plastic.rule_state, pl.global.size() * sizeof(double));
+      L.download(&pl.global_aux, d.plastic.rule_aux, sizeof(double));
+    }
     if (d.plastic.n_sources) {
       L.download(pl.partner.traces.values.data(), d.plastic.partner.values, pl.partner.traces.values.size() * sizeof(double));
       L.download(pl.partner.traces.stamp.data(), d.plastic.partner.stamp, pl.partner.traces.stamp.size() * sizeof(uint32_t));
@@ -305,6 +370,45 @@ void DeviceNetwork::download(bool everything) {
     L.download(net.signals.value.data(), emit.value, n_sig * sizeof(double));
     L.download(net.signals.prev.data(), emit.prev, n_sig * sizeof(double));
   }
+}
+
+uint64_t DeviceNetwork::pair_rewards() {
+  if (!emit.n_pairs) return 0;
+  std::vector<PairRewardState> st(emit.n_pairs);
+  L.download(st.data(), emit.pair_state, st.size() * sizeof(PairRewardState));
+  uint64_t n = 0;
+  for (const PairRewardState& x : st) n += x.count;
+  return n;
+}
+
+void DeviceNetwork::upload_events() {
+  if (net.spec.task.active()) {
+    const std::vector<uint32_t>& th = net.pops[net.spec.task.stimulus].thresholds;
+    if (!th.empty()) L.upload(pops[net.spec.task.stimulus].thresholds, th.data(), th.size() * sizeof(uint32_t));
+  }
+  const std::vector<double> pending = net.signals.take_pending();
+  for (double x : pending)
+    if (x != 0.0) {  // the device's pending jumps are 0 between steps
+      L.upload(emit.pending, pending.data(), pending.size() * sizeof(double));
+      break;
+    }
+}
+
+void DeviceNetwork::settle(size_t i, uint64_t steps_done) {
+  const ProjOnDevice& d = projs[i];
+  if (d.kind == ProjOnDevice::kPlastic && d.plastic.rule_state && steps_done >= net.projs[i].plastic->learn_from)
+    L.settle(d.plastic, d.n_target);
+}
+
+void DeviceNetwork::trial(size_t i, double feedback) {
+  const ProjOnDevice& d = projs[i];
+  const Projection& pr = net.projs[i];
+  L.trial(d.plastic, d.n_target, pops[pr.source].trial_count, pops[pr.target].trial_count, TrialCtx{feedback, emit.value});
+}
+
+void DeviceNetwork::clear_trial_counts() {
+  for (const DevPop& p : pops)
+    if (p.trial_count) L.zero(p.trial_count, p.size * sizeof(uint32_t));
 }
 
 }  // namespace spikesim

@@ -67,9 +67,18 @@ class DeviceNetwork {
   // One step's launches (the same every step: kernels read the step from `clock`).
   void step();
   // Copies state back into the host network: every population's state, plastic weights in
-  // CSR order, their per-synapse state and traces, and the signals (everything); or only
-  // what state and weights reports read.
-  void download(bool everything);
+  // CSR order, their per-synapse state, traces and lazy state, and the signals (everything);
+  // or only what state and weights reports read.
+  void download(bool everything, uint64_t steps_done);
+  // Between steps, after the host's events (core/task.hpp) ran: the task stimulus's
+  // thresholds and the signal jumps they queued go to the device.
+  void upload_events();
+  // Lazy rules: brings projection i's synapses up to the steps done (not before its "start").
+  void settle(size_t i, uint64_t steps_done);
+  // Trial rules: projection i at a trial's end, from the device's trial spike counts.
+  void trial(size_t i, double feedback);
+  void clear_trial_counts();
+  uint64_t pair_rewards();  // rewards triggered by spike pairs so far
 
   Launcher& L;
   Network& net;

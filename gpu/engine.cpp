@@ -13,7 +13,9 @@
 #include "core/error.hpp"
 #include "core/monitors.hpp"
 #include "core/progress.hpp"
+#include "core/scheduler.hpp"
 #include "core/stop_signal.hpp"
+#include "core/task.hpp"
 #include "io/edges_file.hpp"
 #include "gpu/device_network.hpp"
 #include "plasticity/plasticity.hpp"
@@ -34,10 +36,11 @@ std::string device_rule_names() {
 
 void check_device_support(const NetworkSpec& spec) {
   const std::string cpu = "; run it with --device cpu";
-  if (spec.task.active()) throw SpecError("/task", "a task runs on the CPU engine only" + cpu);
   for (const SignalSpec& s : spec.signals)
-    if (!s.pair_rewards.empty())
-      throw SpecError(s.ptr + "/rewards/on_pair", "rewards triggered by spike pairs run on the CPU engine only" + cpu);
+    for (size_t i = 0; i < s.pair_rewards.size(); ++i)
+      if (!std::isfinite(s.pair_rewards[i].delay.max_value()))
+        throw SpecError(s.ptr + "/rewards/on_pair",
+                        "on the device a pair reward's delay needs an upper bound (\"max\" of a normal draw)" + cpu);
   for (const ProjectionSpec& p : spec.projections) {
     if (!p.plasticity) continue;
     const void* params = nullptr;
@@ -57,6 +60,21 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
   res.spike_counts.assign(n_pops, 0);
   Monitors mon = open_monitors(net, res, opt.threads > 0 ? opt.threads : omp_get_max_threads());
   DeviceNetwork dn(net, opt, mon, L);
+  // Host events between chunks: a task's trial events (core/task.hpp), whose trial rules
+  // then run on the device from the device's per-neuron trial counts.
+  Scheduler sched;
+  std::unique_ptr<TaskRunner> task;
+  const std::vector<size_t> trial_projs = trial_projections(net);
+  if (net.spec.task.active()) {
+    task = std::make_unique<TaskRunner>(net.spec.task, net.pops, res.spike_counts, net.signals, sched, dt, net.spec.run.seed,
+                                        opt.log_trials);
+    task->on_trial_end([&](const TrialRecord& r) {
+      const auto now = static_cast<uint64_t>(std::llround(r.t_end / dt));
+      for (size_t i : trial_projs)
+        if (now >= net.projs[i].plastic->learn_from) dn.trial(i, r.feedback);
+      dn.clear_trial_counts();
+    });
+  }
   res.device_bytes = dn.dev.bytes;
   res.device_synapse_bytes = dn.synapse_bytes;
   const DevRecord& rec = dn.rec;
@@ -77,7 +95,9 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
   uint64_t n = 0;
   const auto loop0 = std::chrono::steady_clock::now();
   while (n < n_steps && !stop) {
-    uint64_t k = std::min<uint64_t>({kHistory, n_steps - n, dn.rec_steps});
+    sched.run_due(n);  // phase 1 of step n
+    dn.upload_events();
+    uint64_t k = std::min<uint64_t>({kHistory, n_steps - n, dn.rec_steps, sched.next_step() - n});
     for (const auto& r : mon.reports) {  // end the chunk where a state or weights report is due
       const uint64_t due = (n / r.stride + 1) * r.stride;
       if (due < n_steps) k = std::min(k, due - n);
@@ -118,7 +138,9 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
       bool due = false;
       for (const auto& r : mon.reports) due = due || n % r.stride == 0;
       if (due) {
-        dn.download(false);
+        for (const auto& r : mon.reports)
+          if (n % r.stride == 0 && r.lazy_projection >= 0) dn.settle(static_cast<size_t>(r.lazy_projection), n);
+        dn.download(false, n);
         for (auto& r : mon.reports)
           if (n % r.stride == 0) r.file->record(r.state, r.offset);
       }
@@ -134,11 +156,21 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
   res.loop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop0).count();
   progress.done();
   const auto finish0 = std::chrono::steady_clock::now();
-  dn.download(true);
   res.interrupted = res.steps < n_steps;
+  if (!res.interrupted) {  // events due at t_stop (a task's last trial end)
+    sched.run_due(n_steps);
+    dn.upload_events();
+  }
+  for (size_t i : mon.plastic) dn.settle(i, res.steps);  // lazy rules: every weight up to the time reached
+  dn.download(true, res.steps);
+  res.pair_rewards = dn.pair_rewards();
   res.t_reached_ms = static_cast<double>(res.steps) * dt;
   const std::string status = res.interrupted ? "interrupted" : "complete";
   finish_monitors(mon, status, res.t_reached_ms);
+  if (task) {
+    res.trials = task->records();
+    write_task_files(net, res, status);
+  }
   if (!mon.edges_path.empty())
     write_edges(mon.edges_path, net, mon.plastic, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status, res.t_reached_ms);
   res.finish_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - finish0).count();

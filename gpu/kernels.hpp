@@ -18,22 +18,7 @@
 #include "neurons/lif_cond_exp.hpp"
 #include "neurons/lif_curr_exp.hpp"
 #include "neurons/poisson.hpp"
-#include "plasticity/disinhibitory.hpp"
-#include "plasticity/global_istdp.hpp"
-#include "plasticity/rule.hpp"
-#include "plasticity/stdp.hpp"
-#include "plasticity/triplet_stdp.hpp"
-#include "plasticity/vogels_istdp.hpp"
-
-// The plasticity rules the device engine runs: (rule type, name in the network file).
-// A rule whose hooks need only traces, signals and the postsynaptic state runs on the
-// device by one line here.
-#define SPIKESIM_DEVICE_RULES(X)   \
-  X(Stdp, "stdp")                  \
-  X(TripletStdp, "triplet_stdp")   \
-  X(VogelsIstdp, "vogels_istdp")   \
-  X(GlobalIstdp, "global_istdp")   \
-  X(Disinhibitory, "disinhibitory")
+#include "core/signals.hpp"
 
 namespace spikesim {
 
@@ -76,7 +61,7 @@ struct DevPop {
   uint32_t threshold0 = 0, n_rates = 0;
   const uint32_t* rate_at = nullptr;
   const uint32_t* rate_thr = nullptr;
-  const uint32_t* thresholds = nullptr;
+  uint32_t* thresholds = nullptr;  // a task stimulus: changed between steps
   // spike_generator: neuron i's stamps gen_stamp[gen_ptr[i] .. gen_ptr[i+1]), next unread gen_next[i]
   const uint64_t* gen_ptr = nullptr;
   const uint32_t* gen_stamp = nullptr;
@@ -85,6 +70,7 @@ struct DevPop {
   bool record = false;
   uint32_t rec_offset = 0;
   DevRecord rec;
+  uint32_t* trial_count = nullptr;  // spikes per neuron in the task's current trial (trial rules read them)
 };
 
 // Clears the slot this step's spikes go to (words + 1 threads).
@@ -137,6 +123,7 @@ struct UpdateKernel {
     }
     if (!spike) return;
     p.spikes.emit(i, stamp);
+    if (p.trial_count) ++p.trial_count[i];
     if (p.record) {
       const uint32_t r = atomic_inc(p.rec.count);
       if (r < p.rec.capacity) p.rec.entries[r] = (static_cast<uint64_t>(stamp) << 32) | (p.rec_offset + i);
@@ -216,144 +203,27 @@ struct PullKernel {
   }
 };
 
-struct DevTraces {
-  TraceSpec spec;
-  double* values = nullptr;
-  uint32_t* stamp = nullptr;
-};
-
-// A projection whose source spikes feed a rule's partner traces (Plasticity::Partner):
-// by target, its sources in CSR order, and what each synapse adds (null: 1).
-struct DevPartnerSource {
-  DevSpikes src;
-  const uint64_t* ptr = nullptr;
-  const uint32_t* pre = nullptr;
-  const float* amount = nullptr;
-};
-
-// A plastic projection on the device (per target, one delay; plasticity/plasticity.hpp
-// gives the order of the phases): weights and per-synapse state in incoming order.
-struct DevPlastic {
-  int rule = -1;             // index in SPIKESIM_DEVICE_RULES
-  const void* params = nullptr;  // the rule's Params (host memory, copied into each launch)
-  DevSpikes src, tgt;
-  DevIncoming in;
-  float* syn = nullptr;      // syn_floats per synapse
-  int syn_floats = 0;
-  uint32_t delay = 1;
-  uint64_t learn_from = 0;
-  float* input = nullptr;    // null: deliver nothing (target without receptors)
-  DevTraces pre, post;
-  DevTraces partner;                          // per target, when n_sources > 0
-  const DevPartnerSource* sources = nullptr;  // [n_sources]
-  uint32_t n_sources = 0;
-  HookCtx base;              // post_state, signals (device), bounds, dt
-  const uint32_t* clock = nullptr;
-};
-
-// Target i's partner traces decayed to `stamp` in place (only i's thread touches them).
-SPIKESIM_HD const double* partner_at(const DevPlastic& p, uint32_t i, uint32_t stamp) {
-  trace_advance(p.partner.spec, p.partner.values, p.partner.stamp, i, stamp, p.base.dt);
-  return p.partner.values + static_cast<uint64_t>(i) * p.partner.spec.count;
-}
-
-// What a hook of target i reads at `stamp`, besides the traces.
-SPIKESIM_HD HookCtx hook_at(const DevPlastic& p, uint32_t i, uint32_t stamp) {
-  HookCtx c = p.base;
-  c.post = i;
-  c.step = stamp;
-  c.t = stamp * c.dt;
-  return c;
-}
-
-// 4a: delivery and on_pre, thread per target.
-template <class R>
-struct PlasticPreKernel {
-  DevPlastic p;
-  typename R::Params prm;
-  SPIKESIM_HD void operator()(uint64_t t) const {
-    const auto i = static_cast<uint32_t>(t);
-    const uint32_t stamp = *p.clock + 1;
-    if (stamp < p.delay) return;
-    const bool learn = stamp >= p.learn_from;
-    HookCtx c = hook_at(p, i, stamp);
-    double xpre[kMaxTraces];
-    for (uint64_t s = p.in.ptr[i]; s < p.in.ptr[i + 1]; ++s) {
-      const uint32_t j = p.in.pre[s];
-      if (!p.src.fired(j, stamp - p.delay)) continue;
-      float& w = p.in.weight[s];
-      if (p.input) p.input[i] += w;
-      if (!learn) continue;
-      trace_advance(p.post.spec, p.post.values, p.post.stamp, i, stamp, c.dt);
-      if (p.n_sources) c.partner = partner_at(p, i, stamp);
-      trace_read(p.pre.spec, p.pre.values, p.pre.stamp, j, stamp, c.dt, xpre);
-      const double* xpost = p.post.values + static_cast<uint64_t>(i) * p.post.spec.count;
-      w = c.bounds.clip(R::on_pre(prm, w, p.syn ? p.syn + s * p.syn_floats : nullptr, xpre, xpost, c));
-    }
-  }
-};
-
-// 4b: presynaptic traces of this step's arrivals, thread per source neuron.
-struct BumpPreKernel {
-  DevPlastic p;
-  SPIKESIM_HD void operator()(uint64_t t) const {
-    const auto j = static_cast<uint32_t>(t);
-    const uint32_t stamp = *p.clock + 1;
-    if (stamp >= p.delay && p.src.fired(j, stamp - p.delay))
-      trace_bump(p.pre.spec, p.pre.values, p.pre.stamp, j, stamp, p.base.dt);
-  }
-};
-
-// 4c: on_post for the target's spikes of this step, thread per target; then its trace bump.
-template <class R>
-struct OnPostKernel {
-  DevPlastic p;
-  typename R::Params prm;
-  SPIKESIM_HD void operator()(uint64_t t) const {
-    const auto i = static_cast<uint32_t>(t);
-    const uint32_t stamp = *p.clock + 1;
-    if (!p.tgt.fired(i, stamp)) return;
-    const double dt = p.base.dt;
-    if (stamp >= p.learn_from) {
-      HookCtx c = hook_at(p, i, stamp);
-      double xpre[kMaxTraces], xpost[kMaxTraces];
-      trace_read(p.post.spec, p.post.values, p.post.stamp, i, stamp, dt, xpost);
-      if (p.n_sources) c.partner = partner_at(p, i, stamp);
-      for (uint64_t s = p.in.ptr[i]; s < p.in.ptr[i + 1]; ++s) {
-        trace_read(p.pre.spec, p.pre.values, p.pre.stamp, p.in.pre[s], stamp, dt, xpre);
-        float& w = p.in.weight[s];
-        w = c.bounds.clip(R::on_post(prm, w, p.syn ? p.syn + s * p.syn_floats : nullptr, xpre, xpost, c));
-      }
-    }
-    trace_bump(p.post.spec, p.post.values, p.post.stamp, i, stamp, dt);
-  }
-};
-
-// After on_post: this step's spikes of the partner sources into the targets' partner
-// traces, thread per target, in the CPU engine's order (source, neuron, synapse).
-struct PartnerKernel {
-  DevPlastic p;
-  SPIKESIM_HD void operator()(uint64_t t) const {
-    const auto i = static_cast<uint32_t>(t);
-    const uint32_t stamp = *p.clock + 1;
-    for (uint32_t q = 0; q < p.n_sources; ++q) {
-      const DevPartnerSource& s = p.sources[q];
-      for (uint64_t k = s.ptr[i]; k < s.ptr[i + 1]; ++k)
-        if (s.src.fired(s.pre[k], stamp))
-          trace_add(p.partner.spec, p.partner.values, p.partner.stamp, i, stamp, p.base.dt, s.amount ? s.amount[k] : 1.0);
-    }
-  }
+// A reward triggered by a spike pair (core/signals.hpp), with its two neurons' spikes.
+struct DevPairReward {
+  PairReward r;
+  DevSpikes pre, post;
+  uint32_t signal = 0;
+  CounterRng rng{0, 0};
 };
 
 // Phase 3 on one thread: each population's spike count of this step into the history, the
-// global signals (core/signals.hpp) to t_{n+1} with the rewards due at n + 1.
+// global signals (core/signals.hpp) to t_{n+1}. Jumps join a signal in the CPU engine's
+// phase 1 of their step: those the host queued (Signals::add, moved to `pending` between
+// chunks), those triggered by spike pairs (`future`, a ring of `future_slots` steps), and
+// the file's scheduled rewards (by stamp).
 struct DevEmit {
   uint32_t n_pops = 0, n_signals = 0, history = 1;
+  double dt = 0.1;
   uint32_t* const* pop_count = nullptr;  // [n_pops] each population's DevSpikes::count
   const uint32_t* pop_slots = nullptr;   // [n_pops]
   uint32_t* count_hist = nullptr;        // [history * n_pops]
   double *value = nullptr, *prev = nullptr, *pending = nullptr;  // [n_signals]
-  const double *baseline = nullptr, *decay = nullptr, *per_spike = nullptr;
+  const double *baseline = nullptr, *decay = nullptr, *per_spike = nullptr, *tau = nullptr;
   const int32_t* source = nullptr;       // population whose spikes raise the signal, or -1
   double* signal_hist = nullptr;         // [history * n_signals]
   const uint32_t* reward_stamp = nullptr;  // scheduled rewards, by stamp
@@ -361,7 +231,13 @@ struct DevEmit {
   const double* reward_amount = nullptr;
   uint32_t n_rewards = 0;
   uint32_t* reward_next = nullptr;
+  const DevPairReward* pairs = nullptr;  // [n_pairs]
+  PairRewardState* pair_state = nullptr;
+  uint32_t n_pairs = 0, future_slots = 1;
+  double* future = nullptr;              // [future_slots * n_signals]: pair rewards due at step n in slot n % future_slots
   const uint32_t* clock = nullptr;
+
+  SignalView view() const { return {prev, baseline, tau}; }
 };
 
 struct EmitKernel {
@@ -369,10 +245,22 @@ struct EmitKernel {
   SPIKESIM_HD void operator()(uint64_t) const {
     const uint32_t n = *e.clock, stamp = n + 1, h = n % e.history;
     for (uint32_t p = 0; p < e.n_pops; ++p) e.count_hist[h * e.n_pops + p] = e.pop_count[p][stamp % e.pop_slots[p]];
+    if (e.n_pairs)
+      for (uint32_t k = 0; k < e.n_signals; ++k) {
+        double& f = e.future[static_cast<uint64_t>(n % e.future_slots) * e.n_signals + k];
+        e.pending[k] += f;
+        f = 0.0;
+      }
     uint32_t r = *e.reward_next;
     for (; r < e.n_rewards && e.reward_stamp[r] <= stamp; ++r)
       if (e.reward_stamp[r] == stamp) e.pending[e.reward_signal[r]] += e.reward_amount[r];
     *e.reward_next = r;
+    for (uint32_t q = 0; q < e.n_pairs; ++q) {  // spike pairs of this step: rewards at a later step
+      const DevPairReward& pr = e.pairs[q];
+      const int64_t at = pair_reward_step(pr.r, e.pair_state[q], pr.pre.fired(pr.r.pre, stamp), pr.post.fired(pr.r.post, stamp),
+                                          stamp, e.dt, pr.rng);
+      if (at >= 0) e.future[static_cast<uint64_t>(at % e.future_slots) * e.n_signals + pr.signal] += pr.r.amount;
+    }
     for (uint32_t k = 0; k < e.n_signals; ++k) {
       e.prev[k] = e.value[k];
       const double count = e.source[k] >= 0 ? static_cast<double>(e.count_hist[h * e.n_pops + e.source[k]]) : 0.0;

@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "gpu/kernels.hpp"
+#include "gpu/plastic_kernels.hpp"
 
 namespace spikesim {
 
@@ -37,6 +37,12 @@ class Launcher {
   virtual void on_post(const DevPlastic& p, uint32_t n_target) = 0;
   virtual void partner(const DevPlastic& p, uint32_t n_target) = 0;
   virtual void tick(uint32_t* clock) = 0;
+  // Lazy rules (nothing for others): per step, after emit; between steps, every synapse.
+  virtual void advance(const DevPlastic& p, const SignalView& sig) = 0;
+  virtual void settle(const DevPlastic& p, uint32_t n_target) = 0;
+  // Trial rules (nothing for others), between steps at a trial's end.
+  virtual void trial(const DevPlastic& p, uint32_t n_target, const uint32_t* n_pre, const uint32_t* n_post,
+                     const TrialCtx& ctx) = 0;
   virtual uint32_t push_warps() const = 0;  // warps of a PushKernel launch
 
   // Runs `k` steps, each issuing the same launches (one_step); the CUDA launcher captures
@@ -73,6 +79,26 @@ class LauncherOf : public Launcher {
     if (n_target && p.n_sources) exec().run(n_target, PartnerKernel{p});
   }
   void tick(uint32_t* clock) override { exec().run(1, TickKernel{clock}); }
+  void advance(const DevPlastic& p, const SignalView& sig) override {
+    with_rule(p, [&](auto prm) {
+      using R = typename decltype(prm)::Rule;
+      if constexpr (IsLazyRule<R>::value) exec().run(1, AdvanceKernel<R>{p, prm.params, sig});
+    });
+  }
+  void settle(const DevPlastic& p, uint32_t n_target) override {
+    with_rule(p, [&](auto prm) {
+      using R = typename decltype(prm)::Rule;
+      if constexpr (IsLazyRule<R>::value)
+        if (n_target) exec().run(n_target, SettleKernel<R>{p, prm.params});
+    });
+  }
+  void trial(const DevPlastic& p, uint32_t n_target, const uint32_t* n_pre, const uint32_t* n_post, const TrialCtx& ctx) override {
+    with_rule(p, [&](auto prm) {
+      using R = typename decltype(prm)::Rule;
+      if constexpr (IsTrialRule<R>::value)
+        if (n_target) exec().run(n_target, TrialKernel<R>{p, prm.params, n_pre, n_post, ctx});
+    });
+  }
 
  protected:
   virtual Exec& exec() = 0;

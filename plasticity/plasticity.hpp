@@ -121,16 +121,6 @@ class Plasticity {
   double global_aux = 0.0;
 };
 
-template <class R, class = void>
-struct IsTrialRule : std::false_type {};
-template <class R>
-struct IsTrialRule<R, std::void_t<decltype(R::kTrial)>> : std::bool_constant<R::kTrial> {};
-
-template <class R, class = void>
-struct IsLazyRule : std::false_type {};
-template <class R>
-struct IsLazyRule<R, std::void_t<decltype(R::kLazy)>> : std::bool_constant<R::kLazy> {};
-
 template <class R>
 class PlasticityOf final : public Plasticity {
  public:

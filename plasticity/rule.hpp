@@ -25,6 +25,7 @@
 // A new rule: one header here, one line in plasticity/registry.cpp.
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "core/hd.hpp"
 #include "core/json_access.hpp"
@@ -109,5 +110,15 @@ struct RuleReader {
   // A number (a constant), or {"signal": NAME, "offset": number}.
   Factor factor(const std::string& key);
 };
+
+template <class R, class = void>
+struct IsTrialRule : std::false_type {};
+template <class R>
+struct IsTrialRule<R, std::void_t<decltype(R::kTrial)>> : std::bool_constant<R::kTrial> {};
+
+template <class R, class = void>
+struct IsLazyRule : std::false_type {};
+template <class R>
+struct IsLazyRule<R, std::void_t<decltype(R::kLazy)>> : std::bool_constant<R::kLazy> {};
 
 }  // namespace spikesim
