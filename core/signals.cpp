@@ -20,6 +20,17 @@ Signals::Signals(const std::vector<SignalSpec>& specs, const std::vector<uint32_
   }
 }
 
+std::vector<ScheduledReward> scheduled_rewards(const std::vector<SignalSpec>& specs, double dt) {
+  std::vector<ScheduledReward> out;
+  for (size_t k = 0; k < specs.size(); ++k)
+    for (size_t i = 0; i < specs[k].reward_times.size(); ++i) {
+      const int64_t stamp = std::llround(specs[k].reward_times[i] / dt);
+      if (stamp >= 1) out.push_back({static_cast<uint64_t>(stamp), static_cast<uint32_t>(k), specs[k].reward_amounts[i]});
+    }
+  std::stable_sort(out.begin(), out.end(), [](const ScheduledReward& a, const ScheduledReward& b) { return a.stamp < b.stamp; });
+  return out;
+}
+
 PairRewards::PairRewards(const std::vector<SignalSpec>& specs, uint64_t seed) : seed_(seed) {
   for (size_t k = 0; k < specs.size(); ++k)
     for (const PairReward& r : specs[k].pair_rewards) rules_.push_back({k, r, PairRewardState{}});

@@ -78,6 +78,16 @@ struct SignalView {
   const double* tau = nullptr;       // ms
 };
 
+// The file's scheduled rewards ("rewards": {"times", "amounts"}) of every signal, in stamp
+// order (stable): the jump is in the signal at `stamp` (t / dt, at least 1), so the CPU
+// engine adds it in phase 1 of step stamp - 1 and the device engine in its emit kernel.
+struct ScheduledReward {
+  uint64_t stamp;
+  uint32_t signal;
+  double amount;
+};
+std::vector<ScheduledReward> scheduled_rewards(const std::vector<SignalSpec>& specs, double dt);
+
 class Scheduler;
 class Signals;
 

@@ -26,22 +26,13 @@ namespace {
 
 // Scheduled events from the file: rewards into signals and Poisson rate changes.
 void schedule_events(Network& net, Scheduler& sched) {
-  const double dt = net.spec.run.dt;
-  for (size_t k = 0; k < net.spec.signals.size(); ++k) {  // reward events: a jump in the signal at their time
-    const SignalSpec& s = net.spec.signals[k];
-    Signals* sig = &net.signals;
-    for (size_t i = 0; i < s.reward_times.size(); ++i) {
-      const double amount = s.reward_amounts[i];
-      sched.at(static_cast<uint64_t>(std::llround(s.reward_times[i] / dt) - 1), [sig, k, amount] { sig->add(k, amount); });
-    }
-  }
+  Signals* sig = &net.signals;
+  for (const ScheduledReward& r : scheduled_rewards(net.spec.signals, net.spec.run.dt))  // in the signal at r.stamp
+    sched.at(r.stamp - 1, [sig, r] { sig->add(r.signal, r.amount); });
   for (size_t i = 0; i < net.pops.size(); ++i) {
-    const PopulationSpec& s = net.spec.populations[i];
     Population* pop = &net.pops[i];
-    for (size_t k = 0; k < s.rates.size(); ++k) {
-      const uint32_t thr = PoissonSource::threshold(s.rates[k], dt);
-      sched.at(static_cast<uint64_t>(std::llround(s.rate_times[k] / dt)), [pop, thr] { pop->threshold = thr; });
-    }
+    for (const auto& [step, thr] : PoissonSource::schedule(net.spec.populations[i].rates, net.spec.populations[i].rate_times, net.spec.run.dt))
+      sched.at(step, [pop, thr = thr] { pop->threshold = thr; });
   }
 }
 

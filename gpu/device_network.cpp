@@ -101,9 +101,9 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     d.rng = h.rng;
     d.threshold0 = h.threshold;
     std::vector<uint32_t> at, thr;
-    for (size_t k = 0; k < s.rates.size(); ++k) {
-      at.push_back(static_cast<uint32_t>(std::llround(s.rate_times[k] / dt)));
-      thr.push_back(PoissonSource::threshold(s.rates[k], dt));
+    for (const auto& [step, th] : PoissonSource::schedule(s.rates, s.rate_times, dt)) {
+      at.push_back(static_cast<uint32_t>(step));
+      thr.push_back(th);
     }
     d.n_rates = static_cast<uint32_t>(at.size());
     d.rate_at = dev.copy(at);
@@ -135,8 +135,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     d.rec = rec;
   }
 
-  // Global signals and their scheduled rewards (by stamp; core/simulation.cpp schedules a
-  // reward at t one step early, so it joins the signal at stamp round(t / dt)).
+  // Global signals and their scheduled rewards (by stamp: scheduled_rewards).
   emit.dt = dt;
   emit.n_pops = static_cast<uint32_t>(n_pops);
   emit.n_signals = static_cast<uint32_t>(n_sig);
@@ -157,23 +156,11 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
   emit.source = dev.copy(source);
   emit.signal_hist = dev.alloc<double>(static_cast<size_t>(kHistory) * std::max<size_t>(n_sig, 1));
   {
-    struct Reward {
-      uint32_t stamp, signal;
-      double amount;
-    };
-    std::vector<Reward> rewards;
-    for (size_t k = 0; k < n_sig; ++k) {
-      const SignalSpec& s = net.spec.signals[k];
-      for (size_t i = 0; i < s.reward_times.size(); ++i) {
-        const int64_t stamp = std::llround(s.reward_times[i] / dt);
-        if (stamp >= 1) rewards.push_back({static_cast<uint32_t>(stamp), static_cast<uint32_t>(k), s.reward_amounts[i]});
-      }
-    }
-    std::stable_sort(rewards.begin(), rewards.end(), [](const Reward& a, const Reward& b) { return a.stamp < b.stamp; });
     std::vector<uint32_t> st, sg;
     std::vector<double> am;
-    for (const Reward& r : rewards) st.push_back(r.stamp), sg.push_back(r.signal), am.push_back(r.amount);
-    emit.n_rewards = static_cast<uint32_t>(rewards.size());
+    for (const ScheduledReward& r : scheduled_rewards(net.spec.signals, dt))
+      st.push_back(static_cast<uint32_t>(r.stamp)), sg.push_back(r.signal), am.push_back(r.amount);
+    emit.n_rewards = static_cast<uint32_t>(st.size());
     emit.reward_stamp = dev.copy(st);
     emit.reward_signal = dev.copy(sg);
     emit.reward_amount = dev.copy(am);
