@@ -4,8 +4,9 @@
 #   bash bench/gpu_checks.sh [tests|bench|all] [OUT_DIR]
 # tests: nvidia-smi, --version, the GPU test cases (they must run, not skip: the CUDA engine
 #        against the CPU engine, bit for bit per target, COBA 100 ms per spike and per target,
-#        the RNG), compute-sanitizer memcheck, racecheck and synccheck on a small network
-#        through both propagation strategies.                                   (~2 min)
+#        the RNG, da_stdp with rewards, a task), compute-sanitizer memcheck, racecheck and
+#        synccheck on a small network through both propagation strategies, and memcheck
+#        and racecheck on the da_stdp network and a task.                       (~4 min)
 # bench: bench/gpu_bench.py: protocols to 1e-5, COBA 4000 statistics, CPU (all cores) against
 #        GPU for COBA 4k, the p = 80/N series to 10M neurons, 1M neurons with STDP, bytes
 #        per synapse and a network of 2.5e9 synapses.                          (~8 min)
@@ -32,6 +33,16 @@ tests() {
           --device cuda --propagation "$prop" -o "$out/sanitizer_run" --overwrite --quiet 2>&1 | tail -3
         [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "FAIL: $tool"; status=1; }
       done
+    done
+    for tool in memcheck racecheck; do
+      echo "== compute-sanitizer --tool $tool, device_reward.json (da_stdp, pair rewards), 500 ms"
+      "$cs" --tool "$tool" --error-exitcode 3 ./build/spikesim run tests/data/device_reward.json --tstop 500 \
+        --device cuda -o "$out/sanitizer_run" --overwrite --quiet 2>&1 | tail -3
+      [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "FAIL: $tool (reward)"; status=1; }
+      echo "== compute-sanitizer --tool $tool, category_learning.json (a task, trial rules), 1.5 s"
+      "$cs" --tool "$tool" --error-exitcode 3 ./build/spikesim run examples/category_learning.json --tstop 1500 \
+        --device cuda -o "$out/sanitizer_run" --overwrite --quiet 2>&1 | tail -3
+      [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "FAIL: $tool (task)"; status=1; }
     done
   else
     echo "compute-sanitizer not found"; status=1
