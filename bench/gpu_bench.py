@@ -3,7 +3,7 @@
 library only.
 
   python3 bench/gpu_bench.py [--spikesim build/spikesim] [--out DIR] [--quick] [--device emulate]
-                             [--only coba,scaling,stdp,memory,coba_stats,protocols]
+                             [--only coba,scaling,stdp,memory,coba_stats,protocols,propagation]
 
 - coba: COBA 4000 for 10 s, CPU with all cores against the GPU.
 - scaling: the COBA network resized to N neurons with p = 80/N (80 inputs per source
@@ -14,6 +14,10 @@ library only.
   and mean CV of ISIs within 2% of the CPU's.
 - protocols: stdp_window, stdp_frequency, istdp_global_factor on CPU and GPU, every number
   of their CSV files within 1e-5 relative.
+- propagation: per spike against per target on the GPU for a Poisson source of which a
+  share 0.005 ... 0.5 fires per step (10M synapses), and whether "auto"'s threshold
+  (gpu/device_network.hpp, kPerTargetShare = 0.25) picks the faster one. Informative: no
+  target of the issue, so it does not fail the run.
 Times are the step loop ("step loop" in spikesim's summary: network construction and file
 closing excluded), medians of --reps runs; ratios are taken within one run of this script.
 Results: OUT/gpu_bench.md and OUT/gpu_bench.csv. Exit 1 if a target is missed.
@@ -109,7 +113,7 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--device", default="cuda", help="emulate: dry run of this script without a GPU (slow, small sizes only)")
-    ap.add_argument("--only", default="coba,scaling,stdp,memory,coba_stats,protocols")
+    ap.add_argument("--only", default="coba,scaling,stdp,memory,coba_stats,protocols,propagation")
     a = ap.parse_args()
     only = set(a.only.split(","))
     os.makedirs(a.out, exist_ok=True)
@@ -217,6 +221,23 @@ def main():
             note(f"protocol {proto}: {count} numbers, largest relative difference GPU vs CPU {worst:.3g}: {'PASS' if ok else 'FAIL'}")
             if not ok:
                 failed.append(f"protocol {proto}")
+    if "propagation" in only:
+        n_src, n_tgt, k, t_ms, dt = (2000, 2000, 100, 20.0, 0.1) if a.quick else (2000, 100000, 100, 200.0, 0.1)
+        note("| source share per step | per spike loop s | per target loop s | faster | auto picks | agrees |")
+        note("|---|---|---|---|---|---|")
+        for share in (0.005, 0.05, 0.25, 0.5):
+            loops = {}
+            for how in ("per_spike", "per_target"):
+                net = {"run": {"tstop": t_ms, "dt": dt, "seed": 1},
+                       "populations": {"src": {"model": "poisson", "size": n_src, "params": {"rate": share / (dt * 1e-3)}},
+                                       "tgt": {"model": "lif_curr_exp", "size": n_tgt}},
+                       "projections": [{"source": "src", "target": "tgt", "connectivity": {"rule": "fixed_indegree", "indegree": k},
+                                        "weight": 0.01, "delay": 1.0, "propagation": how}],
+                       "monitors": []}
+                loops[how] = median_run(a.spikesim, write_net(net, f"prop_{how}_{share}"), a.device, a.reps)["loop"]
+            faster = min(loops, key=loops.get)
+            auto = "per_target" if share >= 0.25 else "per_spike"
+            note(f"| {share} | {loops['per_spike']:.4f} | {loops['per_target']:.4f} | {faster} | {auto} | {faster == auto} |")
     with open(os.path.join(a.out, "gpu_bench.csv"), "w", newline="") as fh:
         if rows:
             w = csv.DictWriter(fh, fieldnames=list(rows[0]))

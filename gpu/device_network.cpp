@@ -23,6 +23,25 @@ int device_rule(const Plasticity& p, const void*& params) {
   return -1;
 }
 
+Propagation choose_propagation(const Network& net, size_t i, Propagation command_line) {
+  const Propagation file = net.spec.projections[i].propagation;
+  if (file != Propagation::kAuto) return file;
+  if (command_line != Propagation::kAuto) return command_line;
+  const Population& src = net.pops[net.projs[i].source];
+  const PopulationSpec& spec = net.spec.populations[net.projs[i].source];
+  double share = 0.0;  // of the sources spiking in a step, at most (0: unknown)
+  if (src.model == Model::kPoisson) {
+    uint64_t thr = src.threshold;
+    for (const auto& step_thr : PoissonSource::schedule(spec.rates, spec.rate_times, net.spec.run.dt))
+      thr = std::max<uint64_t>(thr, step_thr.second);
+    for (uint32_t t : src.thresholds) thr = std::max<uint64_t>(thr, t);
+    share = static_cast<double>(thr) / 4294967296.0;
+  } else if (src.model == Model::kSpikeGenerator && src.size && net.steps()) {
+    share = static_cast<double>(src.generator_events.size()) / (static_cast<double>(src.size) * static_cast<double>(net.steps()));
+  }
+  return share >= kPerTargetShare ? Propagation::kPerTarget : Propagation::kPerSpike;
+}
+
 namespace {
 
 // A lazy rule's state for a run of `steps` steps (R::state_size); 0 for other rules.
@@ -258,8 +277,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
       k.clock = clock;
       continue;
     }
-    const Propagation how = net.spec.projections[i].propagation;
-    if (how == Propagation::kPerTarget || (how == Propagation::kAuto && opt.propagation == Propagation::kPerTarget)) {
+    if (choose_propagation(net, i, opt.propagation) == Propagation::kPerTarget) {
       d.kind = ProjOnDevice::kPull;
       const ByTarget inc = by_target(csr, tgt.size);
       DevIncoming& in = d.pull.in;

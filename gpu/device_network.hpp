@@ -16,6 +16,16 @@ class Plasticity;
 
 constexpr uint32_t kHistory = 1024;  // steps per chunk at most (device history of counts and signals)
 
+// How static projection i delivers its spikes: the file's "propagation", else the command
+// line's, else (auto) per target when the share of its sources spiking in a step is known
+// (Poisson rates, spike generators) and at least kPerTargetShare, per spike otherwise.
+// Cost model per step: per spike, an atomic add per synapse of each spiking source (share
+// x synapses); per target, one read per synapse. Atomics to scattered targets cost a few
+// reads each, so per target wins only for dense activity; the 0.25 is that estimate, not yet
+// measured on a GPU (bench/gpu_bench.py's "propagation" rows measure both).
+constexpr double kPerTargetShare = 0.25;
+Propagation choose_propagation(const Network& net, size_t i, Propagation command_line);
+
 // The index in SPIKESIM_DEVICE_RULES of a rule, and its Params; -1 if it has none.
 int device_rule(const Plasticity& p, const void*& params);
 

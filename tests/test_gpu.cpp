@@ -18,6 +18,7 @@
 
 #include "core/rng.hpp"
 #include "gpu/device.hpp"
+#include "gpu/device_network.hpp"
 #include "gpu/engine.hpp"
 #include "helpers.hpp"
 
@@ -227,6 +228,34 @@ TEST_CASE("device engine, emulated: a task with trial rules gives the CPU's tria
     CHECK(correct > 0);
     check_learning(cpu, file);
     compare_runs(cpu, emu, 0.0);  // includes trials.h5
+  }
+}
+
+// "auto" propagation: per target where at least kPerTargetShare of the sources fire in a
+// step. At dt = 0.1 ms a Poisson neuron fires in a step with probability rate * 1e-4: 20 Hz
+// gives 0.002, 2400 Hz 0.24, 2600 Hz 0.26, and a rate step to 5 kHz 0.5; a generator with a
+// spike in each of the 2 steps of its 0.2 ms run gives 1; an LIF source is unknown.
+TEST_CASE("device engine: auto propagation picks per target for dense Poisson or generator sources only") {
+  const Network net = network_from(R"({"run": {"tstop": 0.2, "dt": 0.1},
+    "populations": {"slow": {"model": "poisson", "size": 4, "params": {"rate": 20}},
+                    "below": {"model": "poisson", "size": 4, "params": {"rate": 2400}},
+                    "above": {"model": "poisson", "size": 4, "params": {"rate": 2600}},
+                    "step": {"model": "poisson", "size": 4, "params": {"rates": [20, 5000], "times": [0, 0.1]}},
+                    "gen": {"model": "spike_generator", "params": {"spike_times": [[0.1, 0.2]]}},
+                    "lif": {"model": "lif_curr_exp", "size": 4}},
+    "projections": [{"source": "slow", "target": "lif", "connectivity": {"rule": "all_to_all"}, "weight": 1},
+                    {"source": "below", "target": "lif", "connectivity": {"rule": "all_to_all"}, "weight": 1},
+                    {"source": "above", "target": "lif", "connectivity": {"rule": "all_to_all"}, "weight": 1},
+                    {"source": "step", "target": "lif", "connectivity": {"rule": "all_to_all"}, "weight": 1},
+                    {"source": "gen", "target": "lif", "connectivity": {"rule": "all_to_all"}, "weight": 1},
+                    {"source": "lif", "target": "lif", "connectivity": {"rule": "all_to_all"}, "weight": 1},
+                    {"source": "above", "target": "lif", "connectivity": {"rule": "all_to_all"}, "weight": 1, "propagation": "per_spike"}]})");
+  const Propagation S = Propagation::kPerSpike, T = Propagation::kPerTarget;
+  const Propagation expect[] = {S, S, T, T, T, S, S};
+  for (size_t i = 0; i < 7; ++i) {
+    CAPTURE(i);
+    CHECK(choose_propagation(net, i, Propagation::kAuto) == expect[i]);
+    CHECK(choose_propagation(net, i, Propagation::kPerTarget) == (i == 6 ? S : T));  // the file's key wins
   }
 }
 
