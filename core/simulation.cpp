@@ -38,15 +38,6 @@ void schedule_events(Network& net, Scheduler& sched) {
 
 }  // namespace
 
-Device& default_device() {
-  static Device d = Device::kCpu;
-  return d;
-}
-Propagation& default_propagation() {
-  static Propagation p = Propagation::kAuto;
-  return p;
-}
-
 RunResult simulate(Network& net, const RunOptions& opt) {
   if (opt.device != Device::kCpu) return simulate_device(net, opt);
   const auto wall0 = std::chrono::steady_clock::now();

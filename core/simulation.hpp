@@ -30,14 +30,10 @@ namespace spikesim {
 // Which engine runs the network: the CPU (OpenMP), the CUDA device, or the CUDA engine's
 // kernels emulated serially on the CPU (gpu/launcher.hpp).
 enum class Device { kCpu, kCuda, kEmulate };
-// The device runs use unless a RunOptions says otherwise (`spikesim ... --device`; protocols
-// build their own RunOptions and so follow the command line).
-Device& default_device();
-Propagation& default_propagation();
 
 struct RunOptions {
-  Device device = default_device();
-  Propagation propagation = default_propagation();  // for projections whose file says "auto"
+  Device device = Device::kCpu;
+  Propagation propagation = Propagation::kAuto;  // for projections whose file says "auto"
   int threads = 0;      // 0: OpenMP's default
   bool progress = false;
   bool profile = false;  // time the phases (RunResult::phase_s)

@@ -248,28 +248,29 @@ void print_profile(const RunResult& r) {
   std::printf("    %-18s %10.3f\n", "close outputs", r.finish_s);
 }
 
-// --device: fails (exit 2) before any work when cuda is asked for and no device is usable;
-// sets the device and propagation every run of this command uses (protocols included).
-void check_device(const Args& a) {
+// --device and --propagation as the options of every run of this command (protocols
+// included); fails (exit 2) before any work when cuda is asked for and no device is usable.
+RunOptions engine_options(const Args& a) {
   if (a.device == "cuda") {
     const CudaStatus st = cuda_status();
     if (!st.usable()) throw UsageError{"--device cuda: " + st.error};
   }
-  default_device() = a.device == "cuda" ? Device::kCuda : a.device == "emulate" ? Device::kEmulate : Device::kCpu;
-  default_propagation() = a.propagation == "per_target" ? Propagation::kPerTarget
-                          : a.propagation == "per_spike" ? Propagation::kPerSpike
-                                                         : Propagation::kAuto;
+  RunOptions opt;
+  opt.device = a.device == "cuda" ? Device::kCuda : a.device == "emulate" ? Device::kEmulate : Device::kCpu;
+  opt.propagation = a.propagation == "per_target" ? Propagation::kPerTarget
+                    : a.propagation == "per_spike" ? Propagation::kPerSpike
+                                                   : Propagation::kAuto;
+  return opt;
 }
 
 int cmd_run(const Args& a) {
-  check_device(a);
+  RunOptions opt = engine_options(a);
   if (a.threads > 0) omp_set_num_threads(a.threads);  // network construction too
   NetworkSpec spec = parse_network_file(a.file, a.ov);
   if (a.device != "cpu") check_device_support(spec);
   check_outputs(spec);
   Network net = build_network(std::move(spec));
   install_stop_handlers();
-  RunOptions opt;
   opt.threads = a.threads;
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
   opt.profile = a.profile;
@@ -311,7 +312,7 @@ int run_protocol_kind(const Args& a, const std::string& path, Load load, Run run
   const auto p = load();
   const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / p.name).string();
   if (!a.quiet) std::printf("spikesim protocol %s (%s)%s\n", p.name.c_str(), path.c_str(), head(p).c_str());
-  const auto r = run(p, dir, a.quiet);
+  const auto r = run(p, dir, a.quiet, engine_options(a));
   if (a.quiet) return 0;
   for (const auto& f : r.files)
     if (f.rfind((fs::path(dir) / "seed").string(), 0) != 0) std::printf("  output: %s\n", f.c_str());
@@ -323,7 +324,7 @@ int run_protocol_kind(const Args& a, const std::string& path, Load load, Run run
 
 int cmd_protocol(const Args& a) {
   namespace fs = std::filesystem;
-  check_device(a);
+  engine_options(a);  // a bad --device fails before any work
   if (a.list) {
     std::map<std::string, std::string> found;  // first directory wins
     for (const auto& d : protocol_dirs()) {

@@ -70,7 +70,7 @@ struct RunOut {
   double dw = 0, rate_E = 0, rate_I = 0, nu_I_scale = 1;
 };
 
-RunOut run_one(const DisinhibitionProtocol& p, const RunSetting& s, const std::string& dir) {
+RunOut run_one(const DisinhibitionProtocol& p, const RunSetting& s, const std::string& dir, const RunOptions& engine) {
   json nj = network_for_run(p.network, dir, s.seed);
   json& td = projection_json(nj, p.topdown, "/circuit/topdown");
   td["weight"] = s.drive;
@@ -98,7 +98,7 @@ RunOut run_one(const DisinhibitionProtocol& p, const RunSetting& s, const std::s
   double before = 0, after = 0;
   for (float w : proj.csr.weight) before += w;
   out.nu_I_scale = proj.plastic->partner.mean_scale();
-  RunOptions opt;
+  RunOptions opt = engine;
   opt.threads = 1;
   const RunResult r = simulate(net, opt);
   for (float w : proj.csr.weight) after += w;
@@ -120,7 +120,7 @@ void summarize(DisinhibitionPoint& pt) {
 
 }  // namespace
 
-DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std::string& out_dir, bool quiet) {
+DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std::string& out_dir, bool quiet, const RunOptions& engine) {
   fs::create_directories(out_dir);
   DisinhibitionResult res;
   const std::string scratch = (fs::path(out_dir) / "run").string();
@@ -132,7 +132,7 @@ DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std:
       st.seed = seed0 + 1000 + s;  // seeds of their own
       st.learn = false;
       st.input_rate = rate;
-      const RunOut o = run_one(p, st, scratch);
+      const RunOut o = run_one(p, st, scratch, engine);
       res.cal_nu_E.push_back(o.rate_E);
       res.cal_nu_I.push_back(o.rate_I * o.nu_I_scale);
     }
@@ -150,7 +150,7 @@ DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std:
       st.inhibition_scale = scale;
       st.a = res.a;
       st.b = res.b;
-      const RunOut o = run_one(p, st, scratch);
+      const RunOut o = run_one(p, st, scratch, engine);
       pt.dw.push_back(o.dw);
       pt.rate_E.push_back(o.rate_E);
       pt.rate_I.push_back(o.rate_I);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/json_access.hpp"
+#include "core/simulation.hpp"
 
 namespace spikesim {
 
@@ -48,6 +49,7 @@ struct DisinhibitionResult {
 };
 
 DisinhibitionProtocol load_disinhibition(const json& raw, const std::string& path);
-DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std::string& out_dir, bool quiet = true);
+DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std::string& out_dir, bool quiet = true,
+                                       const RunOptions& engine = {});
 
 }  // namespace spikesim

@@ -88,6 +88,7 @@ struct Ctx {
   std::string scratch;
   uint64_t seed0 = 1;
   uint32_t runs = 0;  // run counter: each run draws its own Poisson noise
+  RunOptions engine;
 };
 
 std::vector<double> per_neuron_rates(const std::string& dir, const std::string& pop, uint32_t n, double ms) {
@@ -138,7 +139,7 @@ RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::ve
   if (!learn) proj.plastic->switch_off();
   RunOut out;
   out.nu_I_scale = proj.plastic->partner.mean_scale();
-  RunOptions opt;
+  RunOptions opt = cx.engine;
   opt.threads = 1;
   simulate(net, opt);
   out.weights = proj.csr.weight;
@@ -168,10 +169,10 @@ double loss(Ctx& cx, const std::vector<std::vector<double>>& patterns, const std
 
 }  // namespace
 
-LearningResult run_learning(const LearningProtocol& p, const std::string& out_dir, bool quiet) {
+LearningResult run_learning(const LearningProtocol& p, const std::string& out_dir, bool quiet, const RunOptions& engine) {
   fs::create_directories(out_dir);
   LearningResult res;
-  Ctx cx{p, p.network, (fs::path(out_dir) / "run").string(), network_seed(p.network)};
+  Ctx cx{p, p.network, (fs::path(out_dir) / "run").string(), network_seed(p.network), 0, engine};
   // Patterns and the teacher's weights, keyed by (seed, protocol stream).
   const CounterRng rng{cx.seed0, kStreamProtocol};
   Network shape = build_protocol_network(network_for_run(p.network, cx.scratch, cx.seed0), p.file, "", "/network");

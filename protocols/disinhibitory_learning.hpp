@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/json_access.hpp"
+#include "core/simulation.hpp"
 
 namespace spikesim {
 
@@ -56,6 +57,7 @@ struct LearningResult {
 };
 
 LearningProtocol load_learning(const json& raw, const std::string& path);
-LearningResult run_learning(const LearningProtocol& p, const std::string& out_dir, bool quiet = true);
+LearningResult run_learning(const LearningProtocol& p, const std::string& out_dir, bool quiet = true,
+                             const RunOptions& engine = {});
 
 }  // namespace spikesim

@@ -56,7 +56,7 @@ double percentile(std::vector<double> v, double q) {
   return v[i];
 }
 
-DistalRewardRun run_one(const DistalRewardProtocol& p, bool reward, const std::string& dir) {
+DistalRewardRun run_one(const DistalRewardProtocol& p, bool reward, const std::string& dir, const RunOptions& engine) {
   json nj = p.network;
   nj["output"] = {{"dir", dir}, {"overwrite", true}};
   if (!nj.contains("monitors")) nj["monitors"] = json::array();
@@ -89,7 +89,7 @@ DistalRewardRun run_one(const DistalRewardProtocol& p, bool reward, const std::s
     r.delay = parse_distribution(p.delay, "/reward/delay");
     net.spec.signals[si].pair_rewards.push_back(r);
   }
-  RunOptions opt;
+  RunOptions opt = engine;
   opt.threads = 1;
   const auto t0 = std::chrono::steady_clock::now();
   const RunResult res = simulate(net, opt);
@@ -132,13 +132,13 @@ DistalRewardRun run_one(const DistalRewardProtocol& p, bool reward, const std::s
 
 }  // namespace
 
-DistalRewardResult run_distal_reward(const DistalRewardProtocol& p, const std::string& out_dir, bool quiet) {
+DistalRewardResult run_distal_reward(const DistalRewardProtocol& p, const std::string& out_dir, bool quiet, const RunOptions& engine) {
   fs::create_directories(out_dir);
   DistalRewardResult res;
   for (bool reward : {true, false}) {
     if (!reward && !p.control) break;
     const std::string dir = (fs::path(out_dir) / (reward ? "rewarded" : "control")).string();
-    res.runs.push_back(run_one(p, reward, dir));
+    res.runs.push_back(run_one(p, reward, dir, engine));
     const DistalRewardRun& r = res.runs.back();
     if (!quiet)
       std::printf("  %-28s synapse %llu (%llu -> %llu): w = %.3f (w_max %g); others: mean %.3f, 99th percentile %.3f; "

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/json_access.hpp"
+#include "core/simulation.hpp"
 
 namespace spikesim {
 
@@ -39,6 +40,7 @@ struct DistalRewardResult {
 };
 
 DistalRewardProtocol load_distal_reward(const json& raw, const std::string& path);
-DistalRewardResult run_distal_reward(const DistalRewardProtocol& p, const std::string& out_dir, bool quiet = true);
+DistalRewardResult run_distal_reward(const DistalRewardProtocol& p, const std::string& out_dir, bool quiet = true,
+                                      const RunOptions& engine = {});
 
 }  // namespace spikesim

@@ -89,7 +89,7 @@ json protocol_network(const GlobalFactorProtocol& p, uint64_t seed, const std::s
 
 }  // namespace
 
-GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::string& out_dir, bool quiet) {
+GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::string& out_dir, bool quiet, const RunOptions& engine) {
   fs::create_directories(out_dir);
   GlobalFactorResult res;
   const size_t E = p.rates.size();
@@ -103,7 +103,7 @@ GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::s
     if (!rule) fail("/plasticity/rule", p.plasticity["rule"], "\"global_istdp\"");
     eta = rule->params.eta;
     tau = rule->pre.spec.tau[0];
-    RunOptions opt;
+    RunOptions opt = engine;
     opt.threads = 1;
     const RunResult run = simulate(net, opt);
     res.files.insert(res.files.end(), run.files.begin(), run.files.end());

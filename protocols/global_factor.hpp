@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/json_access.hpp"
+#include "core/simulation.hpp"
 
 namespace spikesim {
 
@@ -37,6 +38,7 @@ struct GlobalFactorResult {
 };
 
 GlobalFactorProtocol load_global_factor(const json& raw, const std::string& path);
-GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::string& out_dir, bool quiet = true);
+GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::string& out_dir, bool quiet = true,
+                                      const RunOptions& engine = {});
 
 }  // namespace spikesim

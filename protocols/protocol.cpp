@@ -371,7 +371,7 @@ std::string slug(const std::string& s) {
 
 }  // namespace
 
-ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet) {
+ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet, const RunOptions& engine) {
   fs::create_directories(out_dir);
   ProtocolResult res;
   const double scale = p.report == "percent" ? 100.0 / p.unit_weight : 1.0;
@@ -385,7 +385,7 @@ ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool 
                                          "/variants/" + std::to_string(vi) + "/plasticity");
     PairStdpParams ap{};  // checked before the run
     if (v.reference == "analytic") ap = analytic_params(*net.projs[0].plastic, vi);
-    RunOptions opt;
+    RunOptions opt = engine;
     opt.threads = 1;
     const RunResult run = simulate(net, opt);
     res.files.insert(res.files.end(), run.files.begin(), run.files.end());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/json_access.hpp"
+#include "core/simulation.hpp"
 
 namespace spikesim {
 
@@ -85,6 +86,7 @@ std::string fmt_number(double v, int digits = 6);
 
 // Reads a pairing protocol file.
 Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets = {});
-ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet = true);
+ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet = true,
+                             const RunOptions& engine = {});
 
 }  // namespace spikesim

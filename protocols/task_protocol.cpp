@@ -74,7 +74,8 @@ ChanceCheck pooled(const std::vector<const TaskProtocolRun*>& runs, bool first_t
   return c;
 }
 
-TaskProtocolRun run_one(const TaskProtocol& p, uint64_t seed, bool plastic, const std::string& dir, TaskProtocolResult& res) {
+TaskProtocolRun run_one(const TaskProtocol& p, uint64_t seed, bool plastic, const std::string& dir, TaskProtocolResult& res,
+                        const RunOptions& engine) {
   Network net = build_protocol_network(network_for_run(p.network, dir, seed), p.file, "", "/network");
   if (!plastic)  // switched off: hooks and trial rules start after the run's end
     for (auto& proj : net.projs)
@@ -85,7 +86,7 @@ TaskProtocolRun run_one(const TaskProtocol& p, uint64_t seed, bool plastic, cons
   TaskProtocolRun run;
   run.seed = seed;
   run.plastic = plastic;
-  RunOptions opt;
+  RunOptions opt = engine;
   opt.threads = 1;
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r = simulate(net, opt);
@@ -164,7 +165,7 @@ void write_outputs(const TaskProtocol& p, const std::string& out_dir, TaskProtoc
 
 }  // namespace
 
-TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& out_dir, bool quiet) {
+TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& out_dir, bool quiet, const RunOptions& engine) {
   fs::create_directories(out_dir);
   TaskProtocolResult res;
   const uint64_t seed0 = network_seed(p.network);
@@ -173,7 +174,7 @@ TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& o
     for (int s = 0; s < p.seeds; ++s) {
       const uint64_t seed = seed0 + s;
       const std::string dir = (fs::path(out_dir) / ((plastic ? "seed" : "control_seed") + std::to_string(seed))).string();
-      res.runs.push_back(run_one(p, seed, plastic, dir, res));
+      res.runs.push_back(run_one(p, seed, plastic, dir, res, engine));
       const TaskProtocolRun& r = res.runs.back();
       if (!quiet)
         std::printf("  %-10s seed %-3llu accuracy: first %u trials %.2f, last %u trials %.2f (%.1f s wall)\n",

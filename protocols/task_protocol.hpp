@@ -14,6 +14,7 @@
 
 #include "core/json_access.hpp"
 #include "core/task.hpp"
+#include "core/simulation.hpp"
 
 namespace spikesim {
 
@@ -50,6 +51,7 @@ struct TaskProtocolResult {
 };
 
 TaskProtocol load_task_protocol(const json& raw, const std::string& path);
-TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& out_dir, bool quiet = true);
+TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& out_dir, bool quiet = true,
+                                      const RunOptions& engine = {});
 
 }  // namespace spikesim
