@@ -279,6 +279,19 @@ TEST_CASE("device engine: what only the CPU engine runs is refused with exit 2 a
     CHECK(p.err.find("--device cpu") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "out" / "spikes.h5"));
   }
+  // A protocol's runs use the command's --device: the same refusal reaches them (and the CPU runs it).
+  const std::vector<std::string> proto = {"protocol", "distal_reward", "--set", "network.run.tstop=100", "--set", "control=false",
+                                          "--set", R"(reward.delay={"normal": [1000, 100], "min": 0})", "--quiet"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = proto;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  const Proc emu = with({"--device", "emulate", "-o", (dir / "proto_emu").string()});
+  CAPTURE(emu.err);
+  CHECK(emu.code == 2);
+  CHECK(emu.err.find("/globals/DA/rewards/on_pair") != std::string::npos);
+  CHECK(with({"-o", (dir / "proto_cpu").string()}).code == 0);
 }
 
 // The mixed network without its plasticity: float and integer math only, so the GPU must
