@@ -329,7 +329,7 @@ TEST_CASE("GPU: the mixed network with plasticity stays with the CPU's (counts w
 // Counts of two runs that parted (an ulp of exp in a rule): independent realisations of
 // the same activity, so their difference is within 3 standard deviations of a difference
 // of Poisson counts, 3 sqrt(a + b).
-void check_counts_agree(uint64_t a, uint64_t b) {
+static void check_counts_agree(uint64_t a, uint64_t b) {
   CHECK(std::fabs(static_cast<double>(a) - static_cast<double>(b)) <= 3.0 * std::sqrt(static_cast<double>(a + b)));
 }
 
