@@ -128,8 +128,10 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     d.rate_at = dev.copy(at);
     d.rate_thr = dev.copy(thr);
     d.thresholds = dev.copy(h.thresholds);
-    if (net.spec.task.active() && static_cast<int>(p) == net.spec.task.stimulus && !d.thresholds)
-      d.thresholds = dev.alloc<uint32_t>(h.size);
+    if (net.spec.task.active() && static_cast<int>(p) == net.spec.task.stimulus) {
+      if (!d.thresholds) d.thresholds = dev.alloc<uint32_t>(h.size);
+      stimulus_on_device_ = h.thresholds;
+    }
     if (counted[p]) d.trial_count = dev.alloc<uint32_t>(h.size);
     if (h.model == Model::kSpikeGenerator) {  // per neuron, ascending stamps
       std::vector<uint64_t> ptr(h.size + 1ull, 0);
@@ -387,9 +389,12 @@ uint64_t DeviceNetwork::pair_rewards() {
 }
 
 void DeviceNetwork::upload_events() {
-  if (net.spec.task.active()) {
+  if (net.spec.task.active()) {  // only when the task changed them (stimulus on or off)
     const std::vector<uint32_t>& th = net.pops[net.spec.task.stimulus].thresholds;
-    if (!th.empty()) L.upload(pops[net.spec.task.stimulus].thresholds, th.data(), th.size() * sizeof(uint32_t));
+    if (!th.empty() && th != stimulus_on_device_) {
+      L.upload(pops[net.spec.task.stimulus].thresholds, th.data(), th.size() * sizeof(uint32_t));
+      stimulus_on_device_ = th;
+    }
   }
   const std::vector<double> pending = net.signals.take_pending();
   for (double x : pending)

@@ -106,6 +106,7 @@ class DeviceNetwork {
 
  private:
   std::vector<bool> reported_pop_, reported_proj_;
+  std::vector<uint32_t> stimulus_on_device_;  // a task stimulus's thresholds as last uploaded
 };
 
 }  // namespace spikesim

@@ -37,8 +37,8 @@ std::string device_rule_names() {
 void check_device_support(const NetworkSpec& spec) {
   const std::string cpu = "; run it with --device cpu";
   for (const SignalSpec& s : spec.signals)
-    for (size_t i = 0; i < s.pair_rewards.size(); ++i)
-      if (!std::isfinite(s.pair_rewards[i].delay.max_value()))
+    for (const PairReward& r : s.pair_rewards)
+      if (!std::isfinite(r.delay.max_value()))
         throw SpecError(s.ptr + "/rewards/on_pair",
                         "on the device a pair reward's delay needs an upper bound (\"max\" of a normal draw)" + cpu);
   for (const ProjectionSpec& p : spec.projections) {
