@@ -24,7 +24,6 @@ Results: OUT/gpu_bench.md and OUT/gpu_bench.csv. Exit 1 if a target is missed.
 """
 import argparse
 import csv
-import json
 import math
 import os
 import re
@@ -35,7 +34,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-from run import coba_network  # noqa: E402  (the suite's resizing of the COBA network)
+from run import coba_network, write_net  # noqa: E402  (the suite's resizing of the COBA network; writing a net file)
 WORK = os.path.join(tempfile.gettempdir(), "spikesim_gpu_bench")
 
 
@@ -46,13 +45,6 @@ def resized_coba(path, n, k, t_s, record=True):
     if not record:
         net["monitors"] = []
     return net
-
-
-def write_net(net, tag):
-    os.makedirs(WORK, exist_ok=True)
-    f = os.path.join(WORK, tag + ".json")
-    json.dump(net, open(f, "w"))
-    return f
 
 
 def run(exe, netfile, device, out, extra=()):
@@ -124,7 +116,7 @@ def main():
         lines.append(s)
 
     def compare(name, n, k, t_s, path="examples/coba.json", reps=a.reps):
-        f = write_net(resized_coba(path, n, k, t_s), f"{name}_{n}")
+        f = write_net(resized_coba(path, n, k, t_s), f"{name}_{n}", WORK)
         cpu = median_run(a.spikesim, f, "cpu", reps)
         gpu = median_run(a.spikesim, f, a.device, reps)
         events = gpu["spikes"] * gpu["synapses"] / max(gpu["neurons"], 1)
@@ -158,7 +150,7 @@ def main():
     if "memory" in only:
         # Static synapses only, no recording: 2.5e9 synapses (N = 2.5M, 1000 inputs per population), 10 ms.
         n, k = (250000, 1000) if a.quick else (2500000, 1000)
-        f = write_net(resized_coba("examples/coba.json", n, k, 0.01, record=False), "memory")
+        f = write_net(resized_coba("examples/coba.json", n, k, 0.01, record=False), "memory", WORK)
         try:
             g = run(a.spikesim, f, a.device, os.path.join(WORK, "out_mem"))
             note(f"memory: {g['synapses']:,} synapses on the GPU, {g['device_mib'] / 1024:.2f} GiB of device memory, "
@@ -171,7 +163,7 @@ def main():
             note(f"memory: FAILED {e}")
             failed.append("the 2e9-synapse network did not run")
     if "coba_stats" in only:
-        f = write_net(resized_coba("examples/coba.json", 4000, 80, 10.0), "coba_stats")
+        f = write_net(resized_coba("examples/coba.json", 4000, 80, 10.0), "coba_stats", WORK)
         cpu_dir, gpu_dir = os.path.join(WORK, "stats_cpu"), os.path.join(WORK, "stats_gpu")
         run(a.spikesim, f, "cpu", cpu_dir)
         run(a.spikesim, f, a.device, gpu_dir)
@@ -234,7 +226,7 @@ def main():
                        "projections": [{"source": "src", "target": "tgt", "connectivity": {"rule": "fixed_indegree", "indegree": k},
                                         "weight": 0.01, "delay": 1.0, "propagation": how}],
                        "monitors": []}
-                loops[how] = median_run(a.spikesim, write_net(net, f"prop_{how}_{share}"), a.device, a.reps)["loop"]
+                loops[how] = median_run(a.spikesim, write_net(net, f"prop_{how}_{share}", WORK), a.device, a.reps)["loop"]
             faster = min(loops, key=loops.get)
             auto = "per_target" if share >= 0.25 else "per_spike"
             note(f"| {share} | {loops['per_spike']:.4f} | {loops['per_target']:.4f} | {faster} | {auto} | {faster == auto} |")

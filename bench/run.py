@@ -93,9 +93,9 @@ def as_is(path, n, k, t_s):
     return net
 
 
-def write_net(net, tag):
-    os.makedirs(WORK, exist_ok=True)
-    f = os.path.join(WORK, tag + ".json")
+def write_net(net, tag, work=WORK):
+    os.makedirs(work, exist_ok=True)
+    f = os.path.join(work, tag + ".json")
     json.dump(net, open(f, "w"))
     return f
 

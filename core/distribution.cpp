@@ -1,6 +1,6 @@
 #include "core/distribution.hpp"
 
-#include <algorithm>
+#include <tuple>
 
 namespace spikesim {
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/task.hpp"
+#include "io/edges_file.hpp"
 #include "io/trial_file.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/plasticity.hpp"
@@ -110,12 +112,20 @@ void finish_monitors(Monitors& m, const std::string& status, double t_reached_ms
   for (auto& rm : m.rates) rm.file->finish(status, t_reached_ms);
 }
 
-void write_task_files(const Network& net, RunResult& res, const std::string& status) {
-  const std::filesystem::path dir = net.spec.output.dir;
-  write_trials((dir / "trials.h5").string(), (dir / "trials.csv").string(), net.spec.task, res.trials,
-               Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status, res.t_reached_ms);
-  res.files.push_back((dir / "trials.h5").string());
-  res.files.push_back((dir / "trials.csv").string());
+void finish_outputs(const Network& net, Monitors& mon, RunResult& res, const TaskRunner* task) {
+  res.t_reached_ms = static_cast<double>(res.steps) * net.spec.run.dt;
+  const std::string status = res.interrupted ? "interrupted" : "complete";
+  finish_monitors(mon, status, res.t_reached_ms);
+  const Provenance prov{net.spec.resolved.dump(), net.spec.run.seed};
+  if (task) {
+    res.trials = task->records();
+    const std::filesystem::path dir = net.spec.output.dir;
+    write_trials((dir / "trials.h5").string(), (dir / "trials.csv").string(), net.spec.task, res.trials, prov, status,
+                 res.t_reached_ms);
+    res.files.push_back((dir / "trials.h5").string());
+    res.files.push_back((dir / "trials.csv").string());
+  }
+  if (!mon.edges_path.empty()) write_edges(mon.edges_path, net, mon.plastic, prov, status, res.t_reached_ms);
 }
 
 std::vector<size_t> trial_projections(const Network& net) {

@@ -53,8 +53,11 @@ void record_signals(Monitors& m, const double* values, uint64_t step);
 void record_rates(Monitors& m, const Network& net, const std::vector<uint64_t>& counts, uint64_t step);
 // Closes every monitor's file with the run's status ("complete" or "interrupted").
 void finish_monitors(Monitors& m, const std::string& status, double t_reached_ms);
-// A task's trials.h5 and trials.csv from res.trials, listed in res.files.
-void write_task_files(const Network& net, RunResult& res, const std::string& status);
+class TaskRunner;
+// The end of a run, after the engine brought every weight up to the time reached: closes the
+// monitors and writes the task's trials.h5 and trials.csv (into res.trials too) and the edges
+// file, with status "complete" or "interrupted" (res.interrupted) at res.steps.
+void finish_outputs(const Network& net, Monitors& mon, RunResult& res, const TaskRunner* task);
 // The plastic projections whose rule is a trial rule, when the network has a task.
 std::vector<size_t> trial_projections(const Network& net);
 

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <exception>
-#include <filesystem>
 #include <memory>
 
 #include "core/monitors.hpp"
@@ -12,7 +11,6 @@
 #include "core/scheduler.hpp"
 #include "core/stop_signal.hpp"
 #include "gpu/engine.hpp"
-#include "io/edges_file.hpp"
 #include "io/series_file.hpp"
 #include "io/spike_file.hpp"
 #include "io/state_report.hpp"
@@ -208,18 +206,9 @@ RunResult simulate(Network& net, const RunOptions& opt) {
   res.interrupted = stop && res.steps < n_steps;
   // Events due at t_stop (e.g. the end of a task's last trial) run when the run completed.
   if (!res.interrupted) sched.run_due(n_steps);
-  res.t_reached_ms = static_cast<double>(res.steps) * dt;
-  const std::string status = res.interrupted ? "interrupted" : "complete";
-  finish_monitors(mon, status, res.t_reached_ms);
-  if (task) {
-    res.trials = task->records();
-    write_task_files(net, res, status);
-  }
   for (size_t i : mon.plastic)  // lazy rules: every weight up to the time reached
     net.projs[i].plastic->settle(net.projs[i], static_cast<uint32_t>(res.steps), hook[i]);
-  if (!mon.edges_path.empty())
-    write_edges(mon.edges_path, net, mon.plastic, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status,
-                res.t_reached_ms);
+  finish_outputs(net, mon, res, task.get());
   res.finish_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - finish0).count();
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return res;

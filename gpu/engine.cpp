@@ -16,7 +16,6 @@
 #include "core/scheduler.hpp"
 #include "core/stop_signal.hpp"
 #include "core/task.hpp"
-#include "io/edges_file.hpp"
 #include "gpu/device_network.hpp"
 #include "plasticity/plasticity.hpp"
 
@@ -183,15 +182,7 @@ RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
   for (size_t i : mon.plastic) dn.settle(i, res.steps);  // lazy rules: every weight up to the time reached
   dn.download(true, res.steps);
   res.pair_rewards = dn.pair_rewards();
-  res.t_reached_ms = static_cast<double>(res.steps) * dt;
-  const std::string status = res.interrupted ? "interrupted" : "complete";
-  finish_monitors(mon, status, res.t_reached_ms);
-  if (task) {
-    res.trials = task->records();
-    write_task_files(net, res, status);
-  }
-  if (!mon.edges_path.empty())
-    write_edges(mon.edges_path, net, mon.plastic, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, status, res.t_reached_ms);
+  finish_outputs(net, mon, res, task.get());
   res.finish_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - finish0).count();
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return res;

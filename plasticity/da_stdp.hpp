@@ -115,8 +115,8 @@ struct DaStdp {
   static size_t state_size(const Params& p, uint64_t steps, double dt) { return 1 + steps / epoch_steps(p, dt); }
   // The CPU engine's call: J grows by an epoch at a time (a starts at 1).
   static void advance(const Params& p, std::vector<double>& J, double& a, const Signals& sig, uint32_t now, double dt) {
-    if (J.empty()) J.assign(1, 0.0), a = 1.0;
-    if (now % epoch_steps(p, dt) == 0 && J.size() <= now / epoch_steps(p, dt)) J.resize(now / epoch_steps(p, dt) + 1);
+    if (J.empty()) a = 1.0;
+    if (J.size() < state_size(p, now, dt)) J.resize(state_size(p, now, dt), 0.0);
     advance_step(p, J.data(), a, sig.view(), now, dt);
   }
 
