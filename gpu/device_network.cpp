@@ -227,6 +227,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     if (pr.plastic) {
       Plasticity& pl = *pr.plastic;
       d.kind = ProjOnDevice::kPlastic;
+      d.spike_hooks = !pl.trial_rule();
       d.syn = pl.post_syn;
       DevPlastic& k = d.plastic;
       k.rule = device_rule(pl, k.params);
@@ -325,9 +326,9 @@ void DeviceNetwork::step() {
     else L.push(d.push);
   }
   for (ProjOnDevice& d : projs)
-    if (d.kind == ProjOnDevice::kPlastic) L.bump_pre(d.plastic, d.n_source);
+    if (d.kind == ProjOnDevice::kPlastic && d.spike_hooks) L.bump_pre(d.plastic, d.n_source);
   for (ProjOnDevice& d : projs)
-    if (d.kind == ProjOnDevice::kPlastic) L.on_post(d.plastic, d.n_target);
+    if (d.kind == ProjOnDevice::kPlastic && d.spike_hooks) L.on_post(d.plastic, d.n_target);
   for (ProjOnDevice& d : projs)
     if (d.kind == ProjOnDevice::kPlastic) L.partner(d.plastic, d.n_target);
   L.tick(clock);

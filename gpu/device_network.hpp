@@ -64,6 +64,7 @@ struct ProjOnDevice {
   PullKernel pull{};
   DevPlastic plastic{};
   std::vector<uint32_t> syn;  // plastic: CSR index of each incoming synapse
+  bool spike_hooks = true;    // plastic: false for trial rules (no traces, no-op hooks: delivery only)
   uint32_t n_source = 0, n_target = 0;
 };
 
