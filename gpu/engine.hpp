@@ -8,9 +8,9 @@
 
 namespace spikesim {
 
-// Throws SpecError (exit 2, with the JSON pointer) for what only the CPU engine runs:
-// tasks, pair-triggered rewards, plasticity rules not in SPIKESIM_DEVICE_RULES (lazy,
-// and trial rules).
+// Throws SpecError (exit 2, with the JSON pointer) for what only the CPU engine runs: a
+// pair-triggered reward whose delay has no upper bound, a plasticity rule not in
+// SPIKESIM_DEVICE_RULES (today every rule is).
 void check_device_support(const NetworkSpec& spec);
 
 RunResult simulate_device(Network& net, const RunOptions& opt);                // the launcher opt.device names

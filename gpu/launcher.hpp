@@ -50,7 +50,15 @@ class Launcher {
   virtual void run_steps(uint64_t k, const std::function<void()>& one_step) = 0;
 };
 
-std::unique_ptr<Launcher> make_host_launcher();
+// The order in which the emulating launcher runs a kernel's threads. A GPU runs them in no
+// fixed order, so a kernel whose result depends on the order has a race between its threads;
+// the tests run the engine in all three orders against the CPU engine to find such kernels.
+enum class ThreadOrder {
+  kAscending,   // 0, 1, ..., n-1 (--device emulate)
+  kDescending,  // n-1, ..., 0
+  kStrided,     // start + k * stride (mod n), start and stride coprime to n drawn anew at each launch
+};
+std::unique_ptr<Launcher> make_host_launcher(ThreadOrder order = ThreadOrder::kAscending);
 std::unique_ptr<Launcher> make_cuda_launcher();  // throws RunError when no device is usable
 
 // The kernels of gpu/kernels.hpp launched through Exec::run(n_threads, functor).

@@ -46,7 +46,9 @@ struct EngineRun {
   fs::path dir;
 };
 
-EngineRun run_on(const std::string& file, Device device, Propagation prop, double tstop = 0.0) {
+// `order`: the emulating launcher's thread order (Device::kEmulate only).
+EngineRun run_on(const std::string& file, Device device, Propagation prop, double tstop = 0.0,
+                 ThreadOrder order = ThreadOrder::kAscending) {
   Overrides ov;
   ov.has_dir = true;
   ov.overwrite = true;
@@ -59,7 +61,12 @@ EngineRun run_on(const std::string& file, Device device, Propagation prop, doubl
   opt.threads = 2;
   opt.device = device;
   opt.propagation = prop;
-  r.res = simulate(r.net, opt);
+  if (order != ThreadOrder::kAscending) {
+    REQUIRE(device == Device::kEmulate);
+    r.res = simulate_device(r.net, opt, *make_host_launcher(order));
+  } else {
+    r.res = simulate(r.net, opt);
+  }
   return r;
 }
 
@@ -148,6 +155,22 @@ std::string static_mixed() {
   return write_file(temp_dir("static_mixed"), "net.json", j.dump()).string();
 }
 
+// examples/category_learning.json for 20 trials with spikes and a weights report recorded,
+// its rules learning from 5 s on; with `trial_rule`, cortex_right learns by hebbian_trial
+// from the first trial.
+std::string task_file(bool trial_rule) {
+  json j = json::parse(slurp(kTask));
+  j["run"]["tstop"] = 20000.0;
+  j["monitors"].push_back({{"type", "spikes"}, {"populations", {"stim", "cortex", "noise", "left", "right"}}});
+  j["monitors"].push_back({{"type", "weights"}, {"name", "cl"}, {"projection", "cortex_left"}, {"synapses", {{"sample", 40}}}, {"dt", 2000.0}});
+  for (auto& pr : j["projections"]) {
+    if (pr.contains("plasticity")) pr["plasticity"]["start"] = 5000.0;
+    if (trial_rule && pr["name"] == "cortex_right")
+      pr["plasticity"] = {{"rule", "hebbian_trial"}, {"K", 5e-5}, {"W_lim", 20.0}, {"w_max", 100.0}};
+  }
+  return write_file(temp_dir("device_task"), "net.json", j.dump()).string();
+}
+
 }  // namespace
 
 TEST_CASE("device engine, emulated: per-target propagation gives every output of the CPU engine bit for bit") {
@@ -200,20 +223,11 @@ TEST_CASE("device engine, emulated: da_stdp and rewards from schedules, spikes a
 // between device chunks, stimulus patterns are uploaded, the choice is read from the
 // device's spike counts, and the trial rules run on the device from per-neuron trial counts.
 // Once with the file's hebbian_modulated on both action projections, once with
-// hebbian_trial on one of them; both learning from 5 s on.
+// hebbian_trial on one of them from the first trial.
 TEST_CASE("device engine, emulated: a task with trial rules gives the CPU's trials, spikes and weights bit for bit") {
-  json j = json::parse(slurp(kTask));
-  j["run"]["tstop"] = 20000.0;
-  j["monitors"].push_back({{"type", "spikes"}, {"populations", {"stim", "cortex", "noise", "left", "right"}}});
-  j["monitors"].push_back({{"type", "weights"}, {"name", "cl"}, {"projection", "cortex_left"}, {"synapses", {{"sample", 40}}}, {"dt", 2000.0}});
-  for (auto& pr : j["projections"])
-    if (pr.contains("plasticity")) pr["plasticity"]["start"] = 5000.0;
-  for (int variant = 0; variant < 2; ++variant) {
-    CAPTURE(variant);
-    if (variant == 1)
-      for (auto& pr : j["projections"])
-        if (pr["name"] == "cortex_right") pr["plasticity"] = {{"rule", "hebbian_trial"}, {"K", 5e-5}, {"W_lim", 20.0}, {"w_max", 100.0}};
-    const std::string file = write_file(temp_dir("device_task"), "net.json", j.dump()).string();
+  for (bool trial_rule : {false, true}) {
+    CAPTURE(trial_rule);
+    const std::string file = task_file(trial_rule);
     const EngineRun cpu = run_on(file, Device::kCpu, Propagation::kAuto);
     const EngineRun emu = run_on(file, Device::kEmulate, Propagation::kPerTarget);
     REQUIRE(cpu.res.trials.size() == 20);
@@ -228,6 +242,31 @@ TEST_CASE("device engine, emulated: a task with trial rules gives the CPU's tria
     CHECK(correct > 0);
     check_learning(cpu, file);
     compare_runs(cpu, emu, 0.0);  // includes trials.h5
+  }
+}
+
+// A GPU runs a kernel's threads in no fixed order, and the engine must not depend on it (a
+// thread reading what another thread of the same kernel writes, or two threads writing one
+// value, would). The emulating launcher runs every kernel's threads backwards, then strided
+// from a drawn start: outputs stay the CPU's bit for bit (per target: each target's sums in
+// the CPU's order; COBA per spike: equal weights, so any order of atomics sums exactly).
+// Such an order change finds a kernel whose threads depend on one another's writes (a
+// neuron reading its neighbour's V made this test fail); it cannot find a lost update of
+// two simultaneous writes, which a serial run never loses.
+TEST_CASE("device engine, emulated: kernels' threads run in any order give the CPU's outputs bit for bit") {
+  const EngineRun mixed = run_on(kMixed, Device::kCpu, Propagation::kAuto);
+  const EngineRun reward = run_on(kReward, Device::kCpu, Propagation::kAuto);
+  const EngineRun coba = run_on(kCoba, Device::kCpu, Propagation::kAuto, 100.0);
+  const std::string task = task_file(true);
+  const EngineRun trials = run_on(task, Device::kCpu, Propagation::kAuto);
+  for (ThreadOrder order : {ThreadOrder::kDescending, ThreadOrder::kStrided}) {
+    CAPTURE(static_cast<int>(order));
+    compare_runs(mixed, run_on(kMixed, Device::kEmulate, Propagation::kPerTarget, 0.0, order), 0.0);
+    const EngineRun r = run_on(kReward, Device::kEmulate, Propagation::kPerTarget, 0.0, order);
+    CHECK(r.res.pair_rewards == reward.res.pair_rewards);
+    compare_runs(reward, r, 0.0);
+    compare_runs(coba, run_on(kCoba, Device::kEmulate, Propagation::kPerSpike, 100.0, order), 0.0);
+    compare_runs(trials, run_on(task, Device::kEmulate, Propagation::kPerTarget, 0.0, order), 0.0);
   }
 }
 
@@ -352,12 +391,7 @@ TEST_CASE("GPU: da_stdp with schedule, spike and pair rewards stays with the CPU
 // (exp) may part the runs: counts agree within 3 sigma, the rules learned.
 TEST_CASE("GPU: a task with trial rules gives the CPU's trials and spikes before learning, its counts after") {
   if (!gpu_or_skip()) return;
-  json j = json::parse(slurp(kTask));
-  j["run"]["tstop"] = 20000.0;
-  j["monitors"].push_back({{"type", "spikes"}, {"populations", {"stim", "cortex", "noise", "left", "right"}}});
-  for (auto& pr : j["projections"])
-    if (pr.contains("plasticity")) pr["plasticity"]["start"] = 5000.0;
-  const std::string file = write_file(temp_dir("gpu_task"), "net.json", j.dump()).string();
+  const std::string file = task_file(false);
   const EngineRun cpu = run_on(file, Device::kCpu, Propagation::kAuto);
   const EngineRun gpu = run_on(file, Device::kCuda, Propagation::kPerTarget);
   REQUIRE(gpu.res.trials.size() == 20);
