@@ -19,9 +19,7 @@ namespace fs = std::filesystem;
 
 DisinhibitionProtocol load_disinhibition(const json& raw, const std::string& path) {
   DisinhibitionProtocol p;
-  p.file = path;
-  JObj o(raw, "");
-  read_protocol_header(o, "disinhibition_sign", p.name, p.summary);
+  JObj o = open_protocol(raw, path, "disinhibition_sign", p);
   p.seeds = read_protocol_seeds(o, p.seeds, 2, " (a standard error needs 2)");
   JObj c(o.need("circuit", "{\"plastic\", \"excitatory\", \"interneurons\", \"topdown\", \"inhibition\", \"input\"}"), "/circuit");
   p.plastic = c.string("plastic", "the plastic projection's name (rule disinhibitory)");

@@ -20,11 +20,11 @@
 
 #include "core/json_access.hpp"
 #include "core/simulation.hpp"
+#include "protocols/protocol_header.hpp"
 
 namespace spikesim {
 
-struct DisinhibitionProtocol {
-  std::string name, summary, file;
+struct DisinhibitionProtocol : ProtocolHeader {
   json network;  // a network file without "output"
   std::string plastic, excitatory, interneurons, topdown, inhibition, input;
   std::vector<double> drives, calibration_rates;

@@ -22,9 +22,7 @@ namespace fs = std::filesystem;
 
 LearningProtocol load_learning(const json& raw, const std::string& path) {
   LearningProtocol p;
-  p.file = path;
-  JObj o(raw, "");
-  read_protocol_header(o, "disinhibitory_learning", p.name, p.summary);
+  JObj o = open_protocol(raw, path, "disinhibitory_learning", p);
   JObj c(o.need("circuit", "{\"plastic\", \"input\", \"target\", \"output\", \"interneurons\", \"feedback\"}"), "/circuit");
   p.plastic = c.string("plastic", "the plastic projection's name (rule disinhibitory)");
   p.input = c.string("input", "the input Poisson population's name");

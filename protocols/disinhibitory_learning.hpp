@@ -21,11 +21,11 @@
 
 #include "core/json_access.hpp"
 #include "core/simulation.hpp"
+#include "protocols/protocol_header.hpp"
 
 namespace spikesim {
 
-struct LearningProtocol {
-  std::string name, summary, file;
+struct LearningProtocol : ProtocolHeader {
   json network;
   std::string plastic, input, target, output, interneurons;
   std::vector<std::string> feedback;     // projections onto the interneurons, zeroed in the control

@@ -19,9 +19,7 @@ namespace fs = std::filesystem;
 
 DistalRewardProtocol load_distal_reward(const json& raw, const std::string& path) {
   DistalRewardProtocol p;
-  p.file = path;
-  JObj o(raw, "");
-  read_protocol_header(o, "distal_reward", p.name, p.summary);
+  JObj o = open_protocol(raw, path, "distal_reward", p);
   JObj c(o.need("chosen", "{\"projection\", \"synapse\"}"), "/chosen");
   p.projection = c.string("projection", "a plastic projection's name");
   const int64_t k = c.integer("synapse", "a synapse index >= 0");

@@ -11,11 +11,11 @@
 
 #include "core/json_access.hpp"
 #include "core/simulation.hpp"
+#include "protocols/protocol_header.hpp"
 
 namespace spikesim {
 
-struct DistalRewardProtocol {
-  std::string name, summary, file;
+struct DistalRewardProtocol : ProtocolHeader {
   json network;             // a network file, without "output"
   std::string projection, signal;
   uint64_t synapse = 0;     // index in the projection's CSR order

@@ -19,9 +19,7 @@ namespace fs = std::filesystem;
 
 GlobalFactorProtocol load_global_factor(const json& raw, const std::string& path) {
   GlobalFactorProtocol p;
-  p.file = path;
-  JObj o(raw, "");
-  read_protocol_header(o, "global_factor", p.name, p.summary);
+  JObj o = open_protocol(raw, path, "global_factor", p);
   read_protocol_run(o, p.dt, p.seed);
   p.seeds = read_protocol_seeds(o, p.seeds, 1);
   JObj pop(o.need("population", "{\"size\", \"rates\"}"), "/population");

@@ -10,11 +10,11 @@
 
 #include "core/json_access.hpp"
 #include "core/simulation.hpp"
+#include "protocols/protocol_header.hpp"
 
 namespace spikesim {
 
-struct GlobalFactorProtocol {
-  std::string name, summary, file;
+struct GlobalFactorProtocol : ProtocolHeader {
   double dt = 0.1, epoch = 1000.0, at = 500.0, dt_s = 1.0, delay = 0.1;
   double tau_H = 100.0, gamma = 5.0, initial_weight = 0.0;
   uint64_t seed = 1;

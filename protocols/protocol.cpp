@@ -138,11 +138,14 @@ std::string fmt_number(double v, int digits) {
   return s.str();
 }
 
-void read_protocol_header(JObj& o, const std::string& kind, std::string& name, std::string& summary) {
-  if (protocol_kind(o.raw()) != kind) fail("/kind", o.raw()["kind"], "\"" + kind + "\" here (other kinds have their own runner)");
+JObj open_protocol(const json& raw, const std::string& path, const std::string& kind, ProtocolHeader& h) {
+  if (protocol_kind(raw) != kind) fail("/kind", raw["kind"], "\"" + kind + "\" here (other kinds have their own runner)");
+  h.file = path;
+  JObj o(raw, "");
   o.string_or("kind", kind);
-  name = o.string("name", "the protocol's name");
-  summary = o.string_or("summary", "");
+  h.name = o.string("name", "the protocol's name");
+  h.summary = o.string_or("summary", "");
+  return o;
 }
 
 void read_protocol_run(JObj& o, double& dt, uint64_t& seed) {
@@ -255,10 +258,8 @@ std::string protocol_kind(const json& j) {
 
 Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets) {
   Protocol p;
-  p.file = path;
   p.raw = read_protocol_json(path, sets);
-  JObj o(p.raw, "");
-  read_protocol_header(o, "pairing", p.name, p.summary);
+  JObj o = open_protocol(p.raw, path, "pairing", p);
   read_protocol_run(o, p.dt, p.seed);
   p.delay = o.number_or("delay", p.delay, "a delay in ms");
   p.pairings = static_cast<int>(o.integer_or("pairings", p.pairings, "a number of repetitions"));

@@ -10,6 +10,7 @@
 
 #include "core/json_access.hpp"
 #include "core/simulation.hpp"
+#include "protocols/protocol_header.hpp"
 
 namespace spikesim {
 
@@ -27,8 +28,7 @@ struct ProtocolVariant {
   double rel_tol = 0.0, abs_tol = 0.0;
 };
 
-struct Protocol {
-  std::string name, summary, file;
+struct Protocol : ProtocolHeader {
   json raw;
   double dt = 0.1, delay = 1.0, initial_weight = 0.0, unit_weight = 1.0;
   uint64_t seed = 1;
@@ -58,8 +58,6 @@ std::string find_protocol(const std::string& name_or_path);
 json read_protocol_json(const std::string& path, const std::vector<std::string>& sets = {});
 // Its "kind": "pairing" (default; this header) or "global_factor" (protocols/global_factor.hpp).
 std::string protocol_kind(const json& j);
-// Shared by every kind's loader: "name", "kind" (checked against `kind`), "summary".
-void read_protocol_header(JObj& o, const std::string& kind, std::string& name, std::string& summary);
 // An optional "run": {"dt", "seed"}.
 void read_protocol_run(JObj& o, double& dt, uint64_t& seed);
 // An optional "seeds": how many seeds a protocol runs, from `min` to 1000 (`why`: appended to

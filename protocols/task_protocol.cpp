@@ -19,9 +19,7 @@ namespace fs = std::filesystem;
 
 TaskProtocol load_task_protocol(const json& raw, const std::string& path) {
   TaskProtocol p;
-  p.file = path;
-  JObj o(raw, "");
-  read_protocol_header(o, "task", p.name, p.summary);
+  JObj o = open_protocol(raw, path, "task", p);
   p.seeds = read_protocol_seeds(o, p.seeds, 1);
   p.control = o.boolean_or("control", p.control);
   if (const json* c = o.get("criteria")) {

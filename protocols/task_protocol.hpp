@@ -15,11 +15,11 @@
 #include "core/json_access.hpp"
 #include "core/task.hpp"
 #include "core/simulation.hpp"
+#include "protocols/protocol_header.hpp"
 
 namespace spikesim {
 
-struct TaskProtocol {
-  std::string name, summary, file;
+struct TaskProtocol : ProtocolHeader {
   json network;  // a network file with a "task" block, without "output"
   int seeds = 5;
   bool control = true;
