@@ -150,7 +150,8 @@ void print_version() {
   if (!cuda.built) {
     std::printf("  CUDA:   not built (%s)\n", cuda.error.c_str());
   } else {
-    std::printf("  CUDA:   built for architectures %s (a plain number: SASS and PTX; runtime %d.%d, driver %s); network engine not yet (issue #8)\n", cuda.arch.c_str(),
+    std::printf("  CUDA:   built for architectures %s (a plain number: SASS and PTX; runtime %d.%d, driver %s); "
+                "--device cuda runs the network on device 0\n", cuda.arch.c_str(),
                 cuda.runtime_version / 1000, cuda.runtime_version % 1000 / 10,
                 cuda.driver_version ? (std::to_string(cuda.driver_version / 1000) + "." + std::to_string(cuda.driver_version % 1000 / 10)).c_str()
                                     : "none");

@@ -449,3 +449,18 @@ TEST_CASE("--device cuda without a usable GPU exits 2 with a clear message, with
   // The CPU path is the default and still runs.
   CHECK(run_cli({"run", net.string(), "--device", "cpu", "-o", (dir / "out").string(), "--quiet", "--overwrite"}).code == 0);
 }
+
+TEST_CASE("--version says whether the CUDA engine was built and why no device is usable") {
+  const Proc p = run_cli({"--version"});
+  CAPTURE(p.out);
+  CHECK(p.code == 0);
+  const CudaStatus st = cuda_status();
+  if (!st.built) {
+    CHECK(p.out.find("CUDA:   not built") != std::string::npos);
+  } else {
+    CHECK(p.out.find("CUDA:   built for architectures " + st.arch) != std::string::npos);
+    CHECK(p.out.find("--device cuda runs the network") != std::string::npos);
+    for (const CudaDevice& d : st.devices) CHECK(p.out.find(d.name) != std::string::npos);
+    if (!st.usable()) CHECK(p.out.find(st.error) != std::string::npos);
+  }
+}
