@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Issue #8's checks on a machine with an NVIDIA GPU (the device tool), in one call per part.
-# Run from the repository root with build/ built there or carried:
-#   bash bench/gpu_checks.sh [tests|bench|all] [OUT_DIR]
+# Issue #8's checks on a machine with an NVIDIA GPU (the device tool): all of them in one
+# command (the default, `all`, ~12 min), or in two parts that each fit the device tool's
+# 10-minute limit per call. Run from the repository root with build/ built there or carried:
+#   bash bench/gpu_checks.sh [all|tests|bench] [OUT_DIR]
 # tests: nvidia-smi, --version, the GPU test cases (they must run, not skip: the CUDA engine
 #        against the CPU engine, bit for bit per target, COBA 100 ms per spike and per target,
 #        the RNG, da_stdp with rewards, a task), compute-sanitizer memcheck, racecheck and
