@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,18 @@
 namespace spikesim::test {
 
 namespace fs = std::filesystem;
+
+// The source tree and the spikesim binary the tests use: where CMake configured them, unless
+// the environment names others (a copy of the tree on another machine, as the GPU checks of
+// bench/gpu_checks.sh run them: SPIKESIM_SOURCE_DIR, SPIKESIM_BINARY).
+inline std::string source_dir() {
+  const char* env = std::getenv("SPIKESIM_SOURCE_DIR");
+  return env && *env ? env : SPIKESIM_SOURCE_DIR;
+}
+inline const char* spikesim_binary() {
+  const char* env = std::getenv("SPIKESIM_BINARY");
+  return env && *env ? env : SPIKESIM_BINARY;
+}
 
 inline fs::path temp_dir(const std::string& tag) {
   static std::atomic<int> counter{0};
@@ -63,10 +76,10 @@ inline pid_t spawn_cli(const std::vector<std::string>& args, const fs::path& dir
   if (pid == 0) {
     const std::string out = (dir / "stdout.txt").string(), err = (dir / "stderr.txt").string();
     if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(99);
-    std::vector<char*> argv{const_cast<char*>(SPIKESIM_BINARY)};
+    std::vector<char*> argv{const_cast<char*>(spikesim_binary())};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    execv(SPIKESIM_BINARY, argv.data());
+    execv(spikesim_binary(), argv.data());
     _exit(98);
   }
   return pid;

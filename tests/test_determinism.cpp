@@ -13,7 +13,7 @@ namespace {
 std::pair<std::vector<double>, std::vector<uint64_t>> run_example(const std::string& example, int threads, int seed,
                                                                     const std::string& pop) {
   const fs::path dir = temp_dir("det");
-  const Proc p = run_cli({"run", std::string(SPIKESIM_SOURCE_DIR) + "/examples/" + example, "--tstop", "300",
+  const Proc p = run_cli({"run", source_dir() + "/examples/" + example, "--tstop", "300",
                           "--threads", std::to_string(threads), "--seed", std::to_string(seed), "-o",
                           (dir / "out").string(), "--overwrite", "--quiet"});
   REQUIRE(p.code == 0);
@@ -41,7 +41,7 @@ TEST_CASE("a task with trial rules gives identical trials and weights for --thre
   std::vector<std::string> trials, weights;
   for (int threads : {1, 2}) {
     const fs::path dir = temp_dir("det_task");
-    const Proc p = run_cli({"run", std::string(SPIKESIM_SOURCE_DIR) + "/examples/category_learning.json", "--tstop", "40000",
+    const Proc p = run_cli({"run", source_dir() + "/examples/category_learning.json", "--tstop", "40000",
                             "--threads", std::to_string(threads), "-o", (dir / "out").string(), "--overwrite", "--quiet"});
     REQUIRE(p.code == 0);
     trials.push_back(slurp(dir / "out" / "trials.csv"));

@@ -35,10 +35,10 @@ bool gpu_or_skip() {
   return false;
 }
 
-const std::string kMixed = std::string(SPIKESIM_SOURCE_DIR) + "/tests/data/device_mixed.json";
-const std::string kCoba = std::string(SPIKESIM_SOURCE_DIR) + "/examples/coba.json";
-const std::string kReward = std::string(SPIKESIM_SOURCE_DIR) + "/tests/data/device_reward.json";
-const std::string kTask = std::string(SPIKESIM_SOURCE_DIR) + "/examples/category_learning.json";
+const std::string kMixed = source_dir() + "/tests/data/device_mixed.json";
+const std::string kCoba = source_dir() + "/examples/coba.json";
+const std::string kReward = source_dir() + "/tests/data/device_reward.json";
+const std::string kTask = source_dir() + "/examples/category_learning.json";
 
 struct EngineRun {
   Network net;

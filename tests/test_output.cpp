@@ -125,7 +125,7 @@ TEST_CASE("an interrupted run (SIGINT) leaves readable files marked interrupted,
     CAPTURE(device);
     const fs::path dir = temp_dir("sigint");
     const std::string out = (dir / "out").string();
-    const pid_t pid = spawn_cli({"run", std::string(SPIKESIM_SOURCE_DIR) + "/examples/coba.json", "--tstop", "1000000",
+    const pid_t pid = spawn_cli({"run", source_dir() + "/examples/coba.json", "--tstop", "1000000",
                                  "-o", out, "--overwrite", "--quiet", "--threads", "2", "--device", device},
                                 dir);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -44,7 +44,7 @@ TEST_CASE("an event-driven trace bumped at irregular times equals the closed-for
 namespace {
 
 ProtocolResult run_named(const std::string& name, const std::vector<std::string>& sets = {}) {
-  const Protocol p = load_protocol(std::string(SPIKESIM_SOURCE_DIR) + "/protocols/" + name + ".json", sets);
+  const Protocol p = load_protocol(source_dir() + "/protocols/" + name + ".json", sets);
   return run_protocol(p, temp_dir(name).string());
 }
 
@@ -208,7 +208,7 @@ TEST_CASE("Song, Miller & Abbott 2000: additive STDP makes the weights bimodal w
   // initial weights are uniform, so 20% start there. Bimodal also means two peaks: the bottom
   // tenth of the range holds the most synapses, and the top tenth more than any tenth of the
   // middle (0.2-0.9 w_max; 0.1-0.2 is the shoulder of the lower peak).
-  const std::string text = slurp(fs::path(SPIKESIM_SOURCE_DIR) / "examples/song2000.json");
+  const std::string text = slurp(fs::path(source_dir()) / "examples/song2000.json");
   Network net;
   const auto t0 = std::chrono::steady_clock::now();
   run_text(text, &net, nullptr, 1);

@@ -186,7 +186,7 @@ TEST_CASE("istdp_global_factor: signs (-, -, ~0, +, +), every seed within 3 sd, 
 TEST_CASE("vogels2011 example: with inhibitory STDP from 1 s the excitatory rate falls") {
   // The 300 s acceptance run is bench/vogels2011.py; here 3 s: before learning the network
   // with I->E weights 0 fires far above rho0, and learning pulls it down within a second.
-  NetworkSpec spec = parse_network_file(SPIKESIM_SOURCE_DIR "/examples/vogels2011.json", Overrides{});
+  NetworkSpec spec = parse_network_file(source_dir() + "/examples/vogels2011.json", Overrides{});
   spec.run.tstop = 3000.0;
   spec.output.dir = temp_dir("vogels").string();
   Network net = build_network(std::move(spec));
