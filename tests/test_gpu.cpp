@@ -250,9 +250,10 @@ TEST_CASE("device engine, emulated: a task with trial rules gives the CPU's tria
 // value, would). The emulating launcher runs every kernel's threads backwards, then strided
 // from a drawn start: outputs stay the CPU's bit for bit (per target: each target's sums in
 // the CPU's order; COBA per spike: equal weights, so any order of atomics sums exactly).
-// Such an order change finds a kernel whose threads depend on one another's writes (a
-// neuron reading its neighbour's V made this test fail); it cannot find a lost update of
-// two simultaneous writes, which a serial run never loses.
+// Such an order change finds a kernel whose threads depend on one another's writes (thread
+// 0 of the update kernel clearing the slot's spike count, in place of the clear kernel,
+// made this test fail); it cannot find a lost update of two simultaneous writes, which a
+// serial run never loses.
 TEST_CASE("device engine, emulated: kernels' threads run in any order give the CPU's outputs bit for bit") {
   const EngineRun mixed = run_on(kMixed, Device::kCpu, Propagation::kAuto);
   const EngineRun reward = run_on(kReward, Device::kCpu, Propagation::kAuto);
