@@ -176,18 +176,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
   std::vector<int32_t> source(net.signals.source().begin(), net.signals.source().end());
   emit.source = dev.copy(source);
   emit.signal_hist = dev.alloc<double>(static_cast<size_t>(kHistory) * std::max<size_t>(n_sig, 1));
-  {
-    std::vector<uint32_t> st, sg;
-    std::vector<double> am;
-    for (const ScheduledReward& r : scheduled_rewards(net.spec.signals, dt))
-      st.push_back(static_cast<uint32_t>(r.stamp)), sg.push_back(r.signal), am.push_back(r.amount);
-    emit.n_rewards = static_cast<uint32_t>(st.size());
-    emit.reward_stamp = dev.copy(st);
-    emit.reward_signal = dev.copy(sg);
-    emit.reward_amount = dev.copy(am);
-    emit.reward_next = dev.alloc<uint32_t>(1);
-  }
-  {  // pair rewards: their neurons' spikes, and a ring of future jumps as long as the longest delay
+  {  // pair rewards: their neurons' spikes; the ring of future jumps is as long as the longest delay
     std::vector<DevPairReward> pairs;
     for (size_t k = 0; k < n_sig; ++k)
       for (const PairReward& r : net.spec.signals[k].pair_rewards) {
@@ -206,8 +195,24 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
       emit.pair_state = dev.alloc<PairRewardState>(pairs.size());
       const std::vector<PairRewardState> fresh(pairs.size());
       L.upload(emit.pair_state, fresh.data(), fresh.size() * sizeof(PairRewardState));
-      emit.future = dev.alloc<double>(static_cast<size_t>(emit.future_slots) * n_sig);
     }
+  }
+  {  // scheduled rewards (by stamp, scheduled_rewards): those of the ring's first steps now, the rest by the emit kernel
+    std::vector<uint32_t> st, sg;
+    std::vector<double> am;
+    for (const ScheduledReward& r : scheduled_rewards(net.spec.signals, dt))
+      st.push_back(static_cast<uint32_t>(r.stamp)), sg.push_back(r.signal), am.push_back(r.amount);
+    emit.n_rewards = static_cast<uint32_t>(st.size());
+    emit.reward_stamp = dev.copy(st);
+    emit.reward_signal = dev.copy(sg);
+    emit.reward_amount = dev.copy(am);
+    std::vector<double> ring(static_cast<size_t>(emit.future_slots) * std::max<size_t>(n_sig, 1), 0.0);
+    uint32_t next = 0;
+    for (; next < st.size() && st[next] <= emit.future_slots; ++next)  // step st - 1 in slot (st - 1) % slots
+      ring[static_cast<size_t>(st[next] - 1) * n_sig + sg[next]] += am[next];
+    emit.future = dev.copy(ring);
+    emit.reward_next = dev.alloc<uint32_t>(1);
+    L.upload(emit.reward_next, &next, sizeof next);
   }
   emit.clock = clock;
 

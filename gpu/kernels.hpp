@@ -213,9 +213,11 @@ struct DevPairReward {
 
 // Phase 3 on one thread: each population's spike count of this step into the history, the
 // global signals (core/signals.hpp) to t_{n+1}. Jumps join a signal in the CPU engine's
-// phase 1 of their step: those the host queued (Signals::add, moved to `pending` between
-// chunks), those triggered by spike pairs (`future`, a ring of `future_slots` steps), and
-// the file's scheduled rewards (by stamp).
+// phase 1 of their step, in the order of the CPU's scheduler: `future`, a ring of
+// `future_slots` steps, holds step n's jumps in slot n % future_slots; the file's scheduled
+// rewards go in first (the slot is filled with them `future_slots` steps ahead, when it is
+// freed), then the rewards triggered by spike pairs, in the order triggered. Jumps the host
+// queued (Signals::add, moved to `pending` between chunks) are added to the slot's sum.
 struct DevEmit {
   uint32_t n_pops = 0, n_signals = 0, history = 1;
   double dt = 0.1;
@@ -230,11 +232,11 @@ struct DevEmit {
   const uint32_t* reward_signal = nullptr;
   const double* reward_amount = nullptr;
   uint32_t n_rewards = 0;
-  uint32_t* reward_next = nullptr;
+  uint32_t* reward_next = nullptr;       // the first scheduled reward not yet in the ring
   const DevPairReward* pairs = nullptr;  // [n_pairs]
   PairRewardState* pair_state = nullptr;
   uint32_t n_pairs = 0, future_slots = 1;
-  double* future = nullptr;              // [future_slots * n_signals]: pair rewards due at step n in slot n % future_slots
+  double* future = nullptr;              // [future_slots * n_signals]: the jumps of step n in slot n % future_slots
   const uint32_t* clock = nullptr;
 
   SignalView view() const { return {prev, baseline, tau}; }
@@ -245,15 +247,15 @@ struct EmitKernel {
   SPIKESIM_HD void operator()(uint64_t) const {
     const uint32_t n = *e.clock, stamp = n + 1, h = n % e.history;
     for (uint32_t p = 0; p < e.n_pops; ++p) e.count_hist[h * e.n_pops + p] = e.pop_count[p][stamp % e.pop_slots[p]];
-    if (e.n_pairs)
-      for (uint32_t k = 0; k < e.n_signals; ++k) {
-        double& f = e.future[static_cast<uint64_t>(n % e.future_slots) * e.n_signals + k];
-        e.pending[k] += f;
-        f = 0.0;
-      }
+    double* slot = e.future + static_cast<uint64_t>(n % e.future_slots) * e.n_signals;
+    for (uint32_t k = 0; k < e.n_signals; ++k) {
+      e.pending[k] += slot[k];
+      slot[k] = 0.0;
+    }
+    const uint64_t ahead = static_cast<uint64_t>(stamp) + e.future_slots;  // the slot's next step stamps this
     uint32_t r = *e.reward_next;
-    for (; r < e.n_rewards && e.reward_stamp[r] <= stamp; ++r)
-      if (e.reward_stamp[r] == stamp) e.pending[e.reward_signal[r]] += e.reward_amount[r];
+    for (; r < e.n_rewards && e.reward_stamp[r] <= ahead; ++r)
+      if (e.reward_stamp[r] == ahead) slot[e.reward_signal[r]] += e.reward_amount[r];
     *e.reward_next = r;
     for (uint32_t q = 0; q < e.n_pairs; ++q) {  // spike pairs of this step: rewards at a later step
       const DevPairReward& pr = e.pairs[q];

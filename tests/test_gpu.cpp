@@ -219,6 +219,31 @@ TEST_CASE("device engine, emulated: da_stdp and rewards from schedules, spikes a
   compare_runs(cpu, emu, 0.0);
 }
 
+// Jumps into one signal at one step join in the CPU scheduler's order: the file's scheduled
+// rewards, then the pair-triggered ones in the order triggered. Two scheduled rewards (0.5,
+// 0.45) and two pair rewards (0.66, 0.79, triggered by the pair at 5 and 7 ms, 13 ms later)
+// land at 20 ms: ((0.5 + 0.45) + 0.66) + 0.79 = 2.4 in double, while the pair rewards first
+// give 2.4000000000000004 (the device's order before the scheduled rewards went into its ring).
+TEST_CASE("device engine, emulated: jumps landing on one step are summed in the CPU's order") {
+  CHECK((((0.66 + 0.79) + 0.5) + 0.45) != (((0.5 + 0.45) + 0.66) + 0.79));  // the order matters for these amounts
+  const std::string pair = R"({"pre": {"population": "g", "neuron": 0}, "post": {"population": "g", "neuron": 1}, "window": 5.0, "delay": 13.0, "amount": )";
+  const std::string text = R"({"run": {"tstop": 30.0, "dt": 1.0, "seed": 3},
+    "populations": {"g": {"model": "spike_generator", "params": {"spike_times": [[5.0], [7.0]]}}},
+    "globals": {"DA": {"type": "neuromodulator", "tau": 100.0,
+      "rewards": {"times": [20.0, 20.0], "amounts": [0.5, 0.45], "on_pair": [)" + pair + "0.66}, " + pair + R"(0.79}]}}},
+    "monitors": [{"type": "spikes", "populations": ["g"]}, {"type": "signals", "signals": ["DA"], "dt": 1.0}]})";
+  const std::string file = write_file(temp_dir("jump_order"), "net.json", text).string();
+  const EngineRun cpu = run_on(file, Device::kCpu, Propagation::kAuto);
+  const EngineRun emu = run_on(file, Device::kEmulate, Propagation::kAuto);
+  CHECK(cpu.res.pair_rewards == 2);
+  H5Id f = open_file(cpu.dir / "signals.h5");
+  const std::vector<double> da = read_f64(f, "/signals/DA/data");
+  REQUIRE(da.size() == 30);
+  CHECK(da[19] == 0.0);
+  CHECK(da[20] == (((0.5 + 0.45) + 0.66) + 0.79));  // all four at 20 ms, from a signal at rest
+  compare_runs(cpu, emu, 0.0);
+}
+
 // A task (examples/category_learning.json, 20 trials of 1 s): trial events run on the host
 // between device chunks, stimulus patterns are uploaded, the choice is read from the
 // device's spike counts, and the trial rules run on the device from per-neuron trial counts.
