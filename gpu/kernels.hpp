@@ -104,8 +104,7 @@ struct UpdateKernel {
         uint32_t thr = p.threshold0;
         if (p.thresholds) thr = p.thresholds[i];
         else
-          for (uint32_t k = 0; k < p.n_rates; ++k)
-            if (p.rate_at[k] <= n) thr = p.rate_thr[k];
+          for (uint32_t k = 0; k < p.n_rates && p.rate_at[k] <= n; ++k) thr = p.rate_thr[k];  // rate_at ascending
         spike = thr != 0 && PoissonSource::step(p.rng, thr, i, n);
         break;
       }

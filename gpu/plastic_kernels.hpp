@@ -61,6 +61,8 @@ struct DevPlastic {
   double* rule_state = nullptr;  // lazy rules: R::state_size doubles (base.rule_state), and aux
   double* rule_aux = nullptr;
   const uint32_t* clock = nullptr;
+  // Incoming synapse s's per-synapse state (null when the rule keeps none).
+  SPIKESIM_HD float* syn_at(uint64_t s) const { return syn ? syn + s * syn_floats : nullptr; }
 };
 
 // Target i's partner traces decayed to `stamp` in place (only i's thread touches them).
@@ -100,7 +102,7 @@ struct PlasticPreKernel {
       if (p.n_sources) c.partner = partner_at(p, i, stamp);
       trace_read(p.pre.spec, p.pre.values, p.pre.stamp, j, stamp, c.dt, xpre);
       const double* xpost = p.post.values + static_cast<uint64_t>(i) * p.post.spec.count;
-      w = c.bounds.clip(R::on_pre(prm, w, p.syn ? p.syn + s * p.syn_floats : nullptr, xpre, xpost, c));
+      w = c.bounds.clip(R::on_pre(prm, w, p.syn_at(s), xpre, xpost, c));
     }
   }
 };
@@ -134,7 +136,7 @@ struct OnPostKernel {
       for (uint64_t s = p.in.ptr[i]; s < p.in.ptr[i + 1]; ++s) {
         trace_read(p.pre.spec, p.pre.values, p.pre.stamp, p.in.pre[s], stamp, dt, xpre);
         float& w = p.in.weight[s];
-        w = c.bounds.clip(R::on_post(prm, w, p.syn ? p.syn + s * p.syn_floats : nullptr, xpre, xpost, c));
+        w = c.bounds.clip(R::on_post(prm, w, p.syn_at(s), xpre, xpost, c));
       }
     }
     trace_bump(p.post.spec, p.post.values, p.post.stamp, i, stamp, dt);
@@ -175,7 +177,7 @@ struct SettleKernel {
     const auto i = static_cast<uint32_t>(t);
     const HookCtx c = hook_at(p, i, *p.clock);
     for (uint64_t s = p.in.ptr[i]; s < p.in.ptr[i + 1]; ++s)
-      p.in.weight[s] = c.bounds.clip(R::settle(prm, p.in.weight[s], p.syn ? p.syn + s * p.syn_floats : nullptr, c));
+      p.in.weight[s] = c.bounds.clip(R::settle(prm, p.in.weight[s], p.syn_at(s), c));
   }
 };
 
