@@ -3,29 +3,29 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/backend.hpp"
+#include "core/poisson_rate.hpp"
 #include "core/rng.hpp"
 #include "core/scheduler.hpp"
 #include "core/signals.hpp"
-#include "neurons/poisson.hpp"
-#include "neurons/population.hpp"
 
 namespace spikesim {
 
-TaskRunner::TaskRunner(const TaskSpec& spec, std::vector<Population>& pops, const std::vector<uint64_t>& counts,
+TaskRunner::TaskRunner(const TaskSpec& spec, uint32_t stimulus_size, Backend& backend, const std::vector<uint64_t>& counts,
                        Signals& signals, Scheduler& sched, double dt, uint64_t seed, bool log)
-    : spec_(spec), pops_(pops), counts_(counts), signals_(signals), sched_(sched), dt_(dt), seed_(seed), log_(log) {
+    : spec_(spec), backend_(backend), counts_(counts), signals_(signals), sched_(sched), dt_(dt), seed_(seed), log_(log) {
   trial_steps_ = static_cast<uint64_t>(std::llround(spec.trial_ms / dt));
-  off_.assign(pops[spec.stimulus].size, PoissonSource::threshold(spec.off_rate, dt));
+  off_.assign(stimulus_size, poisson_threshold(spec.off_rate, dt));
   for (const auto& pat : spec.patterns) {
     std::vector<uint32_t> th;
-    for (double r : pat) th.push_back(PoissonSource::threshold(r, dt));
+    for (double r : pat) th.push_back(poisson_threshold(r, dt));
     patterns_.push_back(std::move(th));
   }
   auto at = [&](uint32_t k, double ms) { return k * trial_steps_ + static_cast<uint64_t>(std::llround(ms / dt)); };
   for (uint32_t k = 0; k < spec.trials; ++k) {
     sched.at(at(k, 0.0), [this, k] { start(k); });
-    if (spec.stim_on > 0) sched.at(at(k, spec.stim_on), [this] { pops_[spec_.stimulus].thresholds = patterns_[current_.category]; });
-    if (spec.stim_off < spec.trial_ms) sched.at(at(k, spec.stim_off), [this] { pops_[spec_.stimulus].thresholds = off_; });
+    if (spec.stim_on > 0) sched.at(at(k, spec.stim_on), [this] { backend_.set_thresholds(spec_.stimulus, patterns_[current_.category]); });
+    if (spec.stim_off < spec.trial_ms) sched.at(at(k, spec.stim_off), [this] { backend_.set_thresholds(spec_.stimulus, off_); });
     sched.at(at(k, spec.decide_from), [this] {
       window0_.clear();
       for (int p : spec_.action_pops) window0_.push_back(counts_[p]);
@@ -42,7 +42,7 @@ void TaskRunner::start(uint32_t k) {
   current_.trial = k;
   current_.category = std::min<int>(static_cast<int>(rng.uniform(k, 0) * spec_.categories.size()),
                                     static_cast<int>(spec_.categories.size()) - 1);
-  pops_[spec_.stimulus].thresholds = spec_.stim_on > 0 ? off_ : patterns_[current_.category];
+  backend_.set_thresholds(spec_.stimulus, spec_.stim_on > 0 ? off_ : patterns_[current_.category]);
 }
 
 void TaskRunner::decide(uint32_t k, uint64_t step) {

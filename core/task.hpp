@@ -47,17 +47,18 @@ struct TrialRecord {
   std::vector<uint64_t> counts;    // spikes of each action population in the decision window
 };
 
+class Backend;
 class Scheduler;
 class Signals;
-struct Population;
 
-// Runs a TaskSpec through the scheduler. `counts` are the run's spike counts per population
-// (read at window edges); on_trial_end(record) is called at the end of each trial, after
-// the record is complete and before the trial's spike counters are cleared.
+// Runs a TaskSpec through the scheduler. The stimulus's per-neuron Poisson thresholds go to
+// the backend (Backend::set_thresholds, core/backend.hpp); `counts` are the run's spike
+// counts per population (read at window edges); on_trial_end(record) is called at the end
+// of each trial, after the record is complete.
 class TaskRunner {
  public:
-  TaskRunner(const TaskSpec& spec, std::vector<Population>& pops, const std::vector<uint64_t>& counts, Signals& signals,
-             Scheduler& sched, double dt, uint64_t seed, bool log);
+  TaskRunner(const TaskSpec& spec, uint32_t stimulus_size, Backend& backend, const std::vector<uint64_t>& counts,
+             Signals& signals, Scheduler& sched, double dt, uint64_t seed, bool log);
   const std::vector<TrialRecord>& records() const { return records_; }
   template <class F>
   void on_trial_end(F f) { end_ = f; }
@@ -68,7 +69,7 @@ class TaskRunner {
   void finish(uint32_t k, uint64_t step);
 
   const TaskSpec& spec_;
-  std::vector<Population>& pops_;
+  Backend& backend_;
   const std::vector<uint64_t>& counts_;
   Signals& signals_;
   Scheduler& sched_;

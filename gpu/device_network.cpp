@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/poisson_rate.hpp"
 #include "plasticity/plasticity.hpp"
 #include "synapses/by_target.hpp"
 
@@ -32,7 +33,7 @@ Propagation choose_propagation(const Network& net, size_t i, Propagation command
   double share = 0.0;  // of the sources spiking in a step, at most (0: unknown)
   if (src.model == Model::kPoisson) {
     uint64_t thr = src.threshold;
-    for (const auto& step_thr : PoissonSource::schedule(spec.rates, spec.rate_times, net.spec.run.dt))
+    for (const auto& step_thr : rate_schedule(spec.rates, spec.rate_times, net.spec.run.dt))
       thr = std::max<uint64_t>(thr, step_thr.second);
     for (uint32_t t : src.thresholds) thr = std::max<uint64_t>(thr, t);
     share = static_cast<double>(thr) / 4294967296.0;
@@ -69,7 +70,7 @@ std::vector<T> gather(const std::vector<T>& v, const std::vector<uint32_t>& idx,
 
 }  // namespace
 
-DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitors& mon, Launcher& l)
+DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const std::vector<int>& recorded_pops, Launcher& l)
     : L(l), net(net_), dev(l) {
   const size_t n_pops = net.pops.size(), n_projs = net.projs.size(), n_sig = net.signals.value.size();
   const double dt = net.spec.run.dt;
@@ -79,10 +80,9 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
   std::vector<uint32_t> slots(n_pops, 1);
   for (const Projection& pr : net.projs) slots[pr.source] = std::max<uint32_t>(slots[pr.source], pr.csr.delay_max + 1u);
   rec_offset.assign(n_pops, 0);
-  for (size_t p = 0; p < n_pops; ++p)
-    if (mon.spike_slot[p] >= 0) rec_pop.resize(std::max<size_t>(rec_pop.size(), mon.spike_slot[p] + 1u));
-  for (size_t p = 0; p < n_pops; ++p)
-    if (mon.spike_slot[p] >= 0) rec_pop[mon.spike_slot[p]] = static_cast<int>(p);
+  rec_pop = recorded_pops;
+  std::vector<bool> is_recorded(n_pops, false);
+  for (int p : rec_pop) is_recorded[p] = true;
   for (int p : rec_pop) {
     rec_offset[p] = static_cast<uint32_t>(recorded);
     recorded += net.pops[p].size;
@@ -120,7 +120,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     d.rng = h.rng;
     d.threshold0 = h.threshold;
     std::vector<uint32_t> at, thr;
-    for (const auto& [step, th] : PoissonSource::schedule(s.rates, s.rate_times, dt)) {
+    for (const auto& [step, th] : rate_schedule(s.rates, s.rate_times, dt)) {
       at.push_back(static_cast<uint32_t>(step));
       thr.push_back(th);
     }
@@ -151,7 +151,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const Monitor
     d.spikes.count = dev.alloc<uint32_t>(slots[p]);
     d.spikes.list = dev.alloc<uint32_t>(static_cast<size_t>(slots[p]) * h.size);
     d.spikes.bits = dev.alloc<uint32_t>(static_cast<size_t>(slots[p]) * d.spikes.words);
-    d.record = mon.spike_slot[p] >= 0;
+    d.record = is_recorded[p];
     d.rec_offset = rec_offset[p];
     d.rec = rec;
   }

@@ -5,9 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/monitors.hpp"
-#include "core/network.hpp"
-#include "core/simulation.hpp"
+#include "core/run.hpp"
+#include "plasticity/network.hpp"
 #include "gpu/launcher.hpp"
 
 namespace spikesim {
@@ -70,8 +69,9 @@ struct ProjOnDevice {
 
 class DeviceNetwork {
  public:
-  // Copies `net` to the device; `mon` says which populations the spike file records.
-  DeviceNetwork(Network& net, const RunOptions& opt, const Monitors& mon, Launcher& l);
+  // Copies `net` to the device; `recorded_pops` (ascending) are the populations whose spikes
+  // are recorded for the monitors.
+  DeviceNetwork(Network& net, const RunOptions& opt, const std::vector<int>& recorded_pops, Launcher& l);
   DeviceNetwork(const DeviceNetwork&) = delete;
   DeviceNetwork& operator=(const DeviceNetwork&) = delete;
 
@@ -102,7 +102,7 @@ class DeviceNetwork {
   uint64_t recorded = 0;             // neurons whose spikes go to the spike file
   uint64_t rec_steps = kHistory;     // steps the record holds for certain
   std::vector<uint32_t> rec_offset;  // per population: its first id in the record
-  std::vector<int> rec_pop;          // spike-file slot -> population
+  std::vector<int> rec_pop;          // the recorded populations, ascending
   uint64_t synapse_bytes = 0;        // device memory for synapses
 
  private:

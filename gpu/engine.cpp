@@ -1,21 +1,15 @@
-// The device engine's host side: copies a built Network into device memory, issues one
-// step's launches (gpu/kernels.hpp) through a Launcher, and every chunk of steps copies back
-// the spikes recorded on the device, the spike counts and the signals, and streams them into
-// the same monitor files as the CPU engine (core/monitors.hpp). See gpu/README.md.
+// The device backend's host side: copies a built Network into device memory
+// (gpu/device_network.hpp), issues one step's launches (gpu/kernels.hpp) through a Launcher,
+// and after every chunk of steps copies back the spikes recorded on the device, the spike
+// counts and the signals, and hands each step to the run loop (core/run_loop.hpp), which
+// feeds the same monitors as for the CPU backend. See gpu/README.md.
 #include "gpu/engine.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "core/error.hpp"
-#include "core/monitors.hpp"
-#include "core/progress.hpp"
-#include "core/scheduler.hpp"
-#include "core/stop_signal.hpp"
-#include "core/task.hpp"
+#include "core/run_loop.hpp"
 #include "gpu/device_network.hpp"
 #include "plasticity/plasticity.hpp"
 
@@ -68,129 +62,116 @@ void check_device_support(const NetworkSpec& spec) {
   }
 }
 
-RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& L) {
-  const auto wall0 = std::chrono::steady_clock::now();
-  check_device_support(net.spec);
-  RunResult res;
-  const size_t n_pops = net.pops.size(), n_sig = net.signals.value.size();
-  const double dt = net.spec.run.dt;
-  const uint64_t n_steps = net.steps();
-  res.spike_counts.assign(n_pops, 0);
-  Monitors mon = open_monitors(net, res, opt.threads > 0 ? opt.threads : omp_get_max_threads());
-  DeviceNetwork dn(net, opt, mon, L);
-  // Host events between chunks: a task's trial events (core/task.hpp), whose trial rules
-  // then run on the device from the device's per-neuron trial counts.
-  Scheduler sched;
-  std::unique_ptr<TaskRunner> task;
-  const std::vector<size_t> trial_projs = trial_projections(net);
-  if (net.spec.task.active()) {
-    task = std::make_unique<TaskRunner>(net.spec.task, net.pops, res.spike_counts, net.signals, sched, dt, net.spec.run.seed,
-                                        opt.log_trials);
-    task->on_trial_end([&](const TrialRecord& r) {
-      const auto now = static_cast<uint64_t>(std::llround(r.t_end / dt));
-      for (size_t i : trial_projs)
-        if (now >= net.projs[i].plastic->learn_from) dn.trial(i, r.feedback);
-      dn.clear_trial_counts();
-    });
+namespace {
+
+class DeviceBackend final : public Backend {
+ public:
+  DeviceBackend(Network& net, const RunOptions& opt, const std::vector<int>& recorded, std::unique_ptr<Launcher> owned,
+                Launcher& l)
+      : owned_(std::move(owned)), L_(l), net_(net), dn_(net, opt, recorded, l) {
+    const size_t n_pops = net.pops.size();
+    count_hist_.resize(static_cast<size_t>(kHistory) * n_pops);
+    signal_hist_.resize(static_cast<size_t>(kHistory) * net.signals.value.size());
+    ids_.resize(n_pops);
+    step_counts_.resize(n_pops);
+    for (size_t i = 0; i < net.projs.size(); ++i)
+      if (net.projs[i].plastic) {
+        plastic_.push_back(i);
+        if (net.spec.task.active() && net.projs[i].plastic->trial_rule()) trial_projs_.push_back(i);
+      }
   }
-  res.device_bytes = dn.dev.bytes;
-  res.device_synapse_bytes = dn.synapse_bytes;
-  const DevRecord& rec = dn.rec;
-  const DevEmit& emit = dn.emit;
-  const std::vector<int>& rec_pop = dn.rec_pop;
-  const std::vector<uint32_t>& rec_offset = dn.rec_offset;
-  const uint64_t recorded = dn.recorded;
-  for (auto& r : mon.reports) r.file->record(r.state, r.offset);  // row 0: t = 0
-  record_signals(mon, net.signals.value.data(), 0);
-  Progress progress(opt.progress, net.spec.run.tstop);
-  res.setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  std::vector<uint32_t> count_hist(static_cast<size_t>(kHistory) * n_pops);
-  std::vector<double> signal_hist(static_cast<size_t>(kHistory) * n_sig);
-  std::vector<uint64_t> entries;
-  std::vector<std::vector<uint32_t>> ids(n_pops);
-  auto last_flush = std::chrono::steady_clock::now();
+  bool live_state() const override { return false; }
+  uint64_t advance(uint64_t n0, uint64_t k, RunLoop& loop) override;
+  void sync_state(uint64_t n, const std::vector<int>& lazy) override {
+    for (int i : lazy) dn_.settle(static_cast<size_t>(i), n);
+    dn_.download(false, n);
+  }
+  void host_events_done() override { dn_.upload_events(); }
+  void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
+  void end_trial(uint64_t step, double feedback) override {
+    for (size_t i : trial_projs_)
+      if (step >= net_.projs[i].plastic->learn_from) dn_.trial(i, feedback);
+    dn_.clear_trial_counts();
+  }
+  void finish(uint64_t steps) override {
+    for (size_t i : plastic_) dn_.settle(i, steps);  // lazy rules: every weight up to the time reached
+    dn_.download(true, steps);
+  }
+  const double* signals() const override { return net_.signals.value.data(); }
+  void report(RunResult& res) override {
+    res.pair_rewards = dn_.pair_rewards();
+    res.device_bytes = dn_.dev.bytes;
+    res.device_synapse_bytes = dn_.synapse_bytes;
+  }
+
+ private:
+  bool replay(uint64_t n, uint64_t k, RunLoop& loop);  // the chunk's steps to the loop; true: stop
+
+  std::unique_ptr<Launcher> owned_;
+  Launcher& L_;
+  Network& net_;
+  DeviceNetwork dn_;
+  std::vector<size_t> plastic_, trial_projs_;
+  std::vector<uint32_t> count_hist_, step_counts_;
+  std::vector<double> signal_hist_;
+  std::vector<uint64_t> entries_;
+  std::vector<std::vector<uint32_t>> ids_;
+};
+
+uint64_t DeviceBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
+  uint64_t done = 0;
   bool stop = false;
-  uint64_t n = 0;
-  const auto loop0 = std::chrono::steady_clock::now();
-  while (n < n_steps && !stop) {
-    sched.run_due(n);  // phase 1 of step n
-    dn.upload_events();
-    uint64_t k = std::min<uint64_t>({kHistory, n_steps - n, dn.rec_steps, sched.next_step() - n});
-    for (const auto& r : mon.reports) {  // end the chunk where a state or weights report is due
-      const uint64_t due = (n / r.stride + 1) * r.stride;
-      if (due < n_steps) k = std::min(k, due - n);
-    }
-    L.run_steps(k, [&] { dn.step(); });
-    L.download(count_hist.data(), emit.count_hist, count_hist.size() * sizeof(uint32_t));
-    L.download(signal_hist.data(), emit.signal_hist, signal_hist.size() * sizeof(double));
-    uint32_t n_rec = 0;
-    if (recorded) {
-      L.download(&n_rec, rec.count, sizeof n_rec);
-      if (n_rec > rec.capacity) throw RunError("device spike record overflowed (an engine defect)");
-      entries.resize(n_rec);
-      L.download(entries.data(), rec.entries, n_rec * sizeof(uint64_t));
-      L.zero(rec.count, sizeof(uint32_t));
-      sort_record(entries);
-    }
-    size_t e = 0;
-    for (uint64_t step = n; step < n + k; ++step) {  // step `step` stamps its spikes step + 1
-      const uint64_t stamp = step + 1, h = step % kHistory;
-      for (size_t p = 0; p < n_pops; ++p) res.spike_counts[p] += count_hist[h * n_pops + p];
-      if (recorded) {
-        for (auto& v : ids) v.clear();
-        size_t slot = 0;
-        for (; e < entries.size() && (entries[e] >> 32) == stamp; ++e) {
-          const auto id = static_cast<uint32_t>(entries[e]);
-          while (slot + 1 < rec_pop.size() && id >= rec_offset[rec_pop[slot + 1]]) ++slot;
-          ids[rec_pop[slot]].push_back(id - rec_offset[rec_pop[slot]]);
-        }
-        for (size_t p = 0; p < n_pops; ++p)
-          if (!ids[p].empty()) mon.spikes->add(mon.spike_slot[p], static_cast<double>(stamp) * dt, ids[p]);
-      }
-      if (stamp < n_steps) record_signals(mon, signal_hist.data() + h * n_sig, stamp);
-      record_rates(mon, net, res.spike_counts, stamp);
-    }
-    n += k;
-    res.steps = n;
-    if (n < n_steps) {
-      bool due = false;
-      for (const auto& r : mon.reports) due = due || n % r.stride == 0;
-      if (due) {
-        for (const auto& r : mon.reports)
-          if (n % r.stride == 0 && r.lazy_projection >= 0) dn.settle(static_cast<size_t>(r.lazy_projection), n);
-        dn.download(false, n);
-        for (auto& r : mon.reports)
-          if (n % r.stride == 0) r.file->record(r.state, r.offset);
-      }
-    }
-    progress.update(static_cast<double>(n) * dt);
-    const auto now = std::chrono::steady_clock::now();
-    if (mon.spikes && now - last_flush > std::chrono::seconds(2)) {
-      mon.spikes->flush();
-      last_flush = now;
-    }
-    stop = stop_requested();
+  while (done < k && !stop) {
+    const uint64_t kk = std::min<uint64_t>({kHistory, k - done, dn_.rec_steps});
+    L_.run_steps(kk, [&] { dn_.step(); });
+    stop = replay(n0 + done, kk, loop);
+    done += kk;
   }
-  res.loop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop0).count();
-  progress.done();
-  const auto finish0 = std::chrono::steady_clock::now();
-  res.interrupted = res.steps < n_steps;
-  if (!res.interrupted) {  // events due at t_stop (a task's last trial end)
-    sched.run_due(n_steps);
-    dn.upload_events();
-  }
-  for (size_t i : mon.plastic) dn.settle(i, res.steps);  // lazy rules: every weight up to the time reached
-  dn.download(true, res.steps);
-  res.pair_rewards = dn.pair_rewards();
-  finish_outputs(net, mon, res, task.get());
-  res.finish_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - finish0).count();
-  res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  return res;
+  return done;
 }
 
-RunResult simulate_device(Network& net, const RunOptions& opt) {
-  std::unique_ptr<Launcher> l = opt.device == Device::kCuda ? make_cuda_launcher() : make_host_launcher();
-  return simulate_device(net, opt, *l);
+bool DeviceBackend::replay(uint64_t n, uint64_t k, RunLoop& loop) {
+  const size_t n_pops = net_.pops.size(), n_sig = net_.signals.value.size();
+  L_.download(count_hist_.data(), dn_.emit.count_hist, count_hist_.size() * sizeof(uint32_t));
+  L_.download(signal_hist_.data(), dn_.emit.signal_hist, signal_hist_.size() * sizeof(double));
+  const DevRecord& rec = dn_.rec;
+  if (dn_.recorded) {
+    uint32_t n_rec = 0;
+    L_.download(&n_rec, rec.count, sizeof n_rec);
+    if (n_rec > rec.capacity) throw RunError("device spike record overflowed (an engine defect)");
+    entries_.resize(n_rec);
+    L_.download(entries_.data(), rec.entries, n_rec * sizeof(uint64_t));
+    L_.zero(rec.count, sizeof(uint32_t));
+    sort_record(entries_);
+  }
+  const std::vector<int>& rec_pop = dn_.rec_pop;
+  bool stop = false;
+  size_t e = 0;
+  for (uint64_t step = n; step < n + k; ++step) {  // step `step` stamps its spikes step + 1
+    const uint64_t stamp = step + 1, h = step % kHistory;
+    for (size_t p = 0; p < n_pops; ++p) step_counts_[p] = count_hist_[h * n_pops + p];
+    for (auto& v : ids_) v.clear();
+    size_t slot = 0;
+    for (; e < entries_.size() && (entries_[e] >> 32) == stamp; ++e) {
+      const auto id = static_cast<uint32_t>(entries_[e]);
+      while (slot + 1 < rec_pop.size() && id >= dn_.rec_offset[rec_pop[slot + 1]]) ++slot;
+      ids_[rec_pop[slot]].push_back(id - dn_.rec_offset[rec_pop[slot]]);
+    }
+    // A stop request ends the run after the chunk: its steps have run on the device.
+    stop = loop.after_step({stamp, &ids_, step_counts_.data(), signal_hist_.data() + h * n_sig}) || stop;
+  }
+  return stop;
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_device_backend(Network& net, const RunOptions& opt, const std::vector<int>& recorded, Launcher* l) {
+  std::unique_ptr<Launcher> owned;
+  if (!l) {
+    owned = opt.device == Device::kCuda ? make_cuda_launcher() : make_host_launcher();
+    l = owned.get();
+  }
+  return std::make_unique<DeviceBackend>(net, opt, recorded, std::move(owned), *l);
 }
 
 }  // namespace spikesim

@@ -1,10 +1,13 @@
 #pragma once
-// The device engine (issue #8): runs a built Network with the kernels of gpu/kernels.hpp on
-// the CUDA device, or emulated on the CPU (RunOptions::device), writing the same files as
-// the CPU engine. Same step and phase order as core/simulation.hpp.
-#include "core/network.hpp"
-#include "core/simulation.hpp"
+// The device backend (core/backend.hpp): runs a built Network with the kernels of
+// gpu/kernels.hpp on the CUDA device, or emulated on the CPU (RunOptions::device), in the
+// phase order of core/backend.hpp, driven by the same run loop as the CPU backend.
+#include <memory>
+#include <vector>
+
+#include "core/backend.hpp"
 #include "gpu/launcher.hpp"
+#include "plasticity/network.hpp"
 
 namespace spikesim {
 
@@ -13,7 +16,10 @@ namespace spikesim {
 // SPIKESIM_DEVICE_RULES (today every rule is).
 void check_device_support(const NetworkSpec& spec);
 
-RunResult simulate_device(Network& net, const RunOptions& opt);                // the launcher opt.device names
-RunResult simulate_device(Network& net, const RunOptions& opt, Launcher& l);
+// A backend over `net`; `recorded`: the populations whose spikes the monitors read
+// (ascending); `l`: the launcher to use, or null for the one opt.device names. Call
+// check_device_support first.
+std::unique_ptr<Backend> make_device_backend(Network& net, const RunOptions& opt, const std::vector<int>& recorded,
+                                             Launcher* l = nullptr);
 
 }  // namespace spikesim

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/network.hpp"
+#include "plasticity/network.hpp"
 #include "io/h5.hpp"
 
 namespace spikesim {
@@ -20,5 +20,8 @@ void write_edges(const std::string& path, const Network& net, const std::vector<
 // Replaces the weights of projection `proj` by those stored for `name` in `path`; the file
 // must hold the same synapses (source and target per row). Errors name `ptr`.
 void load_weights(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr);
+
+// build_network (plasticity/network.hpp) with "weights_from" read by load_weights.
+inline Network build_network(NetworkSpec spec) { return build_network(std::move(spec), load_weights); }
 
 }  // namespace spikesim

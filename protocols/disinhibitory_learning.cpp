@@ -7,11 +7,11 @@
 #include <fstream>
 #include <limits>
 
-#include "core/network.hpp"
+#include "plasticity/network.hpp"
 #include "core/rng.hpp"
-#include "core/simulation.hpp"
+#include "protocols/simulate.hpp"
 #include "io/h5.hpp"
-#include "neurons/poisson.hpp"
+#include "core/poisson_rate.hpp"
 #include "plasticity/plasticity.hpp"
 #include "protocols/protocol.hpp"
 #include "protocols/svg_chart.hpp"
@@ -124,8 +124,8 @@ RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::ve
   if (net.spec.populations[ptg].model != Model::kPoisson) fail("/circuit/target", p.target, "a poisson population");
   if (in.size() != net.pops[pin].size) fail("/circuit/input", p.input, "a population of the patterns' size");
   auto thresholds = [&](const std::vector<double>& rates, uint32_t n) {
-    std::vector<uint32_t> th(n, PoissonSource::threshold(0.0, net.spec.run.dt));
-    for (size_t i = 0; i < rates.size() && i < n; ++i) th[i] = PoissonSource::threshold(rates[i], net.spec.run.dt);
+    std::vector<uint32_t> th(n, poisson_threshold(0.0, net.spec.run.dt));
+    for (size_t i = 0; i < rates.size() && i < n; ++i) th[i] = poisson_threshold(rates[i], net.spec.run.dt);
     return th;
   };
   net.pops[pin].thresholds = thresholds(in, net.pops[pin].size);

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/network.hpp"
-#include "core/simulation.hpp"
+#include "plasticity/network.hpp"
+#include "protocols/simulate.hpp"
 #include "io/h5.hpp"
 #include "plasticity/plasticity.hpp"
 #include "protocols/protocol.hpp"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/json_access.hpp"
-#include "core/simulation.hpp"
+#include "protocols/simulate.hpp"
 #include "protocols/protocol_header.hpp"
 
 namespace spikesim {

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/network.hpp"
-#include "core/simulation.hpp"
+#include "plasticity/network.hpp"
+#include "protocols/simulate.hpp"
 #include "io/h5.hpp"
 #include "plasticity/global_istdp.hpp"
 #include "plasticity/plasticity.hpp"

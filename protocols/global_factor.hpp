@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/json_access.hpp"
-#include "core/simulation.hpp"
+#include "protocols/simulate.hpp"
 #include "protocols/protocol_header.hpp"
 
 namespace spikesim {

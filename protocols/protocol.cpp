@@ -10,8 +10,9 @@
 #include <sstream>
 
 #include "build_info.hpp"
-#include "core/network.hpp"
-#include "core/simulation.hpp"
+#include "io/edges_file.hpp"
+#include "plasticity/network.hpp"
+#include "protocols/simulate.hpp"
 #include "plasticity/plasticity.hpp"
 #include "plasticity/stdp.hpp"
 #include "protocols/pair_reference.hpp"

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <limits>
 
-#include "core/network.hpp"
-#include "core/simulation.hpp"
+#include "plasticity/network.hpp"
+#include "protocols/simulate.hpp"
 #include "plasticity/plasticity.hpp"
 #include "protocols/protocol.hpp"
 #include "protocols/svg_chart.hpp"

@@ -14,7 +14,7 @@
 
 #include "core/json_access.hpp"
 #include "core/task.hpp"
-#include "core/simulation.hpp"
+#include "protocols/simulate.hpp"
 #include "protocols/protocol_header.hpp"
 
 namespace spikesim {

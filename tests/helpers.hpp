@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "core/network.hpp"
-#include "core/simulation.hpp"
+#include "io/edges_file.hpp"
+#include "plasticity/network.hpp"
+#include "protocols/simulate.hpp"
 #include "io/h5.hpp"
 
 namespace spikesim::test {

@@ -63,7 +63,7 @@ EngineRun run_on(const std::string& file, Device device, Propagation prop, doubl
   opt.propagation = prop;
   if (order != ThreadOrder::kAscending) {
     REQUIRE(device == Device::kEmulate);
-    r.res = simulate_device(r.net, opt, *make_host_launcher(order));
+    r.res = simulate(r.net, opt, *make_host_launcher(order));
   } else {
     r.res = simulate(r.net, opt);
   }

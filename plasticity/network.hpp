@@ -1,6 +1,8 @@
 #pragma once
 // The built network: populations with their state, projections with their CSR tables,
 // and the population graph. Built once from a NetworkSpec.
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "core/pop_graph.hpp"
@@ -24,6 +26,11 @@ struct Network {
   uint64_t steps() const;  // number of dt steps to reach tstop
 };
 
-Network build_network(NetworkSpec spec);
+// Reads a projection's "weights_from" file into its CSR weights (io/edges_file.hpp's
+// load_weights); errors name `ptr`.
+using WeightsLoader = std::function<void(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr)>;
+
+// Builds the network of `spec`; a projection with "weights_from" needs `load`.
+Network build_network(NetworkSpec spec, const WeightsLoader& load);
 
 }  // namespace spikesim

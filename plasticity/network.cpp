@@ -1,10 +1,9 @@
-#include "core/network.hpp"
+#include "plasticity/network.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include "io/edges_file.hpp"
 #include "plasticity/plasticity.hpp"
 #include "synapses/connectivity.hpp"
 
@@ -108,7 +107,7 @@ void resolve_partner(Network& net, Projection& p) {
 
 }  // namespace
 
-Network build_network(NetworkSpec spec) {
+Network build_network(NetworkSpec spec, const WeightsLoader& load) {
   if (spec.run.tstop / spec.run.dt >= 4.0e9)
     fail("/run/tstop", spec.run.tstop, "fewer than 4e9 steps of dt (" + std::to_string(spec.run.dt) + " ms)");
   Network net{spec, PopulationGraph(spec), {}, {}, {}};
@@ -124,7 +123,8 @@ Network build_network(NetworkSpec spec) {
     p.csr = build_csr(s, net.pops[s.source].size, net.pops[s.target].size, net.spec.run, i);
     p.init_queue();
     if (!s.weights_from.empty()) {
-      load_weights(s.weights_from, p.name, p, s.ptr + "/weights_from");
+      if (!load) throw RunError("build_network: \"weights_from\" without a weights loader");
+      load(s.weights_from, p.name, p, s.ptr + "/weights_from");
       if (s.plasticity)
         for (float w : p.csr.weight)
           if (!(w >= s.plasticity->bounds.w_min && w <= s.plasticity->bounds.w_max))

@@ -1,4 +1,4 @@
-#include "io/commands.hpp"
+#include "cli/commands.hpp"
 
 #include <hdf5.h>
 #include <omp.h>
@@ -13,8 +13,9 @@
 #include <vector>
 
 #include "build_info.hpp"
-#include "core/network.hpp"
-#include "core/simulation.hpp"
+#include "io/edges_file.hpp"
+#include "plasticity/network.hpp"
+#include "protocols/simulate.hpp"
 #include "core/stop_signal.hpp"
 #include "gpu/device.hpp"
 #include "gpu/engine.hpp"

@@ -1,0 +1,49 @@
+#pragma once
+// The interface every monitor implements (io/ writes them as HDF5 files; the list of kinds
+// is io/monitors.cpp). The run loop (core/run_loop.hpp) calls, in order:
+//   start(signals)       before step 0: row 0 (t = 0) of state and signals monitors;
+//   step(sample)         after every step, with the step's spikes, the spike counts so far
+//                        and the signals (no state: see sample_state);
+//   sample_state()       at steps that state_stride() divides (not at the last step), when
+//                        the state arrays the monitor points into are current;
+//   flush()              every 2 s of wall time;
+//   finish(end)          once, at the end of the run, however it ended.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/task.hpp"
+
+namespace spikesim {
+
+struct StepSample {
+  uint64_t stamp = 0;   // the step reached (t = stamp * dt)
+  bool last = false;    // stamp is the run's last step
+  double t = 0.0;       // ms
+  const std::vector<std::vector<uint32_t>>* spikes = nullptr;  // the step's spikes, per population
+  const std::vector<uint64_t>* counts = nullptr;               // spikes per population so far
+  const double* signals = nullptr;                             // every signal's value at t
+};
+
+struct RunEnd {
+  std::string status;  // "complete" or "interrupted"
+  double t_reached_ms = 0.0;
+  const std::vector<TrialRecord>* trials = nullptr;  // a task's trials (else null)
+};
+
+class Monitor {
+ public:
+  virtual ~Monitor() = default;
+  virtual void start(const double* /*signals*/) {}
+  virtual void step(const StepSample& /*s*/) {}
+  virtual uint64_t state_stride() const { return 0; }  // 0: never samples the state
+  virtual int lazy_projection() const { return -1; }   // weights of a lazy rule: settled first
+  virtual void sample_state() {}
+  virtual void flush() {}
+  virtual void finish(const RunEnd& end) = 0;
+  // The populations whose spikes step() reads from StepSample::spikes (the backend must fill them).
+  virtual std::vector<int> spike_populations() const { return {}; }
+  std::vector<std::string> files;  // the files it writes
+};
+
+}  // namespace spikesim

@@ -1,0 +1,43 @@
+#pragma once
+// What a run is asked to do (RunOptions) and what it reports (RunResult), for every backend.
+// The step and phase order a backend follows is written in core/backend.hpp; the run loop
+// that drives a backend, in core/run_loop.hpp.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/task.hpp"
+#include "core/spec.hpp"
+#include "core/phase_clock.hpp"
+
+namespace spikesim {
+
+// Which engine runs the network: the CPU (OpenMP), the CUDA device, or the CUDA engine's
+// kernels emulated serially on the CPU (gpu/launcher.hpp).
+enum class Device { kCpu, kCuda, kEmulate };
+
+struct RunOptions {
+  Device device = Device::kCpu;
+  Propagation propagation = Propagation::kAuto;  // for projections whose file says "auto"
+  int threads = 0;      // 0: OpenMP's default
+  bool progress = false;
+  bool profile = false;  // time the phases (RunResult::phase_s)
+  bool log_trials = false;  // a task prints its running accuracy every 10 trials (stderr)
+};
+
+struct RunResult {
+  bool interrupted = false;
+  uint64_t steps = 0;
+  double t_reached_ms = 0.0, wall_s = 0.0;
+  std::vector<uint64_t> spike_counts;  // per population
+  uint64_t pair_rewards = 0;           // rewards triggered by spike pairs (signals' "on_pair")
+  std::vector<TrialRecord> trials;     // a task's trials
+  std::vector<std::string> files;      // output files written
+  std::array<double, kPhaseCount> phase_s{};  // with RunOptions::profile (core/phase_clock.hpp)
+  double setup_s = 0.0, finish_s = 0.0;      // opening and closing the output files
+  double loop_s = 0.0;                        // the step loop (wall), without setup and finish
+  uint64_t device_bytes = 0, device_synapse_bytes = 0;  // device engine: memory it allocated, of it for synapses
+};
+
+}  // namespace spikesim

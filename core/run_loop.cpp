@@ -1,0 +1,135 @@
+#include "core/run_loop.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/stop_signal.hpp"
+#include "core/task.hpp"
+
+namespace spikesim {
+
+namespace {
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+std::vector<int> recorded_populations(const std::vector<std::unique_ptr<Monitor>>& monitors, size_t n_pops) {
+  std::vector<bool> rec(n_pops, false);
+  for (const auto& m : monitors)
+    for (int p : m->spike_populations()) rec[p] = true;
+  std::vector<int> out;
+  for (size_t p = 0; p < n_pops; ++p)
+    if (rec[p]) out.push_back(static_cast<int>(p));
+  return out;
+}
+
+RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, std::vector<std::unique_ptr<Monitor>>& monitors,
+                 Signals& signals, const RunOptions& opt)
+    : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors), opt_(opt),
+      progress_(opt.progress, spec.run.tstop), live_(backend.live_state()) {
+  res_.spike_counts.assign(spec.populations.size(), 0);
+  recorded_ = recorded_populations(monitors_, spec.populations.size());
+  for (const auto& m : monitors_) {
+    if (m->state_stride() > 0) sampled_.push_back(m.get());
+    res_.files.insert(res_.files.end(), m->files.begin(), m->files.end());
+  }
+  if (spec.task.active()) {
+    const double dt = spec.run.dt;
+    task_ = std::make_unique<TaskRunner>(spec.task, spec.populations[spec.task.stimulus].size, backend_, res_.spike_counts,
+                                         signals, sched_, dt, spec.run.seed, opt.log_trials);
+    task_->on_trial_end([this, dt](const TrialRecord& r) {
+      backend_.end_trial(static_cast<uint64_t>(std::llround(r.t_end / dt)), r.feedback);
+    });
+  }
+}
+
+RunLoop::~RunLoop() = default;
+
+bool RunLoop::states_due(uint64_t n) const {
+  for (const Monitor* m : sampled_)
+    if (n % m->state_stride() == 0) return true;
+  return false;
+}
+
+void RunLoop::sample_states(uint64_t n) {
+  lazy_due_.clear();
+  for (const Monitor* m : sampled_)
+    if (n % m->state_stride() == 0 && m->lazy_projection() >= 0) lazy_due_.push_back(m->lazy_projection());
+  backend_.sync_state(n, lazy_due_);
+  for (Monitor* m : sampled_)
+    if (n % m->state_stride() == 0) m->sample_state();
+}
+
+uint64_t RunLoop::chunk(uint64_t n) const {
+  uint64_t k = std::min(n_steps_ - n, sched_.next_step() - n);
+  if (!live_)  // end the chunk where a state or weights monitor samples
+    for (const Monitor* m : sampled_) {
+      const uint64_t due = (n / m->state_stride() + 1) * m->state_stride();
+      if (due < n_steps_) k = std::min(k, due - n);
+    }
+  return k;
+}
+
+bool RunLoop::after_step(const StepView& v) {
+  for (size_t p = 0; p < res_.spike_counts.size(); ++p) res_.spike_counts[p] += v.counts[p];
+  StepSample s;
+  s.stamp = v.stamp;
+  s.last = v.stamp >= n_steps_;
+  s.t = static_cast<double>(v.stamp) * spec_.run.dt;
+  s.spikes = v.spikes;
+  s.counts = &res_.spike_counts;
+  s.signals = v.signals;
+  for (auto& m : monitors_) m->step(s);
+  if (live_ && !s.last && states_due(v.stamp)) sample_states(v.stamp);
+  res_.steps = v.stamp;
+  progress_.update(s.t);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_flush_ > std::chrono::seconds(2)) {
+    for (auto& m : monitors_) m->flush();
+    last_flush_ = now;
+  }
+  return stop_requested();
+}
+
+RunResult RunLoop::run(std::chrono::steady_clock::time_point wall0) {
+  for (auto& m : monitors_) m->start(backend_.signals());  // row 0: t = 0
+  res_.setup_s = since(wall0);
+  last_flush_ = std::chrono::steady_clock::now();
+  const auto loop0 = std::chrono::steady_clock::now();
+  uint64_t n = 0;
+  bool stop = false;
+  while (n < n_steps_ && !stop) {
+    sched_.run_due(n);  // host events of step n, before the backend's own (phase 1)
+    backend_.host_events_done();
+    const uint64_t k = chunk(n);
+    const uint64_t done = backend_.advance(n, k, *this);
+    n += done;
+    stop = done < k || stop_requested();
+    if (!live_ && n < n_steps_ && states_due(n)) sample_states(n);
+  }
+  res_.loop_s = since(loop0);
+  progress_.done();
+  const auto finish0 = std::chrono::steady_clock::now();
+  res_.interrupted = res_.steps < n_steps_;
+  if (!res_.interrupted) {  // host events due at t_stop (a task's last trial end)
+    sched_.run_due(n_steps_);
+    backend_.host_events_done();
+  }
+  backend_.finish(res_.steps);
+  backend_.report(res_);
+  RunEnd end;
+  end.status = res_.interrupted ? "interrupted" : "complete";
+  res_.t_reached_ms = static_cast<double>(res_.steps) * spec_.run.dt;
+  end.t_reached_ms = res_.t_reached_ms;
+  if (task_) res_.trials = task_->records();
+  end.trials = task_ ? &res_.trials : nullptr;
+  for (auto& m : monitors_) m->finish(end);
+  res_.finish_s = since(finish0);
+  res_.wall_s = since(wall0);
+  return res_;
+}
+
+}  // namespace spikesim

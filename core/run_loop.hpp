@@ -1,0 +1,62 @@
+#pragma once
+// The one run loop: the scaffold of a run, written once for every backend (core/backend.hpp).
+//   - host events: a task's trial events (core/task.hpp) run between chunks of steps; a chunk
+//     ends at the next one, so a backend never sees a host event inside a chunk;
+//   - monitors (core/monitor.hpp): row 0, every step's sample, state samples (inside the
+//     chunk for a backend with live state, else at chunk ends placed where they are due),
+//     flushing every 2 s, finishing with the run's status;
+//   - progress line, stop requests (SIGINT/SIGTERM), timings, the run's result.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/backend.hpp"
+#include "core/monitor.hpp"
+#include "core/progress.hpp"
+#include "core/scheduler.hpp"
+#include "core/signals.hpp"
+#include "core/spec.hpp"
+
+namespace spikesim {
+
+// The populations (ascending) whose spikes the monitors read from StepView::spikes.
+std::vector<int> recorded_populations(const std::vector<std::unique_ptr<Monitor>>& monitors, size_t n_pops);
+
+class RunLoop {
+ public:
+  // `signals` receives a task's rewards (the backend reads them as pending jumps).
+  RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, std::vector<std::unique_ptr<Monitor>>& monitors,
+          Signals& signals, const RunOptions& opt);
+  ~RunLoop();
+  // Runs the whole network; `wall0` is when the run's setup began (for RunResult::setup_s).
+  RunResult run(std::chrono::steady_clock::time_point wall0);
+
+  // Called by the backend after each step, in order; returns true when the run must stop.
+  bool after_step(const StepView& v);
+  // Populations whose spikes the monitors read from StepView::spikes.
+  const std::vector<int>& recorded() const { return recorded_; }
+  uint64_t steps() const { return n_steps_; }
+
+ private:
+  uint64_t chunk(uint64_t n) const;  // steps from n to the next host event, report or the end
+  void sample_states(uint64_t n);     // state monitors due at step n (the state is current)
+  bool states_due(uint64_t n) const;
+
+  const NetworkSpec& spec_;
+  uint64_t n_steps_;
+  Backend& backend_;
+  std::vector<std::unique_ptr<Monitor>>& monitors_;
+  const RunOptions& opt_;
+  Scheduler sched_;
+  std::unique_ptr<TaskRunner> task_;
+  RunResult res_;
+  std::vector<int> recorded_;
+  std::vector<Monitor*> sampled_;  // monitors with a state stride
+  std::vector<int> lazy_due_;      // scratch: lazy projections of the monitors due
+  Progress progress_;
+  std::chrono::steady_clock::time_point last_flush_;
+  bool live_;
+};
+
+}  // namespace spikesim

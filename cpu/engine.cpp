@@ -1,0 +1,207 @@
+#include "cpu/engine.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <exception>
+
+#include "core/poisson_rate.hpp"
+#include "core/run_loop.hpp"
+#include "core/scheduler.hpp"
+#include "plasticity/plasticity.hpp"
+
+namespace spikesim {
+
+namespace {
+
+class CpuBackend final : public Backend {
+ public:
+  CpuBackend(Network& net, const RunOptions& opt);
+  bool live_state() const override { return true; }
+  uint64_t advance(uint64_t n0, uint64_t k, RunLoop& loop) override;
+  void sync_state(uint64_t n, const std::vector<int>& lazy) override {
+    for (int i : lazy) net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(n), hook_[i]);
+  }
+  void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
+  void end_trial(uint64_t step, double feedback) override;
+  void finish(uint64_t steps) override {
+    for (size_t i : plastic_)  // lazy rules: every weight up to the time reached
+      net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(steps), hook_[i]);
+  }
+  const double* signals() const override { return net_.signals.value.data(); }
+  void report(RunResult& res) override {
+    res.pair_rewards = pair_rewards_.triggered();
+    res.phase_s = clock_.seconds();
+  }
+
+ private:
+  void emit(uint64_t n);                 // phase 3 (one thread)
+  void deliver(int tid, uint32_t now);   // phase 4a (every thread)
+  void plasticity(int tid, uint32_t now);  // phases 4b, 4c (every thread)
+  void sync() const {
+    // With one thread no OpenMP construct is entered: libgomp's barriers of a team of one
+    // still cost a futex call each.
+    if (nthreads_ > 1) {
+#pragma omp barrier
+    }
+  }
+
+  Network& net_;
+  int nthreads_;
+  Scheduler sched_;  // the file's rewards, Poisson rate changes, rewards triggered by pairs
+  PairRewards pair_rewards_;
+  std::vector<size_t> plastic_, trial_projs_;
+  std::vector<std::vector<uint32_t>> trial_counts_;  // per population read by trial rules: spikes per neuron in the trial
+  std::vector<HookCtx> hook_;  // what plasticity hooks read of each projection's target population
+  // local_[tid][pop]: spikes found by a thread this step; step_spikes_[pop]: all, ascending.
+  std::vector<std::vector<std::vector<uint32_t>>> local_;
+  std::vector<std::vector<uint32_t>> step_spikes_;
+  std::vector<uint32_t> step_counts_;
+  PhaseClock clock_;
+};
+
+CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
+    : net_(net), nthreads_(opt.threads > 0 ? opt.threads : omp_get_max_threads()),
+      pair_rewards_(net.spec.signals, net.spec.run.seed), clock_(opt.profile) {
+  const size_t n_pops = net.pops.size();
+  Signals* sig = &net.signals;
+  for (const ScheduledReward& r : scheduled_rewards(net.spec.signals, net.spec.run.dt))  // in the signal at r.stamp
+    sched_.at(r.stamp - 1, [sig, r] { sig->add(r.signal, r.amount); });
+  for (size_t i = 0; i < n_pops; ++i) {
+    Population* pop = &net.pops[i];
+    for (const auto& [step, thr] : rate_schedule(net.spec.populations[i].rates, net.spec.populations[i].rate_times, net.spec.run.dt))
+      sched_.at(step, [pop, thr = thr] { pop->threshold = thr; });
+  }
+  for (size_t i = 0; i < net.projs.size(); ++i)
+    if (net.projs[i].plastic) plastic_.push_back(i);
+  trial_counts_.resize(n_pops);
+  if (net.spec.task.active())
+    for (size_t i : plastic_)
+      if (net.projs[i].plastic->trial_rule()) {
+        trial_projs_.push_back(i);
+        for (int p : {net.projs[i].source, net.projs[i].target}) trial_counts_[p].assign(net.pops[p].size, 0);
+      }
+  hook_.resize(net.projs.size());
+  for (size_t i = 0; i < net.projs.size(); ++i) {
+    Population& tgt = net.pops[net.projs[i].target];
+    hook_[i].post_state = {tgt.V.empty() ? nullptr : tgt.V.data(), tgt.ex.empty() ? nullptr : tgt.ex.data(),
+                           tgt.in.empty() ? nullptr : tgt.in.data(), tgt.E_L};
+    hook_[i].signals = net.signals.value.data();
+  }
+  for (auto& proj : net.projs) proj.partition(nthreads_, net.pops[proj.target].size);
+  local_.assign(nthreads_, std::vector<std::vector<uint32_t>>(n_pops));
+  step_spikes_.resize(n_pops);
+  step_counts_.resize(n_pops);
+}
+
+void CpuBackend::end_trial(uint64_t step, double feedback) {
+  const TrialCtx ctx{feedback, net_.signals.value.data()};
+  for (size_t i : trial_projs_) {
+    Projection& pr = net_.projs[i];
+    pr.plastic->on_trial(pr, step, trial_counts_[pr.source].data(), trial_counts_[pr.target].data(), ctx);
+  }
+  for (auto& c : trial_counts_) std::fill(c.begin(), c.end(), 0u);
+}
+
+void CpuBackend::emit(uint64_t n) {
+  clock_.lap(kPhaseNeurons);
+  for (size_t p = 0; p < step_spikes_.size(); ++p) {
+    auto& all = step_spikes_[p];
+    all.clear();
+    for (int k = 0; k < nthreads_; ++k) all.insert(all.end(), local_[k][p].begin(), local_[k][p].end());
+    step_counts_[p] = static_cast<uint32_t>(all.size());
+    if (!trial_counts_[p].empty())
+      for (uint32_t i : all) ++trial_counts_[p][i];
+  }
+  pair_rewards_.on_step(step_spikes_, n + 1, net_.spec.run.dt, sched_, net_.signals);
+  net_.signals.step(step_spikes_);  // global signals at t_{n+1}, read in phase 4
+  for (size_t i : plastic_) net_.projs[i].plastic->advance(static_cast<uint32_t>(n + 1), net_.signals);
+  for (auto& proj : net_.projs) proj.push(n + 1, step_spikes_[proj.source]);
+  clock_.lap(kPhaseExchange);
+}
+
+void CpuBackend::deliver(int tid, uint32_t now) {
+  uint32_t lo, hi;
+  for (size_t i = 0; i < net_.projs.size(); ++i) {  // each thread to its own targets
+    Projection& proj = net_.projs[i];
+    Population& tgt = net_.pops[proj.target];
+    thread_share(tgt.size, tid, nthreads_, lo, hi);
+    float* input = tgt.receptor(proj.receptor);
+    const TargetPart part{lo, hi, tid, nthreads_};
+    if (proj.plastic) proj.plastic->deliver(proj, now, input, part, hook_[i]);
+    else proj.deliver(now, input, part);
+  }
+}
+
+void CpuBackend::plasticity(int tid, uint32_t now) {
+  uint32_t lo, hi;
+  sync();
+  if (tid == 0) clock_.lap(kPhaseDelivery);
+  for (size_t i : plastic_) {  // 4b: presynaptic traces of this step's arrivals
+    Projection& proj = net_.projs[i];
+    if (now < proj.plastic->delay) continue;
+    const auto& arr = proj.arrivals(now, proj.plastic->delay);
+    thread_share(arr.size(), tid, nthreads_, lo, hi);
+    proj.plastic->bump_pre(arr, lo, hi, now);
+  }
+  sync();
+  for (size_t i : plastic_) {  // 4c: on_post, each thread its own targets
+    Projection& proj = net_.projs[i];
+    thread_share(net_.pops[proj.target].size, tid, nthreads_, lo, hi);
+    proj.plastic->on_post(proj, step_spikes_[proj.target], lo, hi, now, hook_[i]);
+  }
+}
+
+uint64_t CpuBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
+  const size_t n_pops = net_.pops.size();
+  const bool plastic = !plastic_.empty();
+  bool stop = false;
+  uint64_t done = 0;
+  std::exception_ptr failure;  // an exception in a serial phase ends the run after the region
+#pragma omp parallel num_threads(nthreads_) if (nthreads_ > 1)
+  {
+    const int tid = omp_get_thread_num();
+    uint32_t lo, hi;
+    for (uint64_t n = n0; n < n0 + k; ++n) {
+      if (tid == 0) sched_.run_due(n);  // 1. events
+      sync();
+      for (size_t p = 0; p < n_pops; ++p) {  // 2. update
+        local_[tid][p].clear();
+        thread_share(net_.pops[p].size, tid, nthreads_, lo, hi);
+        net_.pops[p].update(lo, hi, static_cast<uint32_t>(n), local_[tid][p]);
+      }
+      sync();
+      if (tid == 0) try {  // 3. emit
+        emit(n);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      sync();
+      const auto now = static_cast<uint32_t>(n + 1);
+      deliver(tid, now);  // 4. deliver (+ on_pre)
+      if (plastic) plasticity(tid, now);
+      sync();
+      if (tid == 0) try {  // 5. record, progress, stop
+        clock_.lap(plastic ? kPhasePlasticity : kPhaseDelivery);
+        for (size_t i : plastic_)  // partner traces (after the hooks of this step, like xpost)
+          if (net_.projs[i].plastic->partner.active()) net_.projs[i].plastic->bump_partner(step_spikes_, now);
+        done = n + 1 - n0;
+        stop = loop.after_step({n + 1, &step_spikes_, step_counts_.data(), net_.signals.value.data()}) || failure;
+        clock_.lap(kPhaseRecording);
+      } catch (...) {
+        failure = std::current_exception();
+        stop = true;
+      }
+      sync();
+      if (stop) break;
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+  return done;
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(Network& net, const RunOptions& opt) { return std::make_unique<CpuBackend>(net, opt); }
+
+}  // namespace spikesim

@@ -1,0 +1,41 @@
+#pragma once
+// The monitor kinds (core/monitor.hpp implemented as HDF5 files), one file each:
+//   spikes   io/monitor_spikes.cpp   spikes.h5 (SONATA spikes)
+//   states   io/monitor_states.cpp   <name>_<var>.h5 (SONATA report of state variables)
+//   weights  io/monitor_weights.cpp  <name>_weights.h5 (SONATA report of synapse weights)
+//   signals  io/monitor_series.cpp   <name>.h5 (global signals every `step` ms)
+//   rates    io/monitor_series.cpp   <name>.h5 (population rates per bin)
+//   trials   io/monitor_trials.cpp   trials.h5 and trials.csv (a task's trials)
+//   edges    io/monitor_edges.cpp    edges.h5 (final weights of plastic projections)
+// Adding a kind: a file with its Monitor class and its open_<kind>_monitors, one line in
+// SPIKESIM_MONITOR_KINDS.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/monitor.hpp"
+#include "io/h5.hpp"
+#include "plasticity/network.hpp"
+
+namespace spikesim {
+
+#define SPIKESIM_MONITOR_KINDS(X) X(spikes) X(states) X(weights) X(signals) X(rates) X(edges) X(trials)
+
+using MonitorList = std::vector<std::unique_ptr<Monitor>>;
+
+struct MonitorContext {
+  const Network& net;
+  Provenance prov;
+  int nthreads;
+  std::string path(const std::string& file) const;  // file under the output folder
+  uint64_t stride(double ms) const;                 // ms as steps of dt
+};
+
+#define SPIKESIM_DECLARE_MONITOR_KIND(kind) void open_##kind##_monitors(const MonitorContext& c, MonitorList& out);
+SPIKESIM_MONITOR_KINDS(SPIKESIM_DECLARE_MONITOR_KIND)
+#undef SPIKESIM_DECLARE_MONITOR_KIND
+
+// Creates the output folder and opens every monitor of net.spec, in the order of the list.
+MonitorList open_monitors(const Network& net, int nthreads);
+
+}  // namespace spikesim

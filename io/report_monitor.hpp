@@ -1,0 +1,34 @@
+#pragma once
+// A monitor that samples a host state array every `stride` steps into a SONATA report
+// (io/state_report.hpp): state variables (io/monitor_states.cpp) and weights
+// (io/monitor_weights.cpp). Row 0 is the state at t = 0.
+#include <memory>
+#include <string>
+
+#include "core/monitor.hpp"
+#include "io/state_report.hpp"
+
+namespace spikesim {
+
+class ReportMonitor final : public Monitor {
+ public:
+  ReportMonitor(std::unique_ptr<StateReport> file, const std::string& path, const float* state, float offset,
+                uint64_t stride, int lazy_projection)
+      : file_(std::move(file)), state_(state), offset_(offset), stride_(stride), lazy_(lazy_projection) {
+    files.push_back(path);
+  }
+  void start(const double*) override { file_->record(state_, offset_); }
+  uint64_t state_stride() const override { return stride_; }
+  int lazy_projection() const override { return lazy_; }
+  void sample_state() override { file_->record(state_, offset_); }
+  void finish(const RunEnd& end) override { file_->finish(end.status, end.t_reached_ms); }
+
+ private:
+  std::unique_ptr<StateReport> file_;
+  const float* state_;
+  float offset_;
+  uint64_t stride_;
+  int lazy_;
+};
+
+}  // namespace spikesim
