@@ -8,8 +8,9 @@ usage:
       protocol (`spikesim protocol --list`) with SPIKESIM into OUTDIR/<case>/
   bench/identity.py compare DIR_A DIR_B
       compares every dataset and attribute of every HDF5 file and every CSV/SVG byte for
-      byte; prints one line per case and exits 1 on any difference. Attributes that hold a
-      wall-clock time or the binary's version string are not compared.
+      byte; prints one line per case and exits 1 on any difference. The binary's version
+      string is not compared, and the output folder in the provenance attribute "network"
+      is replaced by <OUT> on both sides (it is each run's -o).
 
 --quick shortens the long examples (tstop 2000 ms) and runs the protocols with their
 default settings; without it examples run at their own tstop.
@@ -55,7 +56,14 @@ def run(args):
             print(p.stderr[-2000:])
 
 
-def h5_items(path):
+def normalise(v, root):
+    """The output folder (given with -o, so A's and B's differ) as <OUT> in string attributes."""
+    if isinstance(v, bytes):
+        v = v.decode()
+    return v.replace(os.path.abspath(root), "<OUT>") if isinstance(v, str) else v
+
+
+def h5_items(path, root):
     import h5py
     import numpy as np
     items = {}
@@ -63,13 +71,14 @@ def h5_items(path):
         def visit(name, obj):
             for k, v in obj.attrs.items():
                 if k not in SKIP_ATTRS:
+                    v = normalise(v, root)
                     items[f"{name}@{k}"] = repr(np.asarray(v).tolist()) if not isinstance(v, (str, bytes)) else repr(v)
             if isinstance(obj, h5py.Dataset):
                 a = obj[()]
                 items[name] = (str(a.dtype), a.shape, hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest())
         for k, v in f.attrs.items():
             if k not in SKIP_ATTRS:
-                items[f"/@{k}"] = repr(v)
+                items[f"/@{k}"] = repr(normalise(v, root))
         f.visititems(visit)
     return items
 
@@ -93,7 +102,8 @@ def compare(args):
             diffs.append(f"files differ: only in A {sorted(set(fa) - set(fb))}, only in B {sorted(set(fb) - set(fa))}")
         for rel in sorted(set(fa) & set(fb)):
             if rel.endswith(".h5"):
-                ia, ib = h5_items(fa[rel]), h5_items(fb[rel])
+                ia = h5_items(fa[rel], args.dir_a)
+                ib = h5_items(fb[rel], args.dir_b)
                 datasets += sum(1 for k in ia if "@" not in k)
                 for k in sorted(set(ia) | set(ib)):
                     if ia.get(k) != ib.get(k):

@@ -11,19 +11,6 @@
 namespace spikesim {
 
 // The device rule index of a plastic projection's rule, and its Params; -1 if it has none.
-int device_rule(const Plasticity& p, const void*& params) {
-  int k = 0;
-#define SPIKESIM_RULE_FIND(R, name)                                             \
-  if (const auto* q = dynamic_cast<const PlasticityOf<R>*>(&p)) {               \
-    params = &q->params;                                                        \
-    return k;                                                                   \
-  }                                                                             \
-  ++k;
-  SPIKESIM_DEVICE_RULES(SPIKESIM_RULE_FIND)
-#undef SPIKESIM_RULE_FIND
-  return -1;
-}
-
 Propagation choose_propagation(const Network& net, size_t i, Propagation command_line) {
   const Propagation file = net.spec.projections[i].propagation;
   if (file != Propagation::kAuto) return file;
@@ -53,9 +40,9 @@ size_t state_size_of(const void* params, uint64_t steps, double dt) {
 }
 size_t device_state_size(const DevPlastic& p, uint64_t steps, double dt) {
   int k = 0;
-#define SPIKESIM_RULE_SIZE(R, name) \
+#define SPIKESIM_RULE_SIZE(R, name, summary) \
   if (p.rule == k++) return state_size_of<R>(p.params, steps, dt);
-  SPIKESIM_DEVICE_RULES(SPIKESIM_RULE_SIZE)
+  SPIKESIM_RULES(SPIKESIM_RULE_SIZE)
 #undef SPIKESIM_RULE_SIZE
   return 0;
 }
@@ -72,17 +59,28 @@ std::vector<T> gather(const std::vector<T>& v, const std::vector<uint32_t>& idx,
 
 DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const std::vector<int>& recorded_pops, Launcher& l)
     : L(l), net(net_), dev(l) {
-  const size_t n_pops = net.pops.size(), n_projs = net.projs.size(), n_sig = net.signals.value.size();
-  const double dt = net.spec.run.dt;
+  const size_t n_pops = net.pops.size(), n_projs = net.projs.size();
   clock = dev.alloc<uint32_t>(1);
-
-  // Populations: state, Poisson rates and generator events, spike rings.
+  // Each population's spike ring holds as many steps as its longest outgoing delay needs.
   std::vector<uint32_t> slots(n_pops, 1);
   for (const Projection& pr : net.projs) slots[pr.source] = std::max<uint32_t>(slots[pr.source], pr.csr.delay_max + 1u);
+  setup_record(recorded_pops);
+  upload_populations(slots, recorded_pops);
+  upload_signals(slots);
+  projs.resize(n_projs);
+  for (size_t i = 0; i < n_projs; ++i) upload_projection(i, opt.propagation);
+  reported_pop_.assign(n_pops, false);
+  reported_proj_.assign(n_projs, false);
+  for (const auto& m : net.spec.states) reported_pop_[m.population] = true;
+  for (const auto& m : net.spec.weights) reported_proj_[m.projection] = true;
+}
+
+
+// The spike record: the recorded populations' neurons, numbered one after another.
+void DeviceNetwork::setup_record(const std::vector<int>& recorded_pops) {
+  const size_t n_pops = net.pops.size();
   rec_offset.assign(n_pops, 0);
   rec_pop = recorded_pops;
-  std::vector<bool> is_recorded(n_pops, false);
-  for (int p : rec_pop) is_recorded[p] = true;
   for (int p : rec_pop) {
     rec_offset[p] = static_cast<uint32_t>(recorded);
     recorded += net.pops[p].size;
@@ -97,6 +95,14 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const std::ve
     rec.capacity = static_cast<uint32_t>(rec_cap);
   }
 
+}
+
+// Populations: state, Poisson rates and generator events, spike rings.
+void DeviceNetwork::upload_populations(const std::vector<uint32_t>& slots, const std::vector<int>& recorded_pops) {
+  const size_t n_pops = net.pops.size();
+  const double dt = net.spec.run.dt;
+  std::vector<bool> is_recorded(n_pops, false);
+  for (int p : recorded_pops) is_recorded[p] = true;
   // A task's trial rules read per-neuron spike counts of a trial; its stimulus population's
   // per-neuron thresholds change at trial events (uploaded by upload_events).
   std::vector<bool> counted(n_pops, false);
@@ -156,6 +162,11 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const std::ve
     d.rec = rec;
   }
 
+}
+
+void DeviceNetwork::upload_signals(const std::vector<uint32_t>& slots) {
+  const size_t n_pops = net.pops.size(), n_sig = net.signals.value.size();
+  const double dt = net.spec.run.dt;
   // Global signals and their scheduled rewards (by stamp: scheduled_rewards).
   emit.dt = dt;
   emit.n_pops = static_cast<uint32_t>(n_pops);
@@ -216,106 +227,111 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const std::ve
   }
   emit.clock = clock;
 
-  // Projections: static ones per spike (atomics) or per target; plastic ones per target.
-  projs.resize(n_projs);
-  for (size_t i = 0; i < n_projs; ++i) {
-    Projection& pr = net.projs[i];
-    ProjOnDevice& d = projs[i];
-    const DevPop& src = pops[pr.source];
-    DevPop& tgt = pops[pr.target];
-    Population& host_tgt = net.pops[pr.target];  // its receptor array, as Population::receptor picks it
-    const float* host_input = host_tgt.receptor(pr.receptor);
-    float* input = !host_input ? nullptr : host_input == host_tgt.ex.data() ? tgt.ex : tgt.in;
-    d.n_source = src.size;
-    d.n_target = tgt.size;
-    const Csr& csr = pr.csr;
-    if (pr.plastic) {
-      Plasticity& pl = *pr.plastic;
-      d.kind = ProjOnDevice::kPlastic;
-      d.spike_hooks = !pl.trial_rule();
-      d.syn = pl.post_syn;
-      DevPlastic& k = d.plastic;
-      k.rule = device_rule(pl, k.params);
-      k.src = src.spikes;
-      k.tgt = tgt.spikes;
-      k.in.ptr = dev.copy(pl.post_ptr, &synapse_bytes);
-      k.in.pre = dev.copy(pl.post_pre, &synapse_bytes);
-      k.in.weight = dev.copy(gather(csr.weight, pl.post_syn), &synapse_bytes);
-      k.in.dmin = pl.delay;
-      k.syn_floats = pl.syn_floats;
-      if (pl.syn_floats) k.syn = dev.copy(gather(pl.syn_state, pl.post_syn, pl.syn_floats), &synapse_bytes);
-      k.delay = pl.delay;
-      k.learn_from = pl.learn_from;
-      k.input = input;
-      k.pre = {pl.pre.spec, dev.copy(pl.pre.values), dev.copy(pl.pre.stamp)};
-      k.post = {pl.post.spec, dev.copy(pl.post.values), dev.copy(pl.post.stamp)};
-      if (!k.pre.values) k.pre.values = dev.alloc<double>(1);
-      if (!k.post.values) k.post.values = dev.alloc<double>(1);
-      if (pl.partner.active()) {  // partner traces: each source's CSR by target
-        std::vector<DevPartnerSource> srcs;
-        for (const Plasticity::Partner::Source& ps : pl.partner.sources) {
-          Csr by_source;
-          by_source.row_ptr = ps.first;
-          by_source.target = ps.targets;
-          const ByTarget inc = by_target(by_source, tgt.size);
-          DevPartnerSource d_src;
-          d_src.src = pops[ps.pop].spikes;
-          d_src.ptr = dev.copy(inc.ptr);
-          d_src.pre = dev.copy(inc.pre);
-          if (!ps.amount.empty()) d_src.amount = dev.copy(gather(ps.amount, inc.syn));
-          srcs.push_back(d_src);
-        }
-        k.sources = dev.copy(srcs);
-        k.n_sources = static_cast<uint32_t>(srcs.size());
-        k.partner = {pl.partner.traces.spec, dev.copy(pl.partner.traces.values), dev.copy(pl.partner.traces.stamp)};
-      }
-      k.base.post_state = {tgt.V, tgt.ex, tgt.in, host_tgt.E_L};
-      k.base.signals = emit.value;
-      if (pl.lazy()) {  // the per-projection state of the whole run (the CPU's grows as it goes)
-        std::vector<double> state(std::max(device_state_size(k, net.steps(), dt), pl.global.size()), 0.0);
-        std::copy(pl.global.begin(), pl.global.end(), state.begin());
-        k.rule_state = dev.copy(state);
-        const double aux = pl.global.empty() ? 1.0 : pl.global_aux;
-        k.rule_aux = dev.alloc<double>(1);
-        L.upload(k.rule_aux, &aux, sizeof aux);
-        k.base.rule_state = k.rule_state;
-      }
-      k.base.bounds = pl.bounds;
-      k.base.dt = dt;
-      k.clock = clock;
-      continue;
-    }
-    if (choose_propagation(net, i, opt.propagation) == Propagation::kPerTarget) {
-      d.kind = ProjOnDevice::kPull;
-      const ByTarget inc = by_target(csr, tgt.size);
-      DevIncoming& in = d.pull.in;
-      in.ptr = dev.copy(inc.ptr, &synapse_bytes);
-      in.pre = dev.copy(inc.pre, &synapse_bytes);
-      in.weight = dev.copy(gather(csr.weight, inc.syn), &synapse_bytes);
-      if (!csr.delay.empty()) in.delay = dev.copy(gather(csr.delay, inc.syn), &synapse_bytes);
-      in.dmin = csr.delay_min;
-      d.pull.src = src.spikes;
-      d.pull.input = input;
-      d.pull.clock = clock;
-      continue;
-    }
-    d.kind = ProjOnDevice::kPush;
-    PushKernel& k = d.push;
-    k.src = src.spikes;
-    k.row_ptr = dev.copy(csr.row_ptr, &synapse_bytes);
-    k.target = dev.copy(csr.target, &synapse_bytes);
-    k.weight = dev.copy(csr.weight, &synapse_bytes);
-    k.delay = csr.delay.empty() ? nullptr : dev.copy(csr.delay, &synapse_bytes);
-    k.dmin = csr.delay_min;
-    k.dmax = csr.delay_max;
-    k.warps = L.push_warps();
-    k.input = input;
-    k.clock = clock;
+}
+
+// Projection i: a static one per spike (atomics) or per target; a plastic one per target.
+void DeviceNetwork::upload_projection(size_t i, Propagation command_line) {
+  Projection& pr = net.projs[i];
+  ProjOnDevice& d = projs[i];
+  const DevPop& src = pops[pr.source];
+  DevPop& tgt = pops[pr.target];
+  Population& host_tgt = net.pops[pr.target];  // its receptor array, as Population::receptor picks it
+  const float* host_input = host_tgt.receptor(pr.receptor);
+  float* input = !host_input ? nullptr : host_input == host_tgt.ex.data() ? tgt.ex : tgt.in;
+  d.n_source = src.size;
+  d.n_target = tgt.size;
+  const Csr& csr = pr.csr;
+  if (pr.plastic) {
+    upload_plastic(i, d, src, tgt, input);
+    return;
   }
-  reported_pop_.assign(n_pops, false);
-  reported_proj_.assign(n_projs, false);
-  for (const auto& m : net.spec.states) reported_pop_[m.population] = true;
-  for (const auto& m : net.spec.weights) reported_proj_[m.projection] = true;
+  if (choose_propagation(net, i, command_line) == Propagation::kPerTarget) {
+    d.kind = ProjOnDevice::kPull;
+    const ByTarget inc = by_target(csr, tgt.size);
+    DevIncoming& in = d.pull.in;
+    in.ptr = dev.copy(inc.ptr, &synapse_bytes);
+    in.pre = dev.copy(inc.pre, &synapse_bytes);
+    in.weight = dev.copy(gather(csr.weight, inc.syn), &synapse_bytes);
+    if (!csr.delay.empty()) in.delay = dev.copy(gather(csr.delay, inc.syn), &synapse_bytes);
+    in.dmin = csr.delay_min;
+    d.pull.src = src.spikes;
+    d.pull.input = input;
+    d.pull.clock = clock;
+    return;
+  }
+  d.kind = ProjOnDevice::kPush;
+  PushKernel& k = d.push;
+  k.src = src.spikes;
+  k.row_ptr = dev.copy(csr.row_ptr, &synapse_bytes);
+  k.target = dev.copy(csr.target, &synapse_bytes);
+  k.weight = dev.copy(csr.weight, &synapse_bytes);
+  k.delay = csr.delay.empty() ? nullptr : dev.copy(csr.delay, &synapse_bytes);
+  k.dmin = csr.delay_min;
+  k.dmax = csr.delay_max;
+  k.warps = L.push_warps();
+  k.input = input;
+  k.clock = clock;
+}
+
+void DeviceNetwork::upload_plastic(size_t i, ProjOnDevice& d, const DevPop& src, DevPop& tgt, float* input) {
+  Projection& pr = net.projs[i];
+  const Csr& csr = pr.csr;
+  const double dt = net.spec.run.dt;
+  const Population& host_tgt = net.pops[pr.target];
+  Plasticity& pl = *pr.plastic;
+  d.kind = ProjOnDevice::kPlastic;
+  d.spike_hooks = !pl.trial_rule();
+  d.syn = pl.post_syn;
+  DevPlastic& k = d.plastic;
+  k.rule = pl.rule_index;
+  k.params = pl.params_data();
+  k.src = src.spikes;
+  k.tgt = tgt.spikes;
+  k.in.ptr = dev.copy(pl.post_ptr, &synapse_bytes);
+  k.in.pre = dev.copy(pl.post_pre, &synapse_bytes);
+  k.in.weight = dev.copy(gather(csr.weight, pl.post_syn), &synapse_bytes);
+  k.in.dmin = pl.delay;
+  k.syn_floats = pl.syn_floats;
+  if (pl.syn_floats) k.syn = dev.copy(gather(pl.syn_state, pl.post_syn, pl.syn_floats), &synapse_bytes);
+  k.delay = pl.delay;
+  k.learn_from = pl.learn_from;
+  k.input = input;
+  k.pre = {pl.pre.spec, dev.copy(pl.pre.values), dev.copy(pl.pre.stamp)};
+  k.post = {pl.post.spec, dev.copy(pl.post.values), dev.copy(pl.post.stamp)};
+  if (!k.pre.values) k.pre.values = dev.alloc<double>(1);
+  if (!k.post.values) k.post.values = dev.alloc<double>(1);
+  if (pl.partner.active()) {  // partner traces: each source's CSR by target
+    std::vector<DevPartnerSource> srcs;
+    for (const Plasticity::Partner::Source& ps : pl.partner.sources) {
+      Csr by_source;
+      by_source.row_ptr = ps.first;
+      by_source.target = ps.targets;
+      const ByTarget inc = by_target(by_source, tgt.size);
+      DevPartnerSource d_src;
+      d_src.src = pops[ps.pop].spikes;
+      d_src.ptr = dev.copy(inc.ptr);
+      d_src.pre = dev.copy(inc.pre);
+      if (!ps.amount.empty()) d_src.amount = dev.copy(gather(ps.amount, inc.syn));
+      srcs.push_back(d_src);
+    }
+    k.sources = dev.copy(srcs);
+    k.n_sources = static_cast<uint32_t>(srcs.size());
+    k.partner = {pl.partner.traces.spec, dev.copy(pl.partner.traces.values), dev.copy(pl.partner.traces.stamp)};
+  }
+  k.base.post_state = {tgt.V, tgt.ex, tgt.in, host_tgt.E_L};
+  k.base.signals = emit.value;
+  if (pl.lazy()) {  // the per-projection state of the whole run (the CPU's grows as it goes)
+    std::vector<double> state(std::max(device_state_size(k, net.steps(), dt), pl.global.size()), 0.0);
+    std::copy(pl.global.begin(), pl.global.end(), state.begin());
+    k.rule_state = dev.copy(state);
+    const double aux = pl.global.empty() ? 1.0 : pl.global_aux;
+    k.rule_aux = dev.alloc<double>(1);
+    L.upload(k.rule_aux, &aux, sizeof aux);
+    k.base.rule_state = k.rule_state;
+  }
+  k.base.bounds = pl.bounds;
+  k.base.dt = dt;
+  k.clock = clock;
 }
 
 void DeviceNetwork::step() {

@@ -25,9 +25,6 @@ constexpr uint32_t kHistory = 1024;  // steps per chunk at most (device history 
 constexpr double kPerTargetShare = 0.25;
 Propagation choose_propagation(const Network& net, size_t i, Propagation command_line);
 
-// The index in SPIKESIM_DEVICE_RULES of a rule, and its Params; -1 if it has none.
-int device_rule(const Plasticity& p, const void*& params);
-
 // Device memory owned by the run: freed when the run ends, however it ends.
 class DeviceArena {
  public:
@@ -106,6 +103,12 @@ class DeviceNetwork {
   uint64_t synapse_bytes = 0;        // device memory for synapses
 
  private:
+  void setup_record(const std::vector<int>& recorded_pops);
+  void upload_populations(const std::vector<uint32_t>& slots, const std::vector<int>& recorded_pops);
+  void upload_signals(const std::vector<uint32_t>& slots);
+  void upload_projection(size_t i, Propagation command_line);
+  void upload_plastic(size_t i, ProjOnDevice& d, const DevPop& src, DevPop& tgt, float* input);
+
   std::vector<bool> reported_pop_, reported_proj_;
   std::vector<uint32_t> stimulus_on_device_;  // a task stimulus's thresholds as last uploaded
 };

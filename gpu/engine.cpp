@@ -17,14 +17,6 @@ namespace spikesim {
 
 namespace {
 
-std::string device_rule_names() {
-  std::string s;
-#define SPIKESIM_RULE_NAME(R, name) s += (s.empty() ? "" : ", ") + std::string(name);
-  SPIKESIM_DEVICE_RULES(SPIKESIM_RULE_NAME)
-#undef SPIKESIM_RULE_NAME
-  return s;
-}
-
 // The record of a chunk in (stamp, id) order. Steps run one after another, so the entries
 // already come in stamp order; only each step's run is unordered (atomic appends). Each run
 // is sorted on its own, the runs in parallel.
@@ -53,13 +45,6 @@ void check_device_support(const NetworkSpec& spec) {
       if (!std::isfinite(r.delay.max_value()))
         throw SpecError(s.ptr + "/rewards/on_pair",
                         "on the device a pair reward's delay needs an upper bound (\"max\" of a normal draw)" + cpu);
-  for (const ProjectionSpec& p : spec.projections) {
-    if (!p.plasticity) continue;
-    const void* params = nullptr;
-    if (device_rule(*p.plasticity, params) < 0)
-      throw SpecError(p.ptr + "/plasticity/rule", "rule \"" + p.plasticity->rule + "\" runs on the CPU engine only (on the device: " +
-                                                     device_rule_names() + ")" + cpu);
-  }
 }
 
 namespace {

@@ -12,8 +12,8 @@
 namespace spikesim {
 
 // Throws SpecError (exit 2, with the JSON pointer) for what only the CPU engine runs: a
-// pair-triggered reward whose delay has no upper bound, a plasticity rule not in
-// SPIKESIM_DEVICE_RULES (today every rule is).
+// pair-triggered reward whose delay has no upper bound. (Every rule of
+// plasticity/rule_list.hpp runs on both engines.)
 void check_device_support(const NetworkSpec& spec);
 
 // A backend over `net`; `recorded`: the populations whose spikes the monitors read

@@ -120,9 +120,9 @@ class LauncherOf : public Launcher {
   template <class F>
   static void with_rule(const DevPlastic& p, F f) {
     int k = 0;
-#define SPIKESIM_RULE_CASE(R, name) \
+#define SPIKESIM_RULE_CASE(R, name, summary) \
   if (p.rule == k++) return f(Typed<R>{*static_cast<const typename R::Params*>(p.params)});
-    SPIKESIM_DEVICE_RULES(SPIKESIM_RULE_CASE)
+    SPIKESIM_RULES(SPIKESIM_RULE_CASE)
 #undef SPIKESIM_RULE_CASE
   }
 };

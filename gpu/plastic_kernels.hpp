@@ -3,26 +3,7 @@
 // per target, one delay, in the phases of plasticity/plasticity.hpp, each trace and weight
 // with a single writing thread. The rules' math is their own SPIKESIM_HD functors.
 #include "gpu/kernels.hpp"
-#include "plasticity/da_stdp.hpp"
-#include "plasticity/disinhibitory.hpp"
-#include "plasticity/global_istdp.hpp"
-#include "plasticity/stdp.hpp"
-#include "plasticity/trial_rules.hpp"
-#include "plasticity/triplet_stdp.hpp"
-#include "plasticity/vogels_istdp.hpp"
-
-// The plasticity rules the device engine runs: (rule type, name in the network file).
-// A rule runs on the device by one line here: its hooks (and a lazy rule's advance_step and
-// settle, a trial rule's on_trial) are SPIKESIM_HD functors.
-#define SPIKESIM_DEVICE_RULES(X)             \
-  X(Stdp, "stdp")                            \
-  X(TripletStdp, "triplet_stdp")             \
-  X(VogelsIstdp, "vogels_istdp")             \
-  X(GlobalIstdp, "global_istdp")             \
-  X(Disinhibitory, "disinhibitory")          \
-  X(DaStdp, "da_stdp")                       \
-  X(HebbianTrial, "hebbian_trial")           \
-  X(HebbianModulated, "hebbian_modulated")
+#include "plasticity/rule_list.hpp"
 
 namespace spikesim {
 
@@ -44,7 +25,7 @@ struct DevPartnerSource {
 // A plastic projection on the device (per target, one delay; plasticity/plasticity.hpp
 // gives the order of the phases): weights and per-synapse state in incoming order.
 struct DevPlastic {
-  int rule = -1;             // index in SPIKESIM_DEVICE_RULES
+  int rule = -1;             // index in SPIKESIM_RULES (plasticity/rule_list.hpp)
   const void* params = nullptr;  // the rule's Params (host memory, copied into each launch)
   DevSpikes src, tgt;
   DevIncoming in;

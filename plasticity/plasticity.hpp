@@ -84,6 +84,8 @@ class Plasticity {
   }
 
   std::string rule;
+  int rule_index = -1;  // position in SPIKESIM_RULES (plasticity/rule_list.hpp)
+  virtual const void* params_data() const = 0;  // the rule's Params (the device engine copies them)
   Bounds bounds;
   TraceArray pre, post;
   // A rule's partner (PartnerSpec), resolved by build_network.
@@ -127,6 +129,7 @@ class PlasticityOf final : public Plasticity {
   typename R::Params params{};
 
   std::shared_ptr<Plasticity> clone() const override { return std::make_shared<PlasticityOf<R>>(*this); }
+  const void* params_data() const override { return &params; }
 
   void deliver(Projection& p, uint32_t step, float* input, const TargetPart& part,
                const HookCtx& base) override {

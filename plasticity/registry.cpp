@@ -3,13 +3,7 @@
 #include <limits>
 
 #include "plasticity/plasticity.hpp"
-#include "plasticity/da_stdp.hpp"
-#include "plasticity/disinhibitory.hpp"
-#include "plasticity/global_istdp.hpp"
-#include "plasticity/stdp.hpp"
-#include "plasticity/trial_rules.hpp"
-#include "plasticity/triplet_stdp.hpp"
-#include "plasticity/vogels_istdp.hpp"
+#include "plasticity/rule_list.hpp"
 
 namespace spikesim {
 
@@ -31,24 +25,10 @@ struct RuleEntry {
   Maker make;
 };
 
-// One line per rule.
-const RuleEntry kRules[] = {
-    {"stdp", "pair STDP (Song, Miller & Abbott 2000): all-to-all or nearest traces, additive or soft bounds (mu)",
-     make_rule<Stdp>},
-    {"triplet_stdp", "triplet STDP (Pfister & Gerstner 2006), named sets visual_cortex_minimal, hippocampal_minimal",
-     make_rule<TripletStdp>},
-    {"vogels_istdp", "inhibitory STDP (Vogels et al. 2011): symmetric window, target rate rho0", make_rule<VogelsIstdp>},
-    {"global_istdp", "homeostatic iSTDP (Zenke et al. 2015): eta * G times the trace terms, G a global factor",
-     make_rule<GlobalIstdp>},
-    {"da_stdp", "dopamine-modulated STDP (Izhikevich 2007): eligibility c from pair STDP, dw/dt = c (d - baseline), exact between events",
-     make_rule<DaStdp>},
-    {"hebbian_trial", "trial Hebbian rule (Neuroblox): dw = K x_pre x_post (W_lim - w) feedback at the end of each task trial",
-     make_rule<HebbianTrial>},
-    {"hebbian_modulated", "modulated trial Hebbian rule (Neuroblox): sign and size set by eps = feedback - (kappa - DA), end of each trial",
-     make_rule<HebbianModulated>},
-    {"disinhibitory", "disinhibitory sign control (Rossbroich & Zenke 2023): dw = eta g (nu_E - theta(nu_I)) at each presynaptic spike, nu_I the paired interneuron's rate",
-     make_rule<Disinhibitory>},
-};
+// One entry per line of SPIKESIM_RULES, in its order (Plasticity::rule_index).
+#define SPIKESIM_RULE_ENTRY(R, name, summary) {name, summary, make_rule<R>},
+const RuleEntry kRules[] = {SPIKESIM_RULES(SPIKESIM_RULE_ENTRY)};
+#undef SPIKESIM_RULE_ENTRY
 
 std::string rule_names() {
   std::string s;
@@ -131,6 +111,7 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   std::shared_ptr<Plasticity> p = entry->make(reader);
   o.finish();
   p->rule = name;
+  p->rule_index = static_cast<int>(entry - kRules);
   p->start_ms = start;
   p->bounds = b;
   p->pre.spec = pre;
