@@ -21,12 +21,8 @@
 #include "gpu/engine.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
-#include "protocols/disinhibition_sign.hpp"
-#include "protocols/disinhibitory_learning.hpp"
-#include "protocols/distal_reward.hpp"
-#include "protocols/global_factor.hpp"
+#include "protocols/kinds.hpp"
 #include "protocols/protocol.hpp"
-#include "protocols/task_protocol.hpp"
 
 namespace spikesim {
 
@@ -306,24 +302,6 @@ int cmd_run(const Args& a) {
   return 0;
 }
 
-// Loads a protocol of one kind, runs it into -o DIR (default out/NAME) and lists its output
-// files; each seed's run (DIR/seed*/) as one line.
-template <class Load, class Run, class Head>
-int run_protocol_kind(const Args& a, const RunOptions& engine, const std::string& path, Load load, Run run, Head head) {
-  namespace fs = std::filesystem;
-  const auto p = load();
-  const std::string dir = a.ov.has_dir ? a.ov.dir : (fs::path("out") / p.name).string();
-  if (!a.quiet) std::printf("spikesim protocol %s (%s)%s\n", p.name.c_str(), path.c_str(), head(p).c_str());
-  const auto r = run(p, dir, a.quiet, engine);
-  if (a.quiet) return 0;
-  for (const auto& f : r.files)
-    if (f.rfind((fs::path(dir) / "seed").string(), 0) != 0) std::printf("  output: %s\n", f.c_str());
-  bool seeds = false;
-  for (const auto& e : fs::directory_iterator(dir)) seeds = seeds || e.path().filename().string().rfind("seed", 0) == 0;
-  if (seeds) std::printf("  output: %s/seed*/ (HDF5 of each seed's run)\n", dir.c_str());
-  return 0;
-}
-
 int cmd_protocol(const Args& a) {
   namespace fs = std::filesystem;
   const RunOptions engine = engine_options(a);  // a bad --device fails before any work
@@ -343,26 +321,15 @@ int cmd_protocol(const Args& a) {
   }
   const std::string path = find_protocol(a.file);
   const json raw = read_protocol_json(path, a.sets);
-  const std::string kind = protocol_kind(raw);
-  auto none = [](const auto&) { return std::string(); };
-  if (kind == "distal_reward")
-    return run_protocol_kind(a, engine, path, [&] { return load_distal_reward(raw, path); }, run_distal_reward, none);
-  if (kind == "disinhibition_sign")
-    return run_protocol_kind(a, engine, path, [&] { return load_disinhibition(raw, path); }, run_disinhibition,
-                             [](const DisinhibitionProtocol& d) { return ": " + std::to_string(d.drives.size()) + " drives x " + std::to_string(d.seeds) + " seeds"; });
-  if (kind == "disinhibitory_learning")
-    return run_protocol_kind(a, engine, path, [&] { return load_learning(raw, path); }, run_learning,
-                             [](const LearningProtocol& l) { return ": " + std::to_string(l.epochs) + " epochs x " + std::to_string(l.train) + " patterns"; });
-  if (kind == "task")
-    return run_protocol_kind(a, engine, path, [&] { return load_task_protocol(raw, path); }, run_task_protocol,
-                             [](const TaskProtocol& t) { return ": " + std::to_string(t.seeds) + " seeds" + (t.control ? ", with and without plasticity" : ""); });
-  if (kind == "global_factor")
-    return run_protocol_kind(a, engine, path, [&] { return load_global_factor(raw, path); }, run_global_factor,
-                             [](const GlobalFactorProtocol& g) { return ": " + std::to_string(g.rates.size()) + " epochs x " + std::to_string(g.seeds) + " seeds"; });
-  return run_protocol_kind(a, engine, path, [&] { return load_protocol(path, a.sets); }, run_protocol, [](const Protocol& p) {
-    return ": " + std::to_string(p.points.size()) + " points x " + std::to_string(p.variants.size()) + " variants, " +
-           std::to_string(p.pairings) + " repetitions each";
-  });
+  const ProtocolCall call{raw, path, a.sets, a.ov.has_dir ? a.ov.dir : "", a.quiet, engine};
+  const ProtocolOutcome r = run_protocol_of_kind(protocol_kind(raw), call);
+  if (a.quiet) return 0;
+  for (const auto& f : r.files)  // each seed's run (DIR/seed*/) as one line
+    if (f.rfind((fs::path(r.dir) / "seed").string(), 0) != 0) std::printf("  output: %s\n", f.c_str());
+  bool seeds = false;
+  for (const auto& e : fs::directory_iterator(r.dir)) seeds = seeds || e.path().filename().string().rfind("seed", 0) == 0;
+  if (seeds) std::printf("  output: %s/seed*/ (HDF5 of each seed's run)\n", r.dir.c_str());
+  return 0;
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+#include "protocols/kinds.hpp"
 #include "protocols/disinhibition_sign.hpp"
 
 #include <algorithm>
@@ -239,6 +240,11 @@ DisinhibitionResult run_disinhibition(const DisinhibitionProtocol& p, const std:
                 yn(res.enhance_ok), res.pass ? "PASS" : "FAIL");
   }
   return res;
+}
+
+ProtocolOutcome run_disinhibition_sign_kind(const ProtocolCall& c) {
+  return run_kind(c, [&] { return load_disinhibition(c.raw, c.path); }, run_disinhibition,
+                  [](const DisinhibitionProtocol& d) { return ": " + std::to_string(d.drives.size()) + " drives x " + std::to_string(d.seeds) + " seeds"; });
 }
 
 }  // namespace spikesim

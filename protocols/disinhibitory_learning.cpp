@@ -1,3 +1,4 @@
+#include "protocols/kinds.hpp"
 #include "protocols/disinhibitory_learning.hpp"
 
 #include <algorithm>
@@ -307,6 +308,11 @@ LearningResult run_learning(const LearningProtocol& p, const std::string& out_di
                                           .c_str(),
                 res.pass ? "PASS" : "FAIL");
   return res;
+}
+
+ProtocolOutcome run_disinhibitory_learning_kind(const ProtocolCall& c) {
+  return run_kind(c, [&] { return load_learning(c.raw, c.path); }, run_learning,
+                  [](const LearningProtocol& l) { return ": " + std::to_string(l.epochs) + " epochs x " + std::to_string(l.train) + " patterns"; });
 }
 
 }  // namespace spikesim

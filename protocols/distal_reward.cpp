@@ -1,3 +1,4 @@
+#include "protocols/kinds.hpp"
 #include "protocols/distal_reward.hpp"
 
 #include <algorithm>
@@ -170,6 +171,11 @@ DistalRewardResult run_distal_reward(const DistalRewardProtocol& p, const std::s
                 rw.stands_out ? "yes" : "NO", rw.final_mean < 0.25 * rw.w_max ? "yes" : "NO",
                 res.runs.size() < 2 ? "(no control run)" : (!res.runs[1].stands_out ? "yes" : "NO"), res.pass ? "PASS" : "FAIL");
   return res;
+}
+
+ProtocolOutcome run_distal_reward_kind(const ProtocolCall& c) {
+  return run_kind(c, [&] { return load_distal_reward(c.raw, c.path); }, run_distal_reward,
+                  [](const DistalRewardProtocol&) { return std::string(); });
 }
 
 }  // namespace spikesim

@@ -1,3 +1,4 @@
+#include "protocols/kinds.hpp"
 #include "protocols/global_factor.hpp"
 
 #include <cmath>
@@ -206,6 +207,11 @@ GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::s
                 res.signs_ok ? "yes" : "NO", p.tol_sd, bad, p.seeds, res.pass ? "PASS" : "FAIL");
   }
   return res;
+}
+
+ProtocolOutcome run_global_factor_kind(const ProtocolCall& c) {
+  return run_kind(c, [&] { return load_global_factor(c.raw, c.path); }, run_global_factor,
+                  [](const GlobalFactorProtocol& g) { return ": " + std::to_string(g.rates.size()) + " epochs x " + std::to_string(g.seeds) + " seeds"; });
 }
 
 }  // namespace spikesim

@@ -1,3 +1,4 @@
+#include "protocols/kinds.hpp"
 #include "protocols/protocol.hpp"
 
 #include <algorithm>
@@ -245,14 +246,13 @@ bool fit_line(const std::vector<double>& x, const std::vector<double>& y, double
 }
 
 std::string protocol_kind(const json& j) {
-  static const char* const kKinds[] = {"pairing", "global_factor", "distal_reward", "task", "disinhibition_sign",
-                                       "disinhibitory_learning"};
+  const std::vector<std::string> kKinds = protocol_kind_names();
   std::string kinds;
-  for (const char* k : kKinds) kinds += (kinds.empty() ? "" : ", ") + ("\"" + std::string(k) + "\"");
+  for (const std::string& k : kKinds) kinds += (kinds.empty() ? "" : ", ") + ("\"" + k + "\"");
   if (!j.is_object()) fail("", j, "a protocol object");
   if (!j.contains("kind")) return "pairing";
   if (j["kind"].is_string())
-    for (const char* k : kKinds)
+    for (const std::string& k : kKinds)
       if (j["kind"] == k) return k;
   fail("/kind", j["kind"], "one of " + kinds + " (default \"pairing\")");
 }
@@ -432,6 +432,14 @@ ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool 
   write_protocol_plot(svg, p, res);
   res.files.push_back(svg);
   return res;
+}
+
+ProtocolOutcome run_pairing_kind(const ProtocolCall& c) {
+  return run_kind(c, [&] { return load_protocol(c.path, c.sets); }, run_protocol,
+                  [](const Protocol& p) {
+        return ": " + std::to_string(p.points.size()) + " points x " + std::to_string(p.variants.size()) + " variants, " +
+               std::to_string(p.pairings) + " repetitions each";
+      });
 }
 
 }  // namespace spikesim

@@ -1,3 +1,4 @@
+#include "protocols/kinds.hpp"
 #include "protocols/task_protocol.hpp"
 
 #include <chrono>
@@ -201,6 +202,11 @@ TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& o
     std::printf("  -> %s\n", res.pass ? "PASS" : "FAIL");
   }
   return res;
+}
+
+ProtocolOutcome run_task_kind(const ProtocolCall& c) {
+  return run_kind(c, [&] { return load_task_protocol(c.raw, c.path); }, run_task_protocol,
+                  [](const TaskProtocol& t) { return ": " + std::to_string(t.seeds) + " seeds" + (t.control ? ", with and without plasticity" : ""); });
 }
 
 }  // namespace spikesim
