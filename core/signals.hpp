@@ -7,7 +7,7 @@
 //     concentration d (e.g. dopamine): dd/dt = -(d - baseline)/tau; each spike of the
 //     population (optional) adds per_spike, each reward event adds its amount.
 // Both are one update, value = baseline + (value - baseline) e^(-dt/tau) + jumps.
-// Step n (core/simulation.hpp): after the spikes stamped t_{n+1} are gathered (phase 3),
+// Step n (core/backend.hpp): after the spikes stamped t_{n+1} are gathered (phase 3),
 // every signal decays exactly over dt and adds those spikes and the rewards due at t_{n+1}
 // (queued by add() in phase 1), giving its value at t_{n+1}; phase 4 (delivery, on_pre,
 // on_post) then reads it. Between grid points a signal is baseline + (value at t_n -

@@ -84,7 +84,7 @@ struct ClearSlotKernel {
   }
 };
 
-// One neuron's step from t_n to t_{n+1} (core/simulation.hpp phase 2).
+// One neuron's step from t_n to t_{n+1} (core/backend.hpp phase 2).
 struct UpdateKernel {
   DevPop p;
   const uint32_t* clock;

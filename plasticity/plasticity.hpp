@@ -3,7 +3,7 @@
 // phase (a virtual call per projection and step, never per synapse); the loops inside are
 // templates over the rule (plasticity/rule.hpp), so each rule's hooks are inlined.
 //
-// Order within step n (spikes stamped t = t_{n+1}; core/simulation.hpp phase 4):
+// Order within step n (spikes stamped t = t_{n+1}; core/backend.hpp phase 4):
 //   4a deliver + on_pre: each arriving spike first adds the synapse's current weight to the
 //      target, then on_pre updates the weight. on_pre sees the presynaptic traces without
 //      this arrival and the postsynaptic traces without this step's postsynaptic spikes.
