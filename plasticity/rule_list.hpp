@@ -20,11 +20,11 @@
   X(VogelsIstdp, "vogels_istdp", "inhibitory STDP (Vogels et al. 2011): symmetric window, target rate rho0")          \
   X(GlobalIstdp, "global_istdp",                                                                                       \
     "homeostatic iSTDP (Zenke et al. 2015): eta * G times the trace terms, G a global factor")                        \
+  X(Disinhibitory, "disinhibitory",                                                                                    \
+    "disinhibitory sign control (Rossbroich & Zenke 2023): dw = eta g (nu_E - theta(nu_I)) at each presynaptic spike, nu_I the paired interneuron's rate") \
   X(DaStdp, "da_stdp",                                                                                                 \
     "dopamine-modulated STDP (Izhikevich 2007): eligibility c from pair STDP, dw/dt = c (d - baseline), exact between events") \
   X(HebbianTrial, "hebbian_trial",                                                                                     \
     "trial Hebbian rule (Neuroblox): dw = K x_pre x_post (W_lim - w) feedback at the end of each task trial")         \
   X(HebbianModulated, "hebbian_modulated",                                                                             \
-    "modulated trial Hebbian rule (Neuroblox): sign and size set by eps = feedback - (kappa - DA), end of each trial") \
-  X(Disinhibitory, "disinhibitory",                                                                                    \
-    "disinhibitory sign control (Rossbroich & Zenke 2023): dw = eta g (nu_E - theta(nu_I)) at each presynaptic spike, nu_I the paired interneuron's rate")
+    "modulated trial Hebbian rule (Neuroblox): sign and size set by eps = feedback - (kappa - DA), end of each trial")
