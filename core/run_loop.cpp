@@ -28,7 +28,7 @@ std::vector<int> recorded_populations(const std::vector<std::unique_ptr<Monitor>
 
 RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, std::vector<std::unique_ptr<Monitor>>& monitors,
                  Signals& signals, const RunOptions& opt)
-    : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors), opt_(opt),
+    : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors),
       progress_(opt.progress, spec.run.tstop), live_(backend.live_state()) {
   res_.spike_counts.assign(spec.populations.size(), 0);
   recorded_ = recorded_populations(monitors_, spec.populations.size());

@@ -36,7 +36,6 @@ class RunLoop {
   bool after_step(const StepView& v);
   // Populations whose spikes the monitors read from StepView::spikes.
   const std::vector<int>& recorded() const { return recorded_; }
-  uint64_t steps() const { return n_steps_; }
 
  private:
   uint64_t chunk(uint64_t n) const;  // steps from n to the next host event, report or the end
@@ -47,7 +46,6 @@ class RunLoop {
   uint64_t n_steps_;
   Backend& backend_;
   std::vector<std::unique_ptr<Monitor>>& monitors_;
-  const RunOptions& opt_;
   Scheduler sched_;
   std::unique_ptr<TaskRunner> task_;
   RunResult res_;
