@@ -31,7 +31,7 @@ namespace spikesim {
 struct StepView {
   uint64_t stamp = 0;  // the step reached: spikes stamped t = stamp * dt
   // Per population, the step's spikes (ascending ids). A backend fills at least the
-  // populations a spike monitor records (the loop's `recorded` list).
+  // populations a spike monitor records (recorded_populations, core/run_loop.hpp).
   const std::vector<std::vector<uint32_t>>* spikes = nullptr;
   const uint32_t* counts = nullptr;  // per population, the step's number of spikes
   const double* signals = nullptr;   // every global signal's value at t = stamp * dt

@@ -31,7 +31,6 @@ RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, st
     : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors),
       progress_(opt.progress, spec.run.tstop), live_(backend.live_state()) {
   res_.spike_counts.assign(spec.populations.size(), 0);
-  recorded_ = recorded_populations(monitors_, spec.populations.size());
   for (const auto& m : monitors_) {
     if (m->state_stride() > 0) sampled_.push_back(m.get());
     res_.files.insert(res_.files.end(), m->files.begin(), m->files.end());

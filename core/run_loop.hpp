@@ -34,8 +34,6 @@ class RunLoop {
 
   // Called by the backend after each step, in order; returns true when the run must stop.
   bool after_step(const StepView& v);
-  // Populations whose spikes the monitors read from StepView::spikes.
-  const std::vector<int>& recorded() const { return recorded_; }
 
  private:
   uint64_t chunk(uint64_t n) const;  // steps from n to the next host event, report or the end
@@ -49,7 +47,6 @@ class RunLoop {
   Scheduler sched_;
   std::unique_ptr<TaskRunner> task_;
   RunResult res_;
-  std::vector<int> recorded_;
   std::vector<Monitor*> sampled_;  // monitors with a state stride
   std::vector<int> lazy_due_;      // scratch: lazy projections of the monitors due
   Progress progress_;
