@@ -214,7 +214,7 @@ int cmd_validate(const Args& a) {
     for (size_t e : net.graph.incoming(p)) in += (in.empty() ? "" : ", ") + net.projs[e].name;
     std::printf("  %s <- %s\n", net.pops[p].name.c_str(), in.empty() ? "(no projections)" : in.c_str());
   }
-  const std::vector<int> silent = net.graph.silent(net.spec);
+  const std::vector<int> silent = net.graph.silent(net.spec, self_driven);
   for (size_t k = 0; k < net.spec.signals.size(); ++k) {  // global signals and what feeds them
     const SignalSpec& sig = net.spec.signals[k];
     std::string in, up;

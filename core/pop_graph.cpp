@@ -56,18 +56,9 @@ std::vector<int> PopulationGraph::reach(size_t start) const {
   return found;
 }
 
-std::vector<int> PopulationGraph::silent(const NetworkSpec& spec) const {
-  // A population drives itself if it is a source, its rheobase E_L + I_e/g_L reaches V_th,
-  // or its initial state (V_m above threshold, or initial conductances/currents) can fire it.
-  auto self_driven = [&](int p) {
-    const auto& s = spec.populations[p];
-    if (s.model == Model::kPoisson || s.model == Model::kSpikeGenerator) return true;
-    if (s.model == Model::kIzhikevich) return s.params.at("I_noise") != 0.0 || s.params.at("I_e") > 0.0 || !s.init.empty();
-    const double v_inf = s.params.at("E_L") + s.params.at("I_e") / s.params.at("g_L");
-    const auto v0 = s.init.find("V_m");
-    const bool starts_above = v0 != s.init.end() && v0->second.max_value() >= s.params.at("V_th");
-    return v_inf >= s.params.at("V_th") || starts_above || s.init.size() > (v0 != s.init.end() ? 1u : 0u);
-  };
+std::vector<int> PopulationGraph::silent(const NetworkSpec& spec,
+                                         const std::function<bool(const PopulationSpec&)>& self_driven_spec) const {
+  auto self_driven = [&](int p) { return self_driven_spec(spec.populations[p]); };
   std::vector<int> out;
   for (int p = 0; p < static_cast<int>(spec.populations.size()); ++p) {
     if (self_driven(p)) continue;

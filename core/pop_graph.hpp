@@ -4,6 +4,7 @@
 // Used to report the network, to find what feeds a population (upstream) and which
 // populations feed a global signal.
 #include <boost/graph/adjacency_list.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ namespace spikesim {
 struct PopVertex {
   std::string name;
   uint32_t size = 0;
-  Model model = Model::kLifCondExp;
+  Model model = Model::kPoisson;
   bool signal = false;  // a global signal (NetworkSpec::signals), not a population
 };
 struct ProjEdge {
@@ -32,8 +33,10 @@ class PopulationGraph {
   std::vector<int> upstream(int population) const;     // populations with a path into it
   std::vector<int> feeds(size_t signal) const;         // populations whose spikes raise signal k
   std::vector<int> signal_upstream(size_t signal) const;  // every population with a path into it
-  // Neuron populations that can never spike: no drive (I_e <= threshold) and nothing upstream that spikes.
-  std::vector<int> silent(const NetworkSpec& spec) const;
+  // Populations that can never spike: not driven themselves (`self_driven`: a source, or a
+  // neuron model whose own current or initial state fires it; neurons/models.hpp) and with
+  // nothing upstream that is.
+  std::vector<int> silent(const NetworkSpec& spec, const std::function<bool(const PopulationSpec&)>& self_driven) const;
 
  private:
   std::vector<int> reach(size_t vertex) const;  // vertices with a path into `vertex`

@@ -16,7 +16,9 @@ namespace spikesim {
 
 class Plasticity;  // plasticity/plasticity.hpp
 
-enum class Model { kLifCondExp, kLifCurrExp, kIzhikevich, kPoisson, kSpikeGenerator };
+// The two spike sources, then the neuron models: model kFirstNeuron + k is the k-th entry of
+// SPIKESIM_MODELS (neurons/model_list.hpp, which names them: model_id<M>()).
+enum class Model : uint8_t { kPoisson, kSpikeGenerator, kFirstNeuron };
 
 struct RunSpec {
   double tstop = 1000.0;
@@ -33,7 +35,7 @@ struct OutputSpec {
 
 struct PopulationSpec {
   std::string name, ptr;
-  Model model = Model::kLifCondExp;
+  Model model = Model::kPoisson;
   uint32_t size = 0;
   std::map<std::string, double> params;         // neuron models: all parameters, defaults filled
   std::map<std::string, Distribution> init;     // initial state per variable

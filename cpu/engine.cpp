@@ -84,8 +84,7 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
   hook_.resize(net.projs.size());
   for (size_t i = 0; i < net.projs.size(); ++i) {
     Population& tgt = net.pops[net.projs[i].target];
-    hook_[i].post_state = {tgt.V.empty() ? nullptr : tgt.V.data(), tgt.ex.empty() ? nullptr : tgt.ex.data(),
-                           tgt.in.empty() ? nullptr : tgt.in.data(), tgt.E_L};
+    hook_[i].post_state = {tgt.var(tgt.v_var), tgt.var(tgt.ex_var), tgt.var(tgt.in_var), tgt.v_offset};
     hook_[i].signals = net.signals.value.data();
   }
   for (auto& proj : net.projs) proj.partition(nthreads_, net.pops[proj.target].size);

@@ -116,13 +116,9 @@ void DeviceNetwork::upload_populations(const std::vector<uint32_t>& slots, const
     DevPop& d = pops[p];
     d.model = h.model;
     d.size = h.size;
-    d.V = dev.copy(h.V);
-    d.ex = dev.copy(h.ex);
-    d.in = dev.copy(h.in);
+    for (size_t k = 0; k < h.x.size(); ++k) d.x[k] = dev.copy(h.x[k]);
     d.ref = dev.copy(h.ref);
-    d.curr = h.curr;
-    d.cond = h.cond;
-    d.izh = h.izh;
+    d.prop = h.prop;
     d.rng = h.rng;
     d.threshold0 = h.threshold;
     std::vector<uint32_t> at, thr;
@@ -236,8 +232,8 @@ void DeviceNetwork::upload_projection(size_t i, Propagation command_line) {
   const DevPop& src = pops[pr.source];
   DevPop& tgt = pops[pr.target];
   Population& host_tgt = net.pops[pr.target];  // its receptor array, as Population::receptor picks it
-  const float* host_input = host_tgt.receptor(pr.receptor);
-  float* input = !host_input ? nullptr : host_input == host_tgt.ex.data() ? tgt.ex : tgt.in;
+  const int input_var = pr.receptor == kReceptorEx ? host_tgt.ex_var : host_tgt.in_var;
+  float* input = host_tgt.receptor(pr.receptor) ? tgt.x[input_var] : nullptr;
   d.n_source = src.size;
   d.n_target = tgt.size;
   const Csr& csr = pr.csr;
@@ -318,7 +314,8 @@ void DeviceNetwork::upload_plastic(size_t i, ProjOnDevice& d, const DevPop& src,
     k.n_sources = static_cast<uint32_t>(srcs.size());
     k.partner = {pl.partner.traces.spec, dev.copy(pl.partner.traces.values), dev.copy(pl.partner.traces.stamp)};
   }
-  k.base.post_state = {tgt.V, tgt.ex, tgt.in, host_tgt.E_L};
+  auto var = [&](int v) -> const float* { return v < 0 ? nullptr : tgt.x[v]; };
+  k.base.post_state = {var(host_tgt.v_var), var(host_tgt.ex_var), var(host_tgt.in_var), host_tgt.v_offset};
   k.base.signals = emit.value;
   if (pl.lazy()) {  // the per-projection state of the whole run (the CPU's grows as it goes)
     std::vector<double> state(std::max(device_state_size(k, net.steps(), dt), pl.global.size()), 0.0);
@@ -360,9 +357,7 @@ void DeviceNetwork::download(bool everything, uint64_t steps_done) {
   for (size_t p = 0; p < n_pops; ++p) {
     if (!everything && !reported_pop_[p]) continue;
     Population& h = net.pops[p];
-    L.download(h.V.data(), pops[p].V, h.V.size() * sizeof(float));
-    L.download(h.ex.data(), pops[p].ex, h.ex.size() * sizeof(float));
-    L.download(h.in.data(), pops[p].in, h.in.size() * sizeof(float));
+    for (size_t k = 0; k < h.x.size(); ++k) L.download(h.x[k].data(), pops[p].x[k], h.x[k].size() * sizeof(float));
     if (everything) L.download(h.ref.data(), pops[p].ref, h.ref.size() * sizeof(int32_t));
   }
   for (size_t i = 0; i < n_projs; ++i) {

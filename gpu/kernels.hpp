@@ -14,9 +14,7 @@
 #include "core/rng.hpp"
 #include "core/spec.hpp"
 #include "gpu/atomics.hpp"
-#include "neurons/izhikevich.hpp"
-#include "neurons/lif_cond_exp.hpp"
-#include "neurons/lif_curr_exp.hpp"
+#include "neurons/model_list.hpp"
 #include "neurons/poisson.hpp"
 #include "core/signals.hpp"
 
@@ -48,13 +46,11 @@ struct DevRecord {
 };
 
 struct DevPop {
-  Model model = Model::kLifCondExp;
+  Model model = Model::kPoisson;
   uint32_t size = 0;
-  float *V = nullptr, *ex = nullptr, *in = nullptr;
+  float* x[kMaxStateVars] = {};  // neuron models: the state arrays (Population::x)
   int32_t* ref = nullptr;
-  LifCurrExp::Prop curr{};
-  LifCondExp::Prop cond{};
-  Izhikevich::Params izh{};
+  ModelProp prop{};
   CounterRng rng{0, 0};
   // poisson: threshold = rate_thr[k] of the last k with rate_at[k] <= n, else threshold0;
   // or per neuron (thresholds)
@@ -84,6 +80,16 @@ struct ClearSlotKernel {
   }
 };
 
+// Neuron i of a population of model M, one step.
+template <class M>
+SPIKESIM_HD bool step_neuron(const DevPop& p, uint32_t i, uint32_t n) {
+  float s[M::kVars];
+  for (int k = 0; k < M::kVars; ++k) s[k] = p.x[k][i];
+  const bool spike = M::step(PropOf<M>::get(p.prop), s, p.ref[i], NeuronCtx{p.rng, i, n});
+  for (int k = 0; k < M::kVars; ++k) p.x[k][i] = s[k];
+  return spike;
+}
+
 // One neuron's step from t_n to t_{n+1} (core/backend.hpp phase 2).
 struct UpdateKernel {
   DevPop p;
@@ -92,15 +98,14 @@ struct UpdateKernel {
     const auto i = static_cast<uint32_t>(t);
     const uint32_t n = *clock, stamp = n + 1;
     bool spike = false;
-    switch (p.model) {
-      case Model::kLifCondExp: spike = LifCondExp::step(p.cond, p.V[i], p.ex[i], p.in[i], p.ref[i]); break;
-      case Model::kLifCurrExp: spike = LifCurrExp::step(p.curr, p.V[i], p.ex[i], p.in[i], p.ref[i]); break;
-      case Model::kIzhikevich: {
-        const float u01 = p.izh.I_noise != 0.0f ? static_cast<float>(p.rng.uniform(i, n)) : 0.5f;
-        spike = Izhikevich::step(p.izh, p.V[i], p.in[i], p.ex[i], u01);
-        break;
-      }
-      case Model::kPoisson: {
+    switch (static_cast<uint8_t>(p.model)) {  // the enum names only the sources (neurons/model_list.hpp)
+#define SPIKESIM_MODEL_UPDATE(M) \
+  case ModelTag<M>::code:        \
+    spike = step_neuron<M>(p, i, n); \
+    break;
+      SPIKESIM_MODELS(SPIKESIM_MODEL_UPDATE)
+#undef SPIKESIM_MODEL_UPDATE
+      case static_cast<uint8_t>(Model::kPoisson): {
         uint32_t thr = p.threshold0;
         if (p.thresholds) thr = p.thresholds[i];
         else
@@ -108,7 +113,7 @@ struct UpdateKernel {
         spike = thr != 0 && PoissonSource::step(p.rng, thr, i, n);
         break;
       }
-      case Model::kSpikeGenerator: {
+      case static_cast<uint8_t>(Model::kSpikeGenerator): {
         uint64_t c = p.gen_next[i];
         const uint64_t e = p.gen_ptr[i + 1];
         while (c < e && p.gen_stamp[c] < stamp) ++c;
@@ -119,6 +124,8 @@ struct UpdateKernel {
         p.gen_next[i] = c;
         break;
       }
+      default:
+        break;
     }
     if (!spike) return;
     p.spikes.emit(i, stamp);

@@ -64,28 +64,42 @@ void parse_output(JObj o, OutputSpec& out) {
   o.finish("dir, output_dir, spikes_file, edges_file, overwrite");
 }
 
-void check_positive(JObj& o, const std::string& key, double v, const char* what) {
-  if (!(v > 0)) fail(o.at(key), o.raw().contains(key) ? o.raw()[key] : json(v), what);
-}
-
+// A neuron model's parameters: defaults from the registry, the ranges and orders it declares
+// (neurons/model_info.hpp), and NEST's tau_m for g_L where a model has both C_m and g_L.
 void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
-  for (const auto& [name, def] : info.params) pop.params[name] = p.number_or(name, def, "a number");
-  if (p.has("tau_m")) {  // NEST's iaf_psc_exp is parameterised by tau_m; accept it for g_L.
-    if (p.has("g_L")) fail_msg(p.at("tau_m"), "found both tau_m and g_L, expected one of them (g_L = C_m / tau_m)");
-    const double tau_m = p.number("tau_m", "a membrane time constant in ms > 0");
-    check_positive(p, "tau_m", tau_m, "a membrane time constant in ms > 0");
-    pop.params["g_L"] = pop.params["C_m"] / tau_m;
-  }
-  check_positive(p, "C_m", pop.params["C_m"], "a capacitance in pF > 0");
-  check_positive(p, "g_L", pop.params["g_L"], "a leak conductance in nS > 0");
-  check_positive(p, "tau_syn_ex", pop.params["tau_syn_ex"], "a time constant in ms > 0");
-  check_positive(p, "tau_syn_in", pop.params["tau_syn_in"], "a time constant in ms > 0");
-  if (pop.params["t_ref"] < 0) fail(p.at("t_ref"), p.raw()["t_ref"], "a refractory period in ms >= 0");
-  if (!(pop.params["V_reset"] < pop.params["V_th"]))
-    fail(p.at("V_reset"), pop.params["V_reset"], "V_reset below V_th (" + std::to_string(pop.params["V_th"]) + " mV)");
   std::string names;
-  for (const auto& [name, def] : info.params) names += name + ", ";
-  p.finish(names + "tau_m");
+  bool has_C_m = false, has_g_L = false;
+  for (const ParamInfo& q : info.params) {
+    pop.params[q.name] = p.number_or(q.name, q.def, "a number");
+    names += (names.empty() ? "" : ", ") + q.name;
+    has_C_m = has_C_m || q.name == "C_m";
+    has_g_L = has_g_L || q.name == "g_L";
+  }
+  if (has_C_m && has_g_L) {
+    names += ", tau_m";
+    if (p.has("tau_m")) {  // NEST's iaf_psc_exp is parameterised by tau_m; accept it for g_L.
+      if (p.has("g_L")) fail_msg(p.at("tau_m"), "found both tau_m and g_L, expected one of them (g_L = C_m / tau_m)");
+      const double tau_m = p.number("tau_m", "a membrane time constant in ms > 0");
+      if (!(tau_m > 0)) fail(p.at("tau_m"), p.raw()["tau_m"], "a membrane time constant in ms > 0");
+      pop.params["g_L"] = pop.params["C_m"] / tau_m;
+    }
+  }
+  for (const ParamInfo& q : info.params) {
+    const double v = pop.params[q.name];
+    const bool ok = q.range == ParamInfo::kPositive ? v > 0 : q.range == ParamInfo::kNonNegative ? v >= 0 : true;
+    if (!ok)
+      fail(p.at(q.name), p.raw().contains(q.name) ? p.raw()[q.name] : json(v),
+           q.what + " in " + q.unit + (q.range == ParamInfo::kPositive ? " > 0" : " >= 0"));
+  }
+  for (const ParamOrder& o : info.ordered) {
+    const double upper = pop.params[o.upper];
+    std::string unit;
+    for (const ParamInfo& q : info.params)
+      if (q.name == o.upper) unit = q.unit;
+    if (!(pop.params[o.lower] < upper))
+      fail(p.at(o.lower), pop.params[o.lower], o.lower + " below " + o.upper + " (" + std::to_string(upper) + " " + unit + ")");
+  }
+  p.finish(names);
 }
 
 void parse_poisson_params(JObj p, PopulationSpec& pop, double dt) {
@@ -151,16 +165,6 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   switch (pop.model) {
     case Model::kSpikeGenerator: parse_spike_times(JObj(pj, pptr), pop, dt); break;
     case Model::kPoisson: parse_poisson_params(JObj(pj, pptr), pop, dt); break;
-    case Model::kIzhikevich: {
-      JObj p(pj, pptr);
-      std::string names;
-      for (const auto& [name, def] : info->params) {
-        pop.params[name] = p.number_or(name, def, "a number");
-        names += (names.empty() ? "" : ", ") + name;
-      }
-      p.finish(names);
-      break;
-    }
     default: parse_neuron_params(JObj(pj, pptr), *info, pop);
   }
   const std::string size_expected = "a population size, an integer from 1 to 2^31";

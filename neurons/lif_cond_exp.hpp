@@ -17,6 +17,7 @@
 namespace spikesim {
 
 struct LifCondExp {
+  static constexpr int kVars = 3;  // V_m - E_L, g_ex, g_in
   struct Params {
     double C_m, g_L, E_L, V_th, V_reset, t_ref, I_e, E_ex, E_in, tau_syn_ex, tau_syn_in;
   };
@@ -24,6 +25,21 @@ struct LifCondExp {
     float h_over_C, g_L, I_e, E_ex, E_in, P_ex, P_in;  // potentials relative to E_L
     LifReset reset;
   };
+
+  // NEST iaf_cond_exp's defaults (g_L = C_m / tau_m = 250 pF / 15 ms).
+  static ModelInfo info() {
+    ModelInfo m;
+    m.name = "lif_cond_exp";
+    m.params = {param_C_m(250.0), param_g_L(16.6667), param_mV("E_L", -70.0), param_mV("V_th", -55.0),
+                param_mV("V_reset", -60.0), param_t_ref(2.0), param_I_e(0.0), param_mV("E_ex", 0.0),
+                param_mV("E_in", -85.0), param_tau("tau_syn_ex", 0.2), param_tau("tau_syn_in", 2.0)};
+    m.state = {{"V_m", "mV"}, {"g_ex", "nS"}, {"g_in", "nS"}};
+    m.ordered = {{"V_reset", "V_th"}};
+    m.v_var = 0, m.ex_var = 1, m.in_var = 2;
+    m.v_offset = "E_L";
+    m.has_receptors = m.conductance = true;
+    return m;
+  }
 
   static Prop make(const Params& p, double h) {
     Prop q;
@@ -38,6 +54,14 @@ struct LifCondExp {
     return q;
   }
 
+  static Prop make(const ParamMap& p, double h) {
+    return make({p.at("C_m"), p.at("g_L"), p.at("E_L"), p.at("V_th"), p.at("V_reset"), p.at("t_ref"), p.at("I_e"),
+                 p.at("E_ex"), p.at("E_in"), p.at("tau_syn_ex"), p.at("tau_syn_in")},
+                h);
+  }
+  static void initial(const Prop&, float*, const bool*) {}  // at rest, no conductance
+  static bool self_driven(const PopulationSpec& s) { return lif_self_driven(s); }
+
   SPIKESIM_HD static bool step(const Prop& q, float& y, float& g_ex, float& g_in, int32_t& ref) {
     return lif_step(q.reset, q.P_ex, q.P_in, y, g_ex, g_in, ref, [&](float v) {
       const float g_tot = q.g_L + g_ex + g_in;
@@ -48,6 +72,9 @@ struct LifCondExp {
       const float relaxed = y_inf + (v - y_inf) * fast_exp(-q.h_over_C * g_tot);
       return tiny ? v + q.h_over_C * (drive - g_tot * v) : relaxed;
     });
+  }
+  SPIKESIM_HD static bool step(const Prop& q, float* x, int32_t& ref, const NeuronCtx&) {
+    return step(q, x[0], x[1], x[2], ref);
   }
 };
 

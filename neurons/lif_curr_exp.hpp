@@ -15,6 +15,7 @@
 namespace spikesim {
 
 struct LifCurrExp {
+  static constexpr int kVars = 3;  // V_m - E_L, I_syn_ex, I_syn_in
   struct Params {
     double C_m, g_L, E_L, V_th, V_reset, t_ref, I_e, tau_syn_ex, tau_syn_in;
   };
@@ -22,6 +23,21 @@ struct LifCurrExp {
     float P22, P11_ex, P11_in, P21_ex, P21_in, P20_Ie;
     LifReset reset;
   };
+
+  // NEST iaf_psc_exp's defaults (g_L = C_m / tau_m = 250 pF / 10 ms).
+  static ModelInfo info() {
+    ModelInfo m;
+    m.name = "lif_curr_exp";
+    m.params = {param_C_m(250.0), param_g_L(25.0), param_mV("E_L", -70.0), param_mV("V_th", -55.0),
+                param_mV("V_reset", -70.0), param_t_ref(2.0), param_I_e(0.0), param_tau("tau_syn_ex", 2.0),
+                param_tau("tau_syn_in", 2.0)};
+    m.state = {{"V_m", "mV"}, {"I_syn_ex", "pA"}, {"I_syn_in", "pA"}};
+    m.ordered = {{"V_reset", "V_th"}};
+    m.v_var = 0, m.ex_var = 1, m.in_var = 2;
+    m.v_offset = "E_L";
+    m.has_receptors = true;
+    return m;
+  }
 
   // P21 = (1/C) * tau_s tau_m / (tau_m - tau_s) * (exp(-h/tau_m) - exp(-h/tau_s)), with the
   // limit h/C exp(-h/tau) when the two time constants coincide.
@@ -43,12 +59,22 @@ struct LifCurrExp {
     q.reset = LifReset::make(p.V_th, p.V_reset, p.E_L, p.t_ref, h);
     return q;
   }
+  static Prop make(const ParamMap& p, double h) {
+    return make({p.at("C_m"), p.at("g_L"), p.at("E_L"), p.at("V_th"), p.at("V_reset"), p.at("t_ref"), p.at("I_e"),
+                 p.at("tau_syn_ex"), p.at("tau_syn_in")},
+                h);
+  }
+  static void initial(const Prop&, float*, const bool*) {}  // at rest, no current
+  static bool self_driven(const PopulationSpec& s) { return lif_self_driven(s); }
 
   // One step from t to t+h of y = V_m - E_L. Returns true on a spike at t+h.
   SPIKESIM_HD static bool step(const Prop& q, float& y, float& I_ex, float& I_in, int32_t& ref) {
     return lif_step(q.reset, q.P11_ex, q.P11_in, y, I_ex, I_in, ref, [&](float v) {
       return q.P22 * v + q.P21_ex * I_ex + q.P21_in * I_in + q.P20_Ie;
     });
+  }
+  SPIKESIM_HD static bool step(const Prop& q, float* x, int32_t& ref, const NeuronCtx&) {
+    return step(q, x[0], x[1], x[2], ref);
   }
 };
 

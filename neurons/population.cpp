@@ -25,67 +25,86 @@ void collect(const uint8_t* fired, uint32_t lo, uint32_t hi, std::vector<uint32_
     if (fired[i]) spikes.push_back(i);
 }
 
-// The model's step for every neuron in one branch-free (vectorised) pass, then the spikes.
+// A neuron model's step for every neuron in one branch-free (vectorised) pass, then the spikes.
 template <class M>
-void update_lif(const typename M::Prop& q, float* V, float* a, float* b, int32_t* ref, uint8_t* fired,
-                uint32_t lo, uint32_t hi, std::vector<uint32_t>& spikes) {
+void update_model(Population& p, uint32_t lo, uint32_t hi, uint32_t step, std::vector<uint32_t>& spikes) {
+  const typename M::Prop q = PropOf<M>::get(p.prop);
+  float* x[M::kVars];
+  for (int k = 0; k < M::kVars; ++k) x[k] = p.x[k].data();
+  int32_t* ref = p.ref.data();
+  uint8_t* fired = p.fired.data();
+  const CounterRng rng = p.rng;
 #pragma omp simd
-  for (uint32_t i = lo; i < hi; ++i) fired[i] = M::step(q, V[i], a[i], b[i], ref[i]) ? 1 : 0;
+  for (uint32_t i = lo; i < hi; ++i) {
+    float s[M::kVars];
+    for (int k = 0; k < M::kVars; ++k) s[k] = x[k][i];
+    fired[i] = M::step(q, s, ref[i], NeuronCtx{rng, i, step}) ? 1 : 0;
+    for (int k = 0; k < M::kVars; ++k) x[k][i] = s[k];
+  }
   collect(fired, lo, hi, spikes);
 }
 
-double param(const PopulationSpec& s, const char* name) { return s.params.at(name); }
+// A neuron model's state: defaults, then the file's initial values ("init").
+template <class M>
+void init_model(Population& p, const PopulationSpec& s, const RunSpec& run, uint32_t index) {
+  const ModelInfo& info = model_info(s.model);
+  const typename M::Prop q = M::make(s.params, run.dt);
+  PropOf<M>::set(p.prop, q);
+  p.v_var = info.v_var;
+  p.ex_var = info.ex_var;
+  p.in_var = info.in_var;
+  p.v_offset = info.v_offset.empty() ? 0.0f : static_cast<float>(s.params.at(info.v_offset));
+  p.x.assign(M::kVars, std::vector<float>(p.size, 0.0f));
+  p.ref.assign(p.size, 0);
+  p.fired.assign(p.size, 0);
+  const CounterRng init_rng{run.seed, kStreamInit | index};
+  bool given[M::kVars] = {};
+  for (uint32_t v = 0; v < M::kVars; ++v) {
+    auto it = s.init.find(info.state[v].name);
+    if (it == s.init.end()) continue;
+    given[v] = true;
+    const double off = p.offset(info.state[v].name);
+    for (uint32_t i = 0; i < p.size; ++i) p.x[v][i] = static_cast<float>(it->second.sample(init_rng, i, v) - off);
+  }
+  for (uint32_t i = 0; i < p.size; ++i) {
+    float one[M::kVars];
+    for (int k = 0; k < M::kVars; ++k) one[k] = p.x[k][i];
+    M::initial(q, one, given);
+    for (int k = 0; k < M::kVars; ++k) p.x[k][i] = one[k];
+  }
+}
 
 }  // namespace
 
 void Population::update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uint32_t>& spikes) {
-  switch (model) {
-    case Model::kLifCondExp:
-      update_lif<LifCondExp>(cond, V.data(), ex.data(), in.data(), ref.data(), fired.data(), lo, hi, spikes);
-      break;
-    case Model::kLifCurrExp:
-      update_lif<LifCurrExp>(curr, V.data(), ex.data(), in.data(), ref.data(), fired.data(), lo, hi, spikes);
-      break;
-    case Model::kIzhikevich: {
-      float* v = V.data();
-      float* jump = ex.data();
-      float* u = in.data();
-      for (uint32_t i = lo; i < hi; ++i) {
-        const float u01 = izh.I_noise != 0.0f ? static_cast<float>(rng.uniform(i, step)) : 0.5f;
-        fired[i] = Izhikevich::step(izh, v[i], u[i], jump[i], u01) ? 1 : 0;
-      }
-      collect(fired.data(), lo, hi, spikes);
-      break;
-    }
-    case Model::kPoisson:
-      if (!thresholds.empty()) {
-        for (uint32_t i = lo; i < hi; ++i)
-          if (PoissonSource::step(rng, thresholds[i], i, step)) spikes.push_back(i);
-        break;
-      }
-      if (threshold == 0) break;
+  if (with_model(model, [&](auto m) { update_model<decltype(m)>(*this, lo, hi, step, spikes); })) return;
+  if (model == Model::kPoisson) {
+    if (!thresholds.empty()) {
       for (uint32_t i = lo; i < hi; ++i)
-        if (PoissonSource::step(rng, threshold, i, step)) spikes.push_back(i);
-      break;
-    case Model::kSpikeGenerator: {
-      const uint32_t stamp = step + 1;
-      auto it = std::lower_bound(generator_events.begin(), generator_events.end(), std::make_pair(stamp, lo));
-      for (; it != generator_events.end() && it->first == stamp && it->second < hi; ++it) spikes.push_back(it->second);
-      break;
+        if (PoissonSource::step(rng, thresholds[i], i, step)) spikes.push_back(i);
+      return;
     }
+    if (threshold == 0) return;
+    for (uint32_t i = lo; i < hi; ++i)
+      if (PoissonSource::step(rng, threshold, i, step)) spikes.push_back(i);
+  } else if (model == Model::kSpikeGenerator) {
+    const uint32_t stamp = step + 1;
+    auto it = std::lower_bound(generator_events.begin(), generator_events.end(), std::make_pair(stamp, lo));
+    for (; it != generator_events.end() && it->first == stamp && it->second < hi; ++it) spikes.push_back(it->second);
   }
 }
 
 float* Population::variable(const std::string& name) {
   const auto& state = model_info(model).state;
-  float* arrays[3] = {V.data(), ex.data(), in.data()};
-  for (size_t i = 0; i < state.size() && i < 3; ++i)
-    if (state[i].name == name) return arrays[i];
+  for (size_t k = 0; k < state.size() && k < x.size(); ++k)
+    if (state[k].name == name) return x[k].data();
   return nullptr;
 }
 
 uint64_t Population::state_bytes() const {
-  return (V.size() + ex.size() + in.size()) * sizeof(float) + ref.size() * sizeof(int32_t) + fired.size() +
+  uint64_t floats = 0;
+  for (const auto& a : x) floats += a.size();
+  return floats * sizeof(float) + ref.size() * sizeof(int32_t) + fired.size() +
          generator_events.size() * sizeof(generator_events[0]);
 }
 
@@ -95,45 +114,12 @@ Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t
   p.model = s.model;
   p.size = s.size;
   p.rng = CounterRng{run.seed, kStreamPoisson | index};
-  if (s.model == Model::kLifCondExp) {
-    p.cond = LifCondExp::make({param(s, "C_m"), param(s, "g_L"), param(s, "E_L"), param(s, "V_th"),
-                               param(s, "V_reset"), param(s, "t_ref"), param(s, "I_e"), param(s, "E_ex"),
-                               param(s, "E_in"), param(s, "tau_syn_ex"), param(s, "tau_syn_in")},
-                              run.dt);
-  } else if (s.model == Model::kLifCurrExp) {
-    p.curr = LifCurrExp::make({param(s, "C_m"), param(s, "g_L"), param(s, "E_L"), param(s, "V_th"),
-                               param(s, "V_reset"), param(s, "t_ref"), param(s, "I_e"),
-                               param(s, "tau_syn_ex"), param(s, "tau_syn_in")},
-                              run.dt);
-  } else if (s.model == Model::kIzhikevich) {
-    p.izh = {static_cast<float>(param(s, "a")), static_cast<float>(param(s, "b")), static_cast<float>(param(s, "c")),
-             static_cast<float>(param(s, "d")), static_cast<float>(param(s, "I_e")), static_cast<float>(param(s, "I_noise")),
-             static_cast<float>(run.dt)};
-  } else if (s.model == Model::kSpikeGenerator) {
+  with_model(s.model, [&](auto m) { init_model<decltype(m)>(p, s, run, index); });
+  if (s.model == Model::kSpikeGenerator) {
     for (uint32_t i = 0; i < s.spike_times.size(); ++i)
       for (double t : s.spike_times[i])
         p.generator_events.emplace_back(static_cast<uint32_t>(std::llround(t / run.dt)), i);
     std::sort(p.generator_events.begin(), p.generator_events.end());
-  }
-  const ModelInfo& info = model_info(s.model);
-  if (info.has_receptors) {
-    const bool izh = s.model == Model::kIzhikevich;  // no offset; starts at v = c, u = b c
-    p.E_L = izh ? 0.0f : static_cast<float>(param(s, "E_L"));
-    p.V.assign(p.size, izh ? p.izh.c : 0.0f);
-    p.ex.assign(p.size, 0.0f);
-    p.in.assign(p.size, izh ? p.izh.b * p.izh.c : 0.0f);
-    p.ref.assign(p.size, 0);
-    p.fired.assign(p.size, 0);
-    const CounterRng init_rng{run.seed, kStreamInit | index};
-    for (uint32_t v = 0; v < info.state.size(); ++v) {
-      auto it = s.init.find(info.state[v].name);
-      if (it == s.init.end()) continue;
-      float* x = p.variable(info.state[v].name);
-      const double off = p.offset(info.state[v].name);
-      for (uint32_t i = 0; i < p.size; ++i) x[i] = static_cast<float>(it->second.sample(init_rng, i, v) - off);
-    }
-    if (izh && s.init.count("V_m") && !s.init.count("U"))  // u = b v, as the paper starts
-      for (uint32_t i = 0; i < p.size; ++i) p.in[i] = p.izh.b * p.V[i];
   }
   return p;
 }

@@ -8,25 +8,23 @@
 
 #include "core/rng.hpp"
 #include "core/spec.hpp"
-#include "neurons/lif_cond_exp.hpp"
-#include "neurons/izhikevich.hpp"
-#include "neurons/lif_curr_exp.hpp"
+#include "neurons/model_list.hpp"
 
 namespace spikesim {
 
 struct Population {
   std::string name;
-  Model model = Model::kLifCondExp;
+  Model model = Model::kPoisson;
   uint32_t size = 0;
-  // State (neuron models): V = V_m - E_L, the two receptor variables (g_ex/g_in in nS or
-  // I_syn_ex/I_syn_in in pA), and the remaining refractory steps.
-  std::vector<float> V, ex, in;
-  float E_L = 0.0f;
+  // State (neuron models): one array per state variable, in the order of the model's
+  // ModelInfo::state (V_m is stored as V_m - v_offset, as NEST stores V_m - E_L), and the
+  // remaining refractory steps. Empty for the sources.
+  std::vector<std::vector<float>> x;
+  int v_var = -1, ex_var = -1, in_var = -1;  // which arrays are V_m and the two receptor inputs
+  float v_offset = 0.0f;
   std::vector<int32_t> ref;
   std::vector<uint8_t> fired;  // scratch: spike flags of the last update
-  LifCurrExp::Prop curr{};
-  LifCondExp::Prop cond{};
-  Izhikevich::Params izh{};  // izhikevich: V holds v, ex the jumps of v (both receptors), in holds u
+  ModelProp prop{};            // the model's step constants
   // poisson: per-step spike probability as a 32-bit threshold (changed by scheduled events)
   CounterRng rng{0, 0};
   uint32_t threshold = 0;
@@ -34,16 +32,15 @@ struct Population {
   // spike_generator: (step stamp, neuron) sorted by stamp
   std::vector<std::pair<uint32_t, uint32_t>> generator_events;
 
+  // The array of state variable k, or null.
+  float* var(int k) { return k < 0 || k >= static_cast<int>(x.size()) || x[k].empty() ? nullptr : x[k].data(); }
+  const float* var(int k) const { return const_cast<Population*>(this)->var(k); }
   // The receptor array that synapses add into; null for sources (no receptors).
-  float* receptor(Receptor r) {
-    std::vector<float>& a = r == kReceptorEx || model == Model::kIzhikevich ? ex : in;
-    return a.empty() ? nullptr : a.data();
-  }
+  float* receptor(Receptor r) { return var(r == kReceptorEx ? ex_var : in_var); }
   // State variable by model name: value = array[i] + offset (offset = E_L for V_m).
-  // The registry lists a LIF model's state as (V_m, ex receptor, in receptor).
   float* variable(const std::string& name);
   const float* variable(const std::string& name) const { return const_cast<Population*>(this)->variable(name); }
-  float offset(const std::string& name) const { return name == "V_m" ? E_L : 0.0f; }
+  float offset(const std::string& name) const { return name == "V_m" ? v_offset : 0.0f; }
   uint64_t state_bytes() const;
 
   // Advance neurons [lo, hi) from step `step` to step+1; append the indices that spike

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
+#include "neurons/models.hpp"
 
 using namespace spikesim;
 using namespace spikesim::test;
@@ -26,7 +27,7 @@ TEST_CASE("population graph: incoming projections, upstream populations, silent 
   CHECK(g.incoming(idx("drive")).empty());
   CHECK(g.upstream(idx("c")) == std::vector<int>{idx("drive"), idx("a"), idx("b")});
   CHECK(g.upstream(idx("e")) == std::vector<int>{idx("d")});
-  CHECK(g.silent(spec) == std::vector<int>{idx("d"), idx("e")});
+  CHECK(g.silent(spec, self_driven) == std::vector<int>{idx("d"), idx("e")});
 }
 
 TEST_CASE("population graph: global signals are vertices fed by their population") {

@@ -155,8 +155,8 @@ TEST_CASE("izhikevich: rests at the stable fixed point and fires as the paper's 
   {
     Network net;
     run_text(R"({"run": {"tstop": 2000, "dt": 1.0}, "populations": {"n": {"model": "izhikevich", "size": 1}}})", &net);
-    CHECK(net.pops[0].V[0] == doctest::Approx(-70.0).epsilon(1e-4));
-    CHECK(net.pops[0].in[0] == doctest::Approx(-14.0).epsilon(1e-4));
+    CHECK(*net.pops[0].variable("V_m") == doctest::Approx(-70.0).epsilon(1e-4));
+    CHECK(*net.pops[0].variable("U") == doctest::Approx(-14.0).epsilon(1e-4));
   }
   // Constant input I = 10 (regular spiking): spike times equal those of Izhikevich's published
   // loop (two half steps of v, then u; v >= 30 resets), written out here independently.
