@@ -21,6 +21,7 @@
 
 #include "core/hd.hpp"
 #include "core/spec.hpp"
+#include "neurons/aeif_cond_exp.hpp"
 #include "neurons/izhikevich.hpp"
 #include "neurons/lif_cond_exp.hpp"
 #include "neurons/lif_curr_exp.hpp"
@@ -28,7 +29,8 @@
 #define SPIKESIM_MODELS(X) \
   X(LifCondExp)            \
   X(LifCurrExp)            \
-  X(Izhikevich)
+  X(Izhikevich)            \
+  X(AeifCondExp)
 
 namespace spikesim {
 
