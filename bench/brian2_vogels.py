@@ -29,7 +29,7 @@ b.prefs.core.default_float_dtype = b.float64
 b.defaultclock.dt = 0.1 * ms
 b.seed(a.seed)
 
-# Parameters of examples/vogels2011.json (PLASTICITY.md section 3).
+# Parameters of examples/vogels2011.json (docs/plasticity.md section 3).
 gl, el, er, vt, memc, bgcurrent = 10 * nS, -60 * mV, -80 * mV, -50 * mV, 200 * pF, 200 * pA
 tau_ampa, tau_gaba, tau_stdp = 5 * ms, 10 * ms, 20 * ms
 eta, rho0, gmax = 1e-2, 3 * Hz, 100

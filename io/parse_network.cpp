@@ -456,7 +456,7 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
     if (pops.empty()) fail("/populations", pops, "at least one population");
     for (auto it = pops.begin(); it != pops.end(); ++it)
       net.populations.push_back(parse_population(it.value(), "/populations/" + escape_pointer_token(it.key()), it.key(), net.run.dt));
-  } else if (pops.is_array() && !pops.empty()) {  // FORMATS.md list form: [{"name": ..., ...}]
+  } else if (pops.is_array() && !pops.empty()) {  // the list form (docs/formats.md): [{"name": ..., ...}]
     for (size_t i = 0; i < pops.size(); ++i) {
       const std::string pp = "/populations/" + std::to_string(i);
       if (!pops[i].is_object() || !pops[i].contains("name") || !pops[i]["name"].is_string())

@@ -9,8 +9,8 @@
 // overflow) and, with Delta_T = 0, the threshold is V_th (a LIF neuron with adaptation).
 // Integration: classical Runge-Kutta (4th order) for (V, w) over each step, with the
 // conductances at the stage times taken from their exact decay; then the conductances decay
-// exactly. NEST integrates the same equations with an adaptive RKF45 solver; docs/models.md
-// gives the accuracy against a fine-step reference. Units: mV, pA, nS, pF, ms. The state
+// exactly. NEST integrates the same equations with an adaptive RKF45 solver; the accuracy
+// against a fine-step reference: docs/network-file.md (aeif_cond_exp), tests/test_aeif.cpp. Units: mV, pA, nS, pF, ms. The state
 // holds y = V_m - E_L (as the LIF models).
 #include <cmath>
 #include <cstdint>

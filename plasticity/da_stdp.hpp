@@ -1,5 +1,5 @@
 #pragma once
-// Dopamine-modulated STDP (Izhikevich 2007; PLASTICITY.md section 6). Each synapse holds an
+// Dopamine-modulated STDP (Izhikevich 2007; docs/plasticity.md section 6). Each synapse holds an
 // eligibility trace c (tau_c) bumped by pair STDP at spike events,
 //   on_pre:  c -= A_minus x_post      on_post: c += A_plus x_pre      (traces tau_plus, tau_minus)
 // and its weight follows dw/dt = c(t) g(t), g = d + offset, with d a neuromodulator signal

@@ -1,5 +1,5 @@
 #pragma once
-// Disinhibitory sign control (Rossbroich & Zenke 2023; PLASTICITY.md section 5), the
+// Disinhibitory sign control (Rossbroich & Zenke 2023; docs/plasticity.md section 5), the
 // event-driven spiking form: at each presynaptic arrival on synapse j -> i
 //   w += eta * g(nu_E) * (nu_E - theta(nu_I))
 // nu_E: the postsynaptic neuron's rate estimate, its spike trace over tau (Hz);

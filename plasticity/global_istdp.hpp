@@ -1,6 +1,6 @@
 #pragma once
 // Homeostatic inhibitory STDP with a global factor (Zenke, Agnes & Gerstner 2015;
-// PLASTICITY.md section 4), for I->E synapses:
+// docs/plasticity.md section 4), for I->E synapses:
 //   on_pre:  w += eta * G * (x_post + 1)      on_post: w += eta * G * x_pre
 // G is the rule's "factor", read at each event: typically {"signal": "H", "offset": -gamma}
 // with H a rate_estimate of the excitatory population, so G = H - gamma in Hz; eta is in

@@ -1,5 +1,5 @@
 #pragma once
-// Pair-based STDP (Song, Miller & Abbott 2000); PLASTICITY.md section 1.
+// Pair-based STDP (Song, Miller & Abbott 2000); docs/plasticity.md section 1.
 //   on_pre:  w -= A_minus * f_-(w) * x_post     (depression)
 //   on_post: w += A_plus  * f_+(w) * x_pre      (potentiation)
 // f = 1 for mu = 0 (additive, hard bounds); soft bounds (Gutig 2003):

@@ -1,5 +1,5 @@
 #pragma once
-// Trial rules (PLASTICITY.md section 6, Neuroblox): applied once at the end of each trial
+// Trial rules (docs/plasticity.md section 6, Neuroblox): applied once at the end of each trial
 // of a task (core/task.hpp) to every synapse, from the activities x of the trial:
 // x = x_scale * (spikes of the neuron in the trial). No spike-time hooks.
 //   hebbian_trial:      dw = K x_pre x_post (W_lim - w) feedback

@@ -1,5 +1,5 @@
 #pragma once
-// Triplet STDP (Pfister & Gerstner 2006); PLASTICITY.md section 2.
+// Triplet STDP (Pfister & Gerstner 2006); docs/plasticity.md section 2.
 // Pre traces r1 (tau_plus), r2 (tau_x); post traces o1 (tau_minus), o2 (tau_y).
 //   on_pre:  w -= o1 * (A2_minus + A3_minus * r2(t-0))
 //   on_post: w += r1 * (A2_plus  + A3_plus  * o2(t-0))

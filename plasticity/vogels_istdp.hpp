@@ -1,5 +1,5 @@
 #pragma once
-// Inhibitory STDP of Vogels et al. 2011 (PLASTICITY.md section 3), for I->E synapses:
+// Inhibitory STDP of Vogels et al. 2011 (docs/plasticity.md section 3), for I->E synapses:
 //   on_pre:  w += eta * (x_post - alpha)      on_post: w += eta * x_pre
 // with traces x_pre, x_post of time constant tau (+1 per spike) and alpha = 2 rho0 tau.
 // For Poisson spikes the mean drift is eta rho_pre (2 tau rho_post - alpha): zero at

@@ -1,6 +1,6 @@
 #pragma once
 // The disinhibition sign protocol (`"kind": "disinhibition_sign"`,
-// protocols/disinhibition_sign.json; Rossbroich & Zenke 2023, PLASTICITY.md section 5).
+// protocols/disinhibition_sign.json; Rossbroich & Zenke 2023, docs/plasticity.md section 5).
 // A microcircuit: excitatory neurons E, each with a paired interneuron (one-to-one E -> I and
 // I -> E), plastic inputs onto E with the `disinhibitory` rule (lin_thresh), and a top-down
 // projection onto I whose weight (the drive) is swept: negative inhibits the interneurons

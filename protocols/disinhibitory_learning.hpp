@@ -1,6 +1,6 @@
 #pragma once
 // The disinhibitory learning protocol (`"kind": "disinhibitory_learning"`,
-// protocols/disinhibitory_learning.json; Rossbroich & Zenke 2023, PLASTICITY.md section 5):
+// protocols/disinhibitory_learning.json; Rossbroich & Zenke 2023, docs/plasticity.md section 5):
 // a student-teacher task. Input Poisson patterns drive excitatory units (with paired
 // interneurons) through plastic `disinhibitory` synapses; the target rates of the units are
 // those of a fixed random teacher (the same circuit with weights drawn once, no feedback).

@@ -1,6 +1,6 @@
 #pragma once
 // The distal reward protocol (`"kind": "distal_reward"`, protocols/distal_reward.json;
-// Izhikevich 2007, first experiment; PLASTICITY.md section 6). The file holds the whole
+// Izhikevich 2007, first experiment; docs/plasticity.md section 6). The file holds the whole
 // network; the runner picks one synapse of a plastic projection, sets it to 0, and makes
 // the neuromodulator signal deliver a reward each time the synapse's postsynaptic neuron
 // fires within `window` ms after its presynaptic one (signals' "on_pair" rewards). A

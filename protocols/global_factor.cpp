@@ -187,7 +187,7 @@ GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::s
   double g0 = 0, g1 = 0;
   for (double g : sim.x) g0 = std::min(g0, g), g1 = std::max(g1, g);
   ChartSeries line{"eta G (1 + exp(-dt_s/tau))", {g0, g1}, {eta * pair * g0, eta * pair * g1}, ChartSeries::kLine, 0};
-  ChartSeries ref{"expected dw at E[G] (PLASTICITY.md)", {}, {}, ChartSeries::kOpenCircles};
+  ChartSeries ref{"expected dw at E[G] (docs/plasticity.md)", {}, {}, ChartSeries::kOpenCircles};
   for (size_t k = 0; k < E; ++k) ref.x.push_back(p.expected_dw[k] / (eta * pair)), ref.y.push_back(p.expected_dw[k]);
   ChartPanel pd{"dw per epoch against G at the pairing", "G (Hz)", "dw (weight units)", {sim, line, ref}, {}, true, 420};
   const std::string svg = (fs::path(out_dir) / (p.name + ".svg")).string();

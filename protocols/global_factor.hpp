@@ -1,6 +1,6 @@
 #pragma once
 // The global-factor pairing protocol (`"kind": "global_factor"`, protocols/istdp_global_factor.json;
-// PLASTICITY.md section 4): a Poisson population whose rate steps through a schedule, one
+// docs/plasticity.md section 4): a Poisson population whose rate steps through a schedule, one
 // epoch per rate, feeds a rate_estimate H; one pre -> post pairing at a fixed time in each
 // epoch drives a plastic synapse whose rule reads G = H - gamma. Each seed is one run; the
 // weight change per epoch is compared with the expected values (per seed within tol_sd
@@ -22,7 +22,7 @@ struct GlobalFactorProtocol : ProtocolHeader {
   uint32_t size = 1000;
   std::vector<double> rates;        // Hz, one epoch each
   json plasticity;                  // the rule; its "factor" defaults to {"signal": "H", "offset": -gamma}
-  std::vector<double> expected_dw;  // per epoch (PLASTICITY.md table)
+  std::vector<double> expected_dw;  // per epoch (docs/plasticity.md table)
   std::vector<double> sd_G;         // per epoch, sd of G at the pairing (Hz)
   double tol_sd = 3.0, tol_se = 2.0, rel_exact = 1e-3;  // rel_exact: epochs with sd 0
 };

@@ -1,6 +1,6 @@
 #pragma once
 // Closed-form total weight change of additive, unbounded pair STDP for given spike trains:
-// the sum over spike pairs that defines the rule (PLASTICITY.md section 1), independent of
+// the sum over spike pairs that defines the rule (docs/plasticity.md section 1), independent of
 // the trace machinery. Times are at the synapse (presynaptic arrival, postsynaptic spike).
 //   all-to-all: dw = sum_{post} sum_{pre <= post} A+ e^{-(t_post - t_pre)/tau+}
 //                  - sum_{pre} sum_{post < pre} A- e^{-(t_pre - t_post)/tau-}

@@ -1,5 +1,5 @@
 #pragma once
-// The task protocol (`"kind": "task"`, protocols/category_learning.json; PLASTICITY.md
+// The task protocol (`"kind": "task"`, protocols/category_learning.json; docs/plasticity.md
 // section 6): a network file with a "task" block is run for several seeds with its
 // plasticity, and again with plasticity switched off (each plastic projection's "start"
 // moved past the run's end) as a control. The runner writes every trial of every run as CSV,

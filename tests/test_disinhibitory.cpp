@@ -1,4 +1,4 @@
-// The disinhibitory rule (Rossbroich & Zenke 2023; PLASTICITY.md section 5): its sign set by
+// The disinhibitory rule (Rossbroich & Zenke 2023; docs/plasticity.md section 5): its sign set by
 // the paired interneuron's rate, and the partner traces the engine passes to hooks.
 #include <doctest/doctest.h>
 

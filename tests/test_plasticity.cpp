@@ -1,5 +1,5 @@
 // Plasticity: exact event-driven traces, the STDP protocols against analytic and published
-// numbers (PLASTICITY.md sections 1-2), thread-count invariance, weights monitor and edges file.
+// numbers (docs/plasticity.md sections 1-2), thread-count invariance, weights monitor and edges file.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -58,12 +58,12 @@ TEST_CASE("stdp_window: every point equals the analytic all-to-all or nearest wi
     // float32 weights: 60 roundings of a growing sum stay below 1e-6 of it
     CHECK(std::fabs(row.simulated - row.reference) <= 1e-6 * std::fabs(row.reference));
   }
-  // The analytic window itself (PLASTICITY.md section 1): dt_s = +10 ms, 60 isolated pairings.
+  // The analytic window itself (docs/plasticity.md section 1): dt_s = +10 ms, 60 isolated pairings.
   const auto& at10 = r.rows[30];  // variant 0, dt_s = -100 + 30 * 5 = 50 ms
   CHECK(at10.reference == doctest::Approx(60 * 0.01 * std::exp(-50.0 / 20.0)).epsilon(1e-9));
 }
 
-TEST_CASE("stdp_frequency: triplet STDP within 0.05 percentage points of PLASTICITY.md, pair STDP never LTP for both orders at 40-50 Hz") {
+TEST_CASE("stdp_frequency: triplet STDP within 0.05 percentage points of docs/plasticity.md, pair STDP never LTP for both orders at 40-50 Hz") {
   const ProtocolResult r = run_named("stdp_frequency");
   REQUIRE(r.pass.size() == 2);
   std::vector<double> pair_plus, pair_minus;
@@ -79,7 +79,7 @@ TEST_CASE("stdp_frequency: triplet STDP within 0.05 percentage points of PLASTIC
   for (size_t k : {6u, 7u}) CHECK_FALSE((pair_plus[k] > 0 && pair_minus[k] > 0));  // 40, 50 Hz
 }
 
-TEST_CASE("stdp_triplets: Wang et al. 2005 patterns within 0.05 percentage points of PLASTICITY.md") {
+TEST_CASE("stdp_triplets: Wang et al. 2005 patterns within 0.05 percentage points of docs/plasticity.md") {
   const ProtocolResult r = run_named("stdp_triplets");
   int checked = 0;
   for (const auto& row : r.rows)

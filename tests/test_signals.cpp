@@ -25,7 +25,7 @@ std::string drive_network(double rate, double tstop, const std::string& extra_po
 
 TEST_CASE("rate_estimate: H of a Poisson population at rate r converges to r within 3 sd") {
   // Stationary H is a shot noise of N r Poisson events per second, each 1/(tau N) decaying
-  // with tau: mean r, sd sqrt(r / (2 tau N)) (PLASTICITY.md section 4). After 2 s = 20 tau
+  // with tau: mean r, sd sqrt(r / (2 tau N)) (docs/plasticity.md section 4). After 2 s = 20 tau
   // the start from 0 is forgotten (e^-20).
   for (double r : {2.5, 10.0, 40.0}) {
     Network net;
@@ -165,7 +165,7 @@ TEST_CASE("vogels_istdp: one pre/post pattern gives the analytic sum of the wind
   CHECK(net.projs[0].csr.weight[0] == 1.0f);
 }
 
-TEST_CASE("istdp_global_factor: signs (-, -, ~0, +, +), every seed within 3 sd, means within 2 SE of PLASTICITY.md") {
+TEST_CASE("istdp_global_factor: signs (-, -, ~0, +, +), every seed within 3 sd, means within 2 SE of docs/plasticity.md") {
   const std::string path = find_protocol("istdp_global_factor");
   const GlobalFactorProtocol p = load_global_factor(read_protocol_json(path), path);
   REQUIRE(p.seeds == 20);
