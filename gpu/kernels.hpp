@@ -80,53 +80,50 @@ struct ClearSlotKernel {
   }
 };
 
-// Neuron i of a population of model M, one step.
+// One neuron's step, per kind of population: a neuron model M, a Poisson source, a spike
+// generator. The launcher picks the kind once per population (LauncherOf::update).
 template <class M>
-SPIKESIM_HD bool step_neuron(const DevPop& p, uint32_t i, uint32_t n) {
-  float s[M::kVars];
-  for (int k = 0; k < M::kVars; ++k) s[k] = p.x[k][i];
-  const bool spike = M::step(PropOf<M>::get(p.prop), s, p.ref[i], NeuronCtx{p.rng, i, n});
-  for (int k = 0; k < M::kVars; ++k) p.x[k][i] = s[k];
-  return spike;
-}
+struct NeuronStep {
+  SPIKESIM_HD static bool run(const DevPop& p, uint32_t i, uint32_t n) {
+    return M::step(PropOf<M>::get(p.prop), p.x, p.ref[i], NeuronCtx{p.rng, i, n});
+  }
+};
 
-// One neuron's step from t_n to t_{n+1} (core/backend.hpp phase 2).
+struct PoissonStep {
+  SPIKESIM_HD static bool run(const DevPop& p, uint32_t i, uint32_t n) {
+    uint32_t thr = p.threshold0;
+    if (p.thresholds) thr = p.thresholds[i];
+    else
+      for (uint32_t k = 0; k < p.n_rates && p.rate_at[k] <= n; ++k) thr = p.rate_thr[k];  // rate_at ascending
+    return thr != 0 && PoissonSource::step(p.rng, thr, i, n);
+  }
+};
+
+struct GeneratorStep {
+  SPIKESIM_HD static bool run(const DevPop& p, uint32_t i, uint32_t n) {
+    const uint32_t stamp = n + 1;
+    uint64_t c = p.gen_next[i];
+    const uint64_t e = p.gen_ptr[i + 1];
+    while (c < e && p.gen_stamp[c] < stamp) ++c;
+    bool spike = false;
+    if (c < e && p.gen_stamp[c] == stamp) {
+      spike = true;
+      while (c < e && p.gen_stamp[c] == stamp) ++c;
+    }
+    p.gen_next[i] = c;
+    return spike;
+  }
+};
+
+// One neuron's step from t_n to t_{n+1} (core/backend.hpp phase 2), then its spike.
+template <class Step>
 struct UpdateKernel {
   DevPop p;
   const uint32_t* clock;
   SPIKESIM_HD void operator()(uint64_t t) const {
     const auto i = static_cast<uint32_t>(t);
     const uint32_t n = *clock, stamp = n + 1;
-    bool spike = false;
-    switch (static_cast<uint8_t>(p.model)) {  // the enum names only the sources (neurons/model_list.hpp)
-#define SPIKESIM_MODEL_UPDATE(M) \
-  case ModelTag<M>::code:        \
-    spike = step_neuron<M>(p, i, n); \
-    break;
-      SPIKESIM_MODELS(SPIKESIM_MODEL_UPDATE)
-#undef SPIKESIM_MODEL_UPDATE
-      case static_cast<uint8_t>(Model::kPoisson): {
-        uint32_t thr = p.threshold0;
-        if (p.thresholds) thr = p.thresholds[i];
-        else
-          for (uint32_t k = 0; k < p.n_rates && p.rate_at[k] <= n; ++k) thr = p.rate_thr[k];  // rate_at ascending
-        spike = thr != 0 && PoissonSource::step(p.rng, thr, i, n);
-        break;
-      }
-      case static_cast<uint8_t>(Model::kSpikeGenerator): {
-        uint64_t c = p.gen_next[i];
-        const uint64_t e = p.gen_ptr[i + 1];
-        while (c < e && p.gen_stamp[c] < stamp) ++c;
-        if (c < e && p.gen_stamp[c] == stamp) {
-          spike = true;
-          while (c < e && p.gen_stamp[c] == stamp) ++c;
-        }
-        p.gen_next[i] = c;
-        break;
-      }
-      default:
-        break;
-    }
+    const bool spike = Step::run(p, i, n);
     if (!spike) return;
     p.spikes.emit(i, stamp);
     if (p.trial_count) ++p.trial_count[i];

@@ -66,8 +66,11 @@ template <class Exec>
 class LauncherOf : public Launcher {
  public:
   void clear_slot(const DevSpikes& s, const uint32_t* clock) override { exec().run(s.words + 1ull, ClearSlotKernel{s, clock}); }
-  void update(const DevPop& p, const uint32_t* clock) override {
-    if (p.size) exec().run(p.size, UpdateKernel{p, clock});
+  void update(const DevPop& p, const uint32_t* clock) override {  // one kernel per kind of population
+    if (!p.size) return;
+    if (with_model(p.model, [&](auto m) { exec().run(p.size, UpdateKernel<NeuronStep<decltype(m)>>{p, clock}); })) return;
+    if (p.model == Model::kPoisson) exec().run(p.size, UpdateKernel<PoissonStep>{p, clock});
+    else exec().run(p.size, UpdateKernel<GeneratorStep>{p, clock});
   }
   void emit(const DevEmit& e) override { exec().run(1, EmitKernel{e}); }
   void push(const PushKernel& k) override { exec().run(32ull * k.warps, k); }

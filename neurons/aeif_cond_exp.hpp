@@ -96,9 +96,10 @@ struct AeifCondExp {
     dw = (q.a * v - w) * q.inv_tau_w;
   }
 
-  SPIKESIM_HD static bool step(const Prop& q, float* x, int32_t& ref, const NeuronCtx&) {
+  SPIKESIM_HD static bool step(const Prop& q, float* const* x, int32_t& ref, const NeuronCtx& c) {
+    const uint32_t i = c.i;
     const bool on = ref <= 0;
-    const float y = x[0], w = x[1], ge = x[2], gi = x[3];
+    const float y = x[0][i], w = x[1][i], ge = x[2][i], gi = x[3][i];
     const float ge_h = ge * q.Ph_ex, gi_h = gi * q.Ph_in, ge_1 = ge * q.P_ex, gi_1 = gi * q.P_in;
     const float h2 = 0.5f * q.h;
     float k1y, k1w, k2y, k2w, k3y, k3w, k4y, k4w;
@@ -110,10 +111,10 @@ struct AeifCondExp {
     const float y_new = y + h6 * (k1y + 2.0f * k2y + 2.0f * k3y + k4y);
     const float w_new = w + h6 * (k1w + 2.0f * k2w + 2.0f * k3w + k4w);
     const bool spike = on && y_new >= q.y_peak;
-    x[0] = spike || !on ? q.y_reset : y_new;
-    x[1] = spike ? w_new + q.b : w_new;
-    x[2] = ge_1;
-    x[3] = gi_1;
+    x[0][i] = spike || !on ? q.y_reset : y_new;
+    x[1][i] = spike ? w_new + q.b : w_new;
+    x[2][i] = ge_1;
+    x[3][i] = gi_1;
     ref = spike ? q.ref_steps : (on ? ref : ref - 1);
     return spike;
   }

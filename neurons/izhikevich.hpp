@@ -60,9 +60,9 @@ struct Izhikevich {
     u = spike ? u + p.d : u;
     return spike;
   }
-  SPIKESIM_HD static bool step(const Prop& p, float* x, int32_t&, const NeuronCtx& c) {
+  SPIKESIM_HD static bool step(const Prop& p, float* const* x, int32_t&, const NeuronCtx& c) {
     const float u01 = p.I_noise != 0.0f ? static_cast<float>(c.rng.uniform(c.i, c.n)) : 0.5f;
-    return step(p, x[0], x[2], x[1], u01);
+    return step(p, x[0][c.i], x[2][c.i], x[1][c.i], u01);
   }
 };
 

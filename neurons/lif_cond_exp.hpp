@@ -73,8 +73,8 @@ struct LifCondExp {
       return tiny ? v + q.h_over_C * (drive - g_tot * v) : relaxed;
     });
   }
-  SPIKESIM_HD static bool step(const Prop& q, float* x, int32_t& ref, const NeuronCtx&) {
-    return step(q, x[0], x[1], x[2], ref);
+  SPIKESIM_HD static bool step(const Prop& q, float* const* x, int32_t& ref, const NeuronCtx& c) {
+    return step(q, x[0][c.i], x[1][c.i], x[2][c.i], ref);
   }
 };
 

@@ -14,7 +14,8 @@
 //   make(ParamMap, dt)         Prop from the parameters
 //   initial(Prop, x, given)    default initial state of one neuron (x[k] where !given[k])
 //   self_driven(PopulationSpec) can it fire without input
-//   step(Prop, x, ref, NeuronCtx)  SPIKESIM_HD: one step of one neuron; true on a spike
+//   step(Prop, x, ref, NeuronCtx)  SPIKESIM_HD: one step of neuron c.i, whose variable k is
+//                              x[k][c.i] and refractory count `ref`; true on a spike
 #include <cstddef>
 #include <initializer_list>
 #include <cstdint>

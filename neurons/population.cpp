@@ -35,12 +35,7 @@ void update_model(Population& p, uint32_t lo, uint32_t hi, uint32_t step, std::v
   uint8_t* fired = p.fired.data();
   const CounterRng rng = p.rng;
 #pragma omp simd
-  for (uint32_t i = lo; i < hi; ++i) {
-    float s[M::kVars];
-    for (int k = 0; k < M::kVars; ++k) s[k] = x[k][i];
-    fired[i] = M::step(q, s, ref[i], NeuronCtx{rng, i, step}) ? 1 : 0;
-    for (int k = 0; k < M::kVars; ++k) x[k][i] = s[k];
-  }
+  for (uint32_t i = lo; i < hi; ++i) fired[i] = M::step(q, x, ref[i], NeuronCtx{rng, i, step}) ? 1 : 0;
   collect(fired, lo, hi, spikes);
 }
 
