@@ -12,6 +12,10 @@ usage:
       string is not compared, and the output folder in the provenance attribute "network"
       is replaced by <OUT> on both sides (it is each run's -o).
 
+compare --renamed OLD=NEW (repeatable) reads text OLD in A's string attributes and text
+files as NEW: for a change that renames something in a description or a chart label only,
+so that everything else is still compared bit for bit.
+
 --quick shortens the long examples (tstop 2000 ms) and runs the protocols with their
 default settings; without it examples run at their own tstop.
 """
@@ -56,11 +60,30 @@ def run(args):
             print(p.stderr[-2000:])
 
 
+RENAMED = []  # (old, new) pairs applied to side A's text (compare --renamed)
+
+
+def renamed(text):
+    for old, new in RENAMED:
+        text = text.replace(old, new)
+    return text
+
+
 def normalise(v, root):
     """The output folder (given with -o, so A's and B's differ) as <OUT> in string attributes."""
     if isinstance(v, bytes):
         v = v.decode()
-    return v.replace(os.path.abspath(root), "<OUT>") if isinstance(v, str) else v
+    if not isinstance(v, str):
+        return v
+    v = v.replace(os.path.abspath(root), "<OUT>")
+    return renamed(v) if root_is_a(root) else v
+
+
+A_ROOT = [None]
+
+
+def root_is_a(root):
+    return A_ROOT[0] is not None and os.path.abspath(root) == os.path.abspath(A_ROOT[0])
 
 
 def h5_items(path, root):
@@ -93,6 +116,10 @@ def files_of(d):
 
 
 def compare(args):
+    for r in args.renamed or []:
+        old, _, new = r.partition("=")
+        RENAMED.append((old, new))
+    A_ROOT[0] = args.dir_a
     bad = 0
     cases_a = sorted(os.listdir(args.dir_a))
     for case in cases_a:
@@ -109,7 +136,10 @@ def compare(args):
                     if ia.get(k) != ib.get(k):
                         diffs.append(f"{rel}:{k}")
             else:
-                if open(fa[rel], "rb").read() != open(fb[rel], "rb").read():
+                ta, tb = open(fa[rel], "rb").read(), open(fb[rel], "rb").read()
+                if RENAMED:
+                    ta = renamed(ta.decode(errors="surrogateescape")).encode(errors="surrogateescape")
+                if ta != tb:
                     diffs.append(rel)
         status = "identical" if not diffs else "DIFFERENT: " + "; ".join(diffs[:6])
         print(f"{case:36s} {len(fa):3d} files {datasets:4d} datasets  {status}")
@@ -133,6 +163,7 @@ def main():
     c = sub.add_parser("compare")
     c.add_argument("dir_a")
     c.add_argument("dir_b")
+    c.add_argument("--renamed", action="append", metavar="OLD=NEW")
     a = ap.parse_args()
     sys.exit(run(a) if a.cmd == "run" else compare(a))
 

@@ -11,7 +11,7 @@
 #include "plasticity/network.hpp"
 #include "core/rng.hpp"
 #include "protocols/simulate.hpp"
-#include "io/h5.hpp"
+#include "protocols/recorders.hpp"
 #include "core/poisson_rate.hpp"
 #include "plasticity/plasticity.hpp"
 #include "protocols/protocol.hpp"
@@ -90,11 +90,11 @@ struct Ctx {
   RunOptions engine;
 };
 
-std::vector<double> per_neuron_rates(const std::string& dir, const std::string& pop, uint32_t n, double ms) {
-  std::vector<double> r(n, 0.0);
-  H5Id f = h5_open_read((fs::path(dir) / "spikes.h5").string());
-  for (uint64_t id : h5_read_vector<uint64_t>(f, "/spikes/" + pop + "/node_ids", H5T_NATIVE_UINT64))
-    if (id < n) r[id] += 1000.0 / ms;
+// Each neuron's rate over a run of `ms`: its spikes, each adding 1000 / ms Hz.
+std::vector<double> per_neuron_rates(const SpikeCounter& c, double ms) {
+  std::vector<double> r(c.counts.size(), 0.0);
+  for (size_t i = 0; i < r.size(); ++i)
+    for (uint64_t k = 0; k < c.counts[i]; ++k) r[i] += 1000.0 / ms;
   return r;
 }
 
@@ -140,10 +140,13 @@ RunOut run_once(Ctx& cx, double ms, const std::vector<double>& in, const std::ve
   out.nu_I_scale = proj.plastic->partner.mean_scale();
   RunOptions opt = cx.engine;
   opt.threads = 1;
-  simulate(net, opt);
+  MonitorList rec;
+  rec.push_back(std::make_unique<SpikeCounter>(pe, net.pops[pe].size));
+  rec.push_back(std::make_unique<SpikeCounter>(pi, net.pops[pi].size));
+  simulate(net, opt, rec);
   out.weights = proj.csr.weight;
-  out.rate_E = per_neuron_rates(cx.scratch, p.output, net.pops[pe].size, ms);
-  out.rate_I = per_neuron_rates(cx.scratch, p.interneurons, net.pops[pi].size, ms);
+  out.rate_E = per_neuron_rates(static_cast<const SpikeCounter&>(*rec[0]), ms);
+  out.rate_I = per_neuron_rates(static_cast<const SpikeCounter&>(*rec[1]), ms);
   return out;
 }
 

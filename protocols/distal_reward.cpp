@@ -9,7 +9,7 @@
 
 #include "plasticity/network.hpp"
 #include "protocols/simulate.hpp"
-#include "io/h5.hpp"
+#include "protocols/recorders.hpp"
 #include "plasticity/plasticity.hpp"
 #include "protocols/protocol.hpp"
 #include "protocols/svg_chart.hpp"
@@ -91,15 +91,17 @@ DistalRewardRun run_one(const DistalRewardProtocol& p, bool reward, const std::s
   RunOptions opt = engine;
   opt.threads = 1;
   const auto t0 = std::chrono::steady_clock::now();
-  const RunResult res = simulate(net, opt);
+  MonitorList rec;  // the chosen and the sampled weights, as the two weights files record them
+  const size_t n_mon = net.spec.weights.size();
+  rec.push_back(std::make_unique<WeightRecorder>(net, net.spec.weights.at(n_mon - 2)));
+  rec.push_back(std::make_unique<WeightRecorder>(net, net.spec.weights.at(n_mon - 1)));
+  const RunResult res = simulate(net, opt, rec);
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   run.rewards = res.pair_rewards;
   // Over time: the chosen weight and the sampled others.
-  H5Id cf = h5_open_read((fs::path(dir) / "chosen_weights.h5").string());
-  const std::vector<float> cw = h5_read_vector<float>(cf, "/report/" + p.projection + "/data", H5T_NATIVE_FLOAT);
-  H5Id sf = h5_open_read((fs::path(dir) / "sample_weights.h5").string());
-  const std::vector<float> sw = h5_read_vector<float>(sf, "/report/" + p.projection + "/data", H5T_NATIVE_FLOAT);
-  const std::vector<uint32_t> ids = h5_read_vector<uint32_t>(sf, "/report/" + p.projection + "/mapping/element_ids", H5T_NATIVE_UINT32);
+  const std::vector<float>& cw = static_cast<const WeightRecorder&>(*rec[0]).rows;
+  const std::vector<float>& sw = static_cast<const WeightRecorder&>(*rec[1]).rows;
+  const std::vector<uint64_t>& ids = static_cast<const WeightRecorder&>(*rec[1]).synapses;
   const size_t cols = ids.size();
   for (size_t row = 0; row < cw.size() && (row + 1) * cols <= sw.size(); ++row) {
     std::vector<double> others;

@@ -8,7 +8,7 @@
 
 #include "plasticity/network.hpp"
 #include "protocols/simulate.hpp"
-#include "io/h5.hpp"
+#include "protocols/recorders.hpp"
 #include "plasticity/global_istdp.hpp"
 #include "plasticity/plasticity.hpp"
 #include "protocols/protocol.hpp"
@@ -104,12 +104,13 @@ GlobalFactorResult run_global_factor(const GlobalFactorProtocol& p, const std::s
     tau = rule->pre.spec.tau[0];
     RunOptions opt = engine;
     opt.threads = 1;
-    const RunResult run = simulate(net, opt);
+    MonitorList rec;  // the weight and H every 1 ms, as the files record them
+    rec.push_back(std::make_unique<WeightRecorder>(net, net.spec.weights.at(0)));
+    rec.push_back(std::make_unique<SignalRecorder>(net.spec.find_signal("H"), static_cast<uint64_t>(std::llround(1.0 / net.spec.run.dt))));
+    const RunResult run = simulate(net, opt, rec);
     res.files.insert(res.files.end(), run.files.begin(), run.files.end());
-    H5Id wf = h5_open_read((fs::path(dir) / "pair_weights.h5").string());
-    const std::vector<float> w = h5_read_vector<float>(wf, "/report/pair/data", H5T_NATIVE_FLOAT);
-    H5Id sf = h5_open_read((fs::path(dir) / "signals.h5").string());
-    const std::vector<double> H = h5_read_vector<double>(sf, "/signals/H/data", H5T_NATIVE_DOUBLE);
+    const std::vector<float>& w = static_cast<const WeightRecorder&>(*rec[0]).rows;
+    const std::vector<double>& H = static_cast<const SignalRecorder&>(*rec[1]).values;
     std::vector<double> dw(E), G(E);
     for (size_t k = 0; k < E; ++k) {  // rows every 1 ms
       const auto r0 = static_cast<size_t>(std::llround(k * p.epoch)), r1 = static_cast<size_t>(std::llround((k + 1) * p.epoch));

@@ -13,21 +13,29 @@ namespace spikesim {
 
 namespace {
 
-RunResult run(Network& net, const RunOptions& opt, Launcher* launcher) {
+RunResult run(Network& net, const RunOptions& opt, Launcher* launcher, MonitorList* extra) {
   const auto wall0 = std::chrono::steady_clock::now();
   if (opt.device != Device::kCpu) check_device_support(net.spec);  // a refusal (exit 2) before any file is opened
   MonitorList monitors = open_monitors(net, opt.threads > 0 ? opt.threads : omp_get_max_threads());
+  const size_t n_file = monitors.size();
+  if (extra)
+    for (auto& m : *extra) monitors.push_back(std::move(m));
   const std::vector<int> recorded = recorded_populations(monitors, net.pops.size());
   std::unique_ptr<Backend> backend =
       opt.device == Device::kCpu ? make_cpu_backend(net, opt) : make_device_backend(net, opt, recorded, launcher);
   RunLoop loop(net.spec, net.steps(), *backend, monitors, net.signals, opt);
-  return loop.run(wall0);
+  RunResult res = loop.run(wall0);
+  if (extra)
+    for (size_t i = 0; i < extra->size(); ++i) (*extra)[i] = std::move(monitors[n_file + i]);
+  return res;
 }
 
 }  // namespace
 
-RunResult simulate(Network& net, const RunOptions& opt) { return run(net, opt, nullptr); }
+RunResult simulate(Network& net, const RunOptions& opt) { return run(net, opt, nullptr, nullptr); }
 
-RunResult simulate(Network& net, const RunOptions& opt, Launcher& launcher) { return run(net, opt, &launcher); }
+RunResult simulate(Network& net, const RunOptions& opt, MonitorList& extra) { return run(net, opt, nullptr, &extra); }
+
+RunResult simulate(Network& net, const RunOptions& opt, Launcher& launcher) { return run(net, opt, &launcher, nullptr); }
 
 }  // namespace spikesim
