@@ -2,6 +2,7 @@
 // the run ends (io/edges_file.hpp), after the backend brought every weight up to that time.
 #include "io/edges_file.hpp"
 #include "io/monitors.hpp"
+#include "io/parse_monitor.hpp"
 #include "plasticity/plasticity.hpp"
 
 namespace spikesim {
@@ -30,6 +31,11 @@ void open_edges_monitors(const MonitorContext& c, MonitorList& out) {
   for (size_t i = 0; i < c.net.projs.size(); ++i)
     if (c.net.projs[i].plastic) plastic.push_back(i);
   if (!plastic.empty()) out.push_back(std::make_unique<EdgesMonitor>(c, std::move(plastic)));
+}
+
+
+void parse_edges_monitor(JObj& o, NetworkSpec&, MonitorFiles&) {
+  fail_msg(o.at("type"), "the final weights of every plastic projection are written to output.edges_file without a monitor, expected another monitor type");
 }
 
 }  // namespace spikesim

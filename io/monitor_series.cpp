@@ -1,6 +1,7 @@
 // Series monitors (io/series_file.hpp): global signals every `step` ms (row 0: t = 0), and
 // population rates in bins of `step` ms (complete bins only).
 #include "io/monitors.hpp"
+#include "io/parse_monitor.hpp"
 #include "io/series_file.hpp"
 
 namespace spikesim {
@@ -70,6 +71,28 @@ class RatesMonitor final : public Monitor {
   std::vector<double> row_;
 };
 
+// The file's entries: signals and rates share their form.
+// {"type": "signals", "signals": [names] (default all), "dt": ms, "name": "signals"}
+// {"type": "rates", "populations": [names] (default all), "bin": ms (default dt), "name": "rates"}
+void parse_series(JObj& o, NetworkSpec& net, MonitorFiles& files, bool signals) {
+  SeriesMonitorSpec m;
+  m.ptr = o.ptr();
+  m.name = signals ? "signals" : "rates";
+  const char* key = signals ? "signals" : "populations";
+  const char* step = signals ? "dt" : "bin";
+  if (signals && net.signals.empty())
+    fail_msg(o.at("type"), "a signals monitor, but the file declares no \"globals\", expected at least one signal");
+  if (signals)
+    m.items = name_list(o, key, net.signals.size(), "global signal (in \"globals\")", [&](const std::string& n) { return net.find_signal(n); });
+  else
+    m.items = name_list(o, key, net.populations.size(), "population", [&](const std::string& n) { return net.find_population(n); });
+  m.step = recording_dt(o, net.run.dt, step);
+  m.name = monitor_name(o, m.name);
+  claim_file(files, m.file_name(), o.ptr());
+  o.finish(std::string("type, ") + key + ", " + step + ", name");
+  (signals ? net.signal_monitors : net.rate_monitors).push_back(std::move(m));
+}
+
 }  // namespace
 
 void open_signals_monitors(const MonitorContext& c, MonitorList& out) {
@@ -79,5 +102,9 @@ void open_signals_monitors(const MonitorContext& c, MonitorList& out) {
 void open_rates_monitors(const MonitorContext& c, MonitorList& out) {
   for (const auto& mon : c.net.spec.rate_monitors) out.push_back(std::make_unique<RatesMonitor>(c, mon));
 }
+
+void parse_signals_monitor(JObj& o, NetworkSpec& net, MonitorFiles& files) { parse_series(o, net, files, true); }
+
+void parse_rates_monitor(JObj& o, NetworkSpec& net, MonitorFiles& files) { parse_series(o, net, files, false); }
 
 }  // namespace spikesim

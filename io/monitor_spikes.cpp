@@ -2,6 +2,7 @@
 #include <omp.h>
 
 #include "io/monitors.hpp"
+#include "io/parse_monitor.hpp"
 #include "io/spike_file.hpp"
 
 namespace spikesim {
@@ -37,6 +38,26 @@ class SpikeMonitor final : public Monitor {
 void open_spikes_monitors(const MonitorContext& c, MonitorList& out) {
   const NetworkSpec& s = c.net.spec;
   if (s.record_spikes) out.push_back(std::make_unique<SpikeMonitor>(c, c.path(s.output.spikes_file)));
+}
+
+
+// {"type": "spikes", "populations": [names] (default all)}: each population in one spikes monitor at most.
+void parse_spikes_monitor(JObj& o, NetworkSpec& net, MonitorFiles&) {
+  std::vector<int> pops;
+  if (const json* pl = o.get("populations")) {
+    if (!pl->is_array()) fail(o.at("populations"), *pl, "an array of population names");
+    for (size_t i = 0; i < pl->size(); ++i) pops.push_back(population_index((*pl)[i], o.at("populations") + "/" + std::to_string(i), net));
+  } else {
+    for (size_t i = 0; i < net.populations.size(); ++i) pops.push_back(static_cast<int>(i));
+  }
+  for (size_t i = 0; i < pops.size(); ++i) {
+    for (int q : net.spikes.populations)
+      if (q == pops[i]) fail_msg(o.has("populations") ? o.at("populations") + "/" + std::to_string(i) : o.ptr(),
+                                 "population \"" + net.populations[q].name + "\" is already recorded by another spikes monitor, expected each population in one spikes monitor at most");
+    net.spikes.populations.push_back(pops[i]);
+  }
+  net.record_spikes = true;
+  o.finish("type, populations");
 }
 
 }  // namespace spikesim

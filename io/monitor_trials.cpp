@@ -1,6 +1,7 @@
 // The trials monitor: a task's trial records, written to trials.h5 and trials.csv when the
 // run ends (io/trial_file.hpp).
 #include "io/monitors.hpp"
+#include "io/parse_monitor.hpp"
 #include "io/trial_file.hpp"
 
 namespace spikesim {
@@ -27,6 +28,11 @@ class TrialsMonitor final : public Monitor {
 
 void open_trials_monitors(const MonitorContext& c, MonitorList& out) {
   if (c.net.spec.task.active()) out.push_back(std::make_unique<TrialsMonitor>(c));
+}
+
+
+void parse_trials_monitor(JObj& o, NetworkSpec&, MonitorFiles&) {
+  fail_msg(o.at("type"), "a task's trials are written to trials.h5 and trials.csv without a monitor, expected another monitor type");
 }
 
 }  // namespace spikesim

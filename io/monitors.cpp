@@ -15,7 +15,7 @@ MonitorList open_monitors(const Network& net, int nthreads) {
   std::filesystem::create_directories(net.spec.output.dir);
   const MonitorContext c{net, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, nthreads};
   MonitorList out;
-#define SPIKESIM_OPEN_MONITOR_KIND(kind) open_##kind##_monitors(c, out);
+#define SPIKESIM_OPEN_MONITOR_KIND(kind, type) open_##kind##_monitors(c, out);
   SPIKESIM_MONITOR_KINDS(SPIKESIM_OPEN_MONITOR_KIND)
 #undef SPIKESIM_OPEN_MONITOR_KIND
   return out;

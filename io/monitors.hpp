@@ -7,8 +7,9 @@
 //   rates    io/monitor_series.cpp   <name>.h5 (population rates per bin)
 //   trials   io/monitor_trials.cpp   trials.h5 and trials.csv (a task's trials)
 //   edges    io/monitor_edges.cpp    edges.h5 (final weights of plastic projections)
-// Adding a kind: a file with its Monitor class and its open_<kind>_monitors, one line in
-// SPIKESIM_MONITOR_KINDS.
+// Adding a kind: a file with its Monitor class, its open_<kind>_monitors and its
+// parse_<kind>_monitor (io/parse_monitor.hpp), one line in SPIKESIM_MONITOR_KINDS; its spec
+// (what parse fills, open reads) is a struct in core/spec.hpp.
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,7 +20,16 @@
 
 namespace spikesim {
 
-#define SPIKESIM_MONITOR_KINDS(X) X(spikes) X(states) X(weights) X(signals) X(rates) X(edges) X(trials)
+// X(kind, "type"): the kind's "type" in the file's "monitors". edges and trials are written
+// without an entry (for every plastic projection, for a task); their parse explains that.
+#define SPIKESIM_MONITOR_KINDS(X) \
+  X(spikes, "spikes")             \
+  X(states, "state")              \
+  X(weights, "weights")           \
+  X(signals, "signals")           \
+  X(rates, "rates")               \
+  X(edges, "edges")               \
+  X(trials, "trials")
 
 using MonitorList = std::vector<std::unique_ptr<Monitor>>;
 
@@ -31,7 +41,7 @@ struct MonitorContext {
   uint64_t stride(double ms) const;                 // ms as steps of dt
 };
 
-#define SPIKESIM_DECLARE_MONITOR_KIND(kind) void open_##kind##_monitors(const MonitorContext& c, MonitorList& out);
+#define SPIKESIM_DECLARE_MONITOR_KIND(kind, type) void open_##kind##_monitors(const MonitorContext& c, MonitorList& out);
 SPIKESIM_MONITOR_KINDS(SPIKESIM_DECLARE_MONITOR_KIND)
 #undef SPIKESIM_DECLARE_MONITOR_KIND
 

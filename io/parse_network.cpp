@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/spec.hpp"
+#include "io/parse_monitor.hpp"
 #include "neurons/models.hpp"
 
 namespace spikesim {
@@ -191,14 +192,6 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   return pop;
 }
 
-double recording_dt(JObj& o, double dt, const std::string& key = "dt") {
-  const double m = o.number_or(key, dt, "a recording interval in ms");
-  const double ratio = m / dt;
-  if (!(m > 0) || std::fabs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
-    fail(o.at(key), o.raw()[key], "a recording interval that is a positive multiple of dt (" + std::to_string(dt) + " ms)");
-  return m;
-}
-
 // One neuron: {"population": NAME, "neuron": index}.
 std::pair<int, uint32_t> parse_neuron_ref(const json& j, const std::string& ptr, const NetworkSpec& net) {
   JObj o(j, ptr);
@@ -278,158 +271,20 @@ void parse_globals(const json& g, NetworkSpec& net) {
   }
 }
 
-// A list of names under `key` (default: all of `count` things), as indices.
-template <class Find>
-std::vector<int> name_list(JObj& o, const std::string& key, size_t count, const std::string& what, Find find) {
-  std::vector<int> out;
-  const json* l = o.get(key);
-  if (!l) {
-    for (size_t i = 0; i < count; ++i) out.push_back(static_cast<int>(i));
-    return out;
-  }
-  if (!l->is_array() || l->empty()) fail(o.at(key), *l, "a non-empty array of " + what + " names");
-  for (size_t i = 0; i < l->size(); ++i) {
-    const std::string pi = o.at(key) + "/" + std::to_string(i);
-    const int k = (*l)[i].is_string() ? find((*l)[i].template get<std::string>()) : -1;
-    if (k < 0) fail(pi, (*l)[i], "the name of a " + what);
-    for (int q : out)
-      if (q == k) fail(pi, (*l)[i], "each " + what + " once");
-    out.push_back(k);
-  }
-  return out;
-}
-
-
-std::string monitor_name(JObj& o, const std::string& def) {
-  const std::string name = o.string_or("name", def);
-  if (name.empty() || name.find('/') != std::string::npos) fail(o.at("name"), o.raw()["name"], "a plain name without '/'");
-  return name;
-}
-
-void claim_file(std::set<std::string>& files, const std::string& file, const std::string& ptr) {
-  if (!files.insert(file).second)
-    fail_msg(ptr, "output file \"" + file + "\" would be written twice, expected a unique \"name\" for this monitor");
-}
-
-// {"type": "signals", "signals": [names] (default all), "dt": ms, "name": "signals"}
-// {"type": "rates", "populations": [names] (default all), "bin": ms (default dt), "name": "rates"}
-void parse_series_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& files, bool signals) {
-  SeriesMonitorSpec m;
-  m.ptr = o.ptr();
-  m.name = signals ? "signals" : "rates";
-  const char* key = signals ? "signals" : "populations";
-  const char* step = signals ? "dt" : "bin";
-  if (signals && net.signals.empty())
-    fail_msg(o.at("type"), "a signals monitor, but the file declares no \"globals\", expected at least one signal");
-  if (signals)
-    m.items = name_list(o, key, net.signals.size(), "global signal (in \"globals\")", [&](const std::string& n) { return net.find_signal(n); });
-  else
-    m.items = name_list(o, key, net.populations.size(), "population", [&](const std::string& n) { return net.find_population(n); });
-  m.step = recording_dt(o, net.run.dt, step);
-  m.name = monitor_name(o, m.name);
-  claim_file(files, m.file_name(), o.ptr());
-  o.finish(std::string("type, ") + key + ", " + step + ", name");
-  (signals ? net.signal_monitors : net.rate_monitors).push_back(std::move(m));
-}
-
-// {"type": "weights", "projection": NAME, "synapses": [k, ...] | "all" | {"sample": N}, "dt", "name"}
-void parse_weight_monitor(JObj& o, NetworkSpec& net, std::set<std::string>& files) {
-  WeightMonitorSpec m;
-  m.ptr = o.ptr();
-  std::string names;
-  for (const auto& p : net.projections) names += (names.empty() ? "" : ", ") + p.name;
-  const std::string expected = "a projection name (one of: " + names + ")";
-  const json& pj = o.need("projection", expected);
-  m.projection = pj.is_string() ? net.find_projection(pj.get<std::string>()) : -1;
-  if (m.projection < 0) fail(o.at("projection"), pj, expected);
-  const std::string syn_expected = "an array of synapse indices, \"all\", or {\"sample\": N}";
-  const json& s = o.need("synapses", syn_expected);
-  if (s.is_string() && s.get<std::string>() == "all") {
-    m.all = true;
-  } else if (s.is_object()) {
-    JObj so(s, o.at("synapses"));
-    const int64_t n = so.integer("sample", "a number of synapses >= 1");
-    if (n < 1) fail(so.at("sample"), s["sample"], "a number of synapses >= 1");
-    m.sample = static_cast<uint64_t>(n);
-    so.finish("sample");
-  } else if (s.is_array() && !s.empty()) {
-    for (size_t i = 0; i < s.size(); ++i) {
-      const int64_t k = as_integer(s[i], o.at("synapses") + "/" + std::to_string(i), "a synapse index >= 0");
-      if (k < 0) fail(o.at("synapses") + "/" + std::to_string(i), s[i], "a synapse index >= 0");
-      m.synapses.push_back(static_cast<uint64_t>(k));
-    }
-  } else {
-    fail(o.at("synapses"), s, syn_expected);
-  }
-  m.dt = recording_dt(o, net.run.dt);
-  m.name = monitor_name(o, net.projections[m.projection].name);
-  claim_file(files, m.file_name(), o.ptr());
-  o.finish("type, projection, synapses, dt, name");
-  net.weights.push_back(std::move(m));
-}
-
+// One entry of "monitors": its "type" names a kind of SPIKESIM_MONITOR_KINDS (io/monitors.hpp),
+// whose file parses it.
 void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std::set<std::string>& files) {
   JObj o(j, ptr);
-  const std::string types = "\"spikes\", \"state\", \"weights\", \"signals\" or \"rates\"";
+  std::string types;
+#define SPIKESIM_MONITOR_TYPE_NAME(kind, type) types += std::string(types.empty() ? "\"" : ", \"") + type + "\"";
+  SPIKESIM_MONITOR_KINDS(SPIKESIM_MONITOR_TYPE_NAME)
+#undef SPIKESIM_MONITOR_TYPE_NAME
   const std::string type = o.string("type", types);
-  if (type == "weights") return parse_weight_monitor(o, net, files);
-  if (type == "signals" || type == "rates") return parse_series_monitor(o, net, files, type == "signals");
-  if (type == "spikes") {
-    std::vector<int> pops;
-    if (const json* pl = o.get("populations")) {
-      if (!pl->is_array()) fail(o.at("populations"), *pl, "an array of population names");
-      for (size_t i = 0; i < pl->size(); ++i) pops.push_back(population_index((*pl)[i], o.at("populations") + "/" + std::to_string(i), net));
-    } else {
-      for (size_t i = 0; i < net.populations.size(); ++i) pops.push_back(static_cast<int>(i));
-    }
-    for (size_t i = 0; i < pops.size(); ++i) {
-      for (int q : net.spikes.populations)
-        if (q == pops[i]) fail_msg(o.has("populations") ? o.at("populations") + "/" + std::to_string(i) : ptr,
-                                   "population \"" + net.populations[q].name + "\" is already recorded by another spikes monitor, expected each population in one spikes monitor at most");
-      net.spikes.populations.push_back(pops[i]);
-    }
-    net.record_spikes = true;
-    o.finish("type, populations");
-    return;
-  }
-  if (type != "state") fail(o.at("type"), o.raw()["type"], types);
-  StateMonitorSpec m;
-  m.ptr = ptr;
-  m.population = population_index(o.need("population", "a population name"), o.at("population"), net);
-  const PopulationSpec& pop = net.populations[m.population];
-  const ModelInfo& info = model_info(pop.model);
-  std::string names;
-  for (const auto& v : info.state) names += (names.empty() ? "" : ", ") + v.name;
-  const json& vars = o.need("variables", "an array of state variable names");
-  if (!vars.is_array() || vars.empty()) fail(o.at("variables"), vars, "a non-empty array of state variable names");
-  for (size_t i = 0; i < vars.size(); ++i) {
-    const std::string pv = o.at("variables") + "/" + std::to_string(i);
-    bool ok = vars[i].is_string();
-    if (ok) {
-      ok = false;
-      for (const auto& v : info.state) ok = ok || v.name == vars[i].get<std::string>();
-    }
-    if (!ok) fail(pv, vars[i], names.empty() ? "nothing: model " + info.name + " has no state variables"
-                                               : "a state variable of " + info.name + " (one of: " + names + ")");
-    m.variables.push_back(vars[i].get<std::string>());
-  }
-  const json& neurons = o.need("neurons", "an array of neuron indices or \"all\"");
-  if (neurons.is_string() && neurons.get<std::string>() == "all") {
-    for (uint32_t i = 0; i < pop.size; ++i) m.neurons.push_back(i);
-  } else {
-    if (!neurons.is_array() || neurons.empty()) fail(o.at("neurons"), neurons, "a non-empty array of neuron indices or \"all\"");
-    for (size_t i = 0; i < neurons.size(); ++i) {
-      const std::string pn = o.at("neurons") + "/" + std::to_string(i);
-      const int64_t id = as_integer(neurons[i], pn, "a neuron index");
-      if (id < 0 || id >= pop.size) fail(pn, neurons[i], "a neuron index from 0 to " + std::to_string(pop.size - 1));
-      m.neurons.push_back(static_cast<uint32_t>(id));
-    }
-  }
-  m.dt = recording_dt(o, net.run.dt);
-  m.name = monitor_name(o, pop.name);
-  for (const auto& v : m.variables) claim_file(files, m.file_name(v), ptr);
-  o.finish("type, population, variables, neurons, dt, name");
-  net.states.push_back(std::move(m));
+#define SPIKESIM_MONITOR_PARSE(kind, name) \
+  if (type == name) return parse_##kind##_monitor(o, net, files);
+  SPIKESIM_MONITOR_KINDS(SPIKESIM_MONITOR_PARSE)
+#undef SPIKESIM_MONITOR_PARSE
+  fail(o.at("type"), o.raw()["type"], "one of " + types);
 }
 
 }  // namespace
