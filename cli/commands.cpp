@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "build_info.hpp"
+#include "core/isa.hpp"
 #include "io/edges_file.hpp"
 #include "plasticity/network.hpp"
 #include "protocols/simulate.hpp"
@@ -143,6 +144,8 @@ void print_version() {
   H5get_libversion(&maj, &min, &rel);
   std::printf("spikesim %s (%s build)\n", SPIKESIM_VERSION, SPIKESIM_BUILD_TYPE);
   std::printf("  OpenMP: yes (spec %d, %d threads available)\n", _OPENMP, omp_get_max_threads());
+  std::printf("  CPU paths: %s; neuron update runs %s (SPIKESIM_ISA=baseline|avx2 forces one)\n", isa_paths().c_str(),
+              isa_name(selected_isa()));
   const CudaStatus cuda = cuda_status();
   if (!cuda.built) {
     std::printf("  CUDA:   not built (%s)\n", cuda.error.c_str());
@@ -278,9 +281,9 @@ int cmd_run(const Args& a) {
   if (!a.quiet) {
     const double t_s = r.t_reached_ms * 1e-3;
     std::printf("spikesim %s: %s\n", SPIKESIM_VERSION, a.file.c_str());
-    std::printf("  neurons %s, synapses %s, seed %llu, %d threads\n", with_commas(net.neurons()).c_str(),
+    std::printf("  neurons %s, synapses %s, seed %llu, %d threads, CPU path %s\n", with_commas(net.neurons()).c_str(),
                 with_commas(net.synapses()).c_str(), static_cast<unsigned long long>(net.spec.run.seed),
-                a.threads > 0 ? a.threads : omp_get_max_threads());
+                a.threads > 0 ? a.threads : omp_get_max_threads(), isa_name(selected_isa()));
     if (a.device != "cpu")
       std::printf("  device %s: %.1f MiB of device memory, %.2f bytes per synapse for synapses\n", a.device.c_str(),
                   r.device_bytes / 1048576.0,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "core/isa.hpp"
 #include "core/poisson_rate.hpp"
 #include "core/run_loop.hpp"
 #include "core/scheduler.hpp"
@@ -201,6 +202,9 @@ uint64_t CpuBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
 
 }  // namespace
 
-std::unique_ptr<Backend> make_cpu_backend(Network& net, const RunOptions& opt) { return std::make_unique<CpuBackend>(net, opt); }
+std::unique_ptr<Backend> make_cpu_backend(Network& net, const RunOptions& opt) {
+  selected_isa();  // a bad SPIKESIM_ISA fails here, before the threads start (core/isa.hpp)
+  return std::make_unique<CpuBackend>(net, opt);
+}
 
 }  // namespace spikesim

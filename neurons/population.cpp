@@ -6,6 +6,7 @@
 
 #include "neurons/models.hpp"
 #include "neurons/poisson.hpp"
+#include "neurons/step_range.hpp"
 
 namespace spikesim {
 
@@ -23,20 +24,6 @@ void collect(const uint8_t* fired, uint32_t lo, uint32_t hi, std::vector<uint32_
   }
   for (; i < hi; ++i)
     if (fired[i]) spikes.push_back(i);
-}
-
-// A neuron model's step for every neuron in one branch-free (vectorised) pass, then the spikes.
-template <class M>
-void update_model(Population& p, uint32_t lo, uint32_t hi, uint32_t step, std::vector<uint32_t>& spikes) {
-  const typename M::Prop q = PropOf<M>::get(p.prop);
-  float* x[M::kVars];
-  for (int k = 0; k < M::kVars; ++k) x[k] = p.x[k].data();
-  int32_t* ref = p.ref.data();
-  uint8_t* fired = p.fired.data();
-  const CounterRng rng = p.rng;
-#pragma omp simd
-  for (uint32_t i = lo; i < hi; ++i) fired[i] = M::step(q, x, ref[i], NeuronCtx{rng, i, step}) ? 1 : 0;
-  collect(fired, lo, hi, spikes);
 }
 
 // A neuron model's state: defaults, then the file's initial values ("init").
@@ -72,7 +59,15 @@ void init_model(Population& p, const PopulationSpec& s, const RunSpec& run, uint
 }  // namespace
 
 void Population::update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uint32_t>& spikes) {
-  if (with_model(model, [&](auto m) { update_model<decltype(m)>(*this, lo, hi, step, spikes); })) return;
+  if (is_neuron_model(model)) {  // the loop of the instruction set picked at start-up (core/isa.hpp)
+    static const StepRangeTable& table = step_ranges(selected_isa());
+    float* xs[kMaxStateVars] = {};
+    for (size_t k = 0; k < x.size(); ++k) xs[k] = x[k].data();
+    const int index = static_cast<uint8_t>(model) - static_cast<uint8_t>(Model::kFirstNeuron);
+    table.model[index](prop, xs, ref.data(), fired.data(), rng, lo, hi, step);
+    collect(fired.data(), lo, hi, spikes);
+    return;
+  }
   if (model == Model::kPoisson) {
     if (!thresholds.empty()) {
       for (uint32_t i = lo; i < hi; ++i)

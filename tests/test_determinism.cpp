@@ -53,3 +53,61 @@ TEST_CASE("a task with trial rules gives identical trials and weights for --thre
   CHECK(trials[0] == trials[1]);
   CHECK(weights[0] == weights[1]);
 }
+
+TEST_CASE("every CPU path of the neuron update (SPIKESIM_ISA) gives the same spikes bit for bit") {
+  // Each path this machine has: baseline always, avx2 where the CPU has AVX2+FMA.
+  const Proc v = run_cli({"--version"});
+  REQUIRE(v.code == 0);
+  std::vector<std::string> paths = {"baseline"};
+  if (v.out.find("avx2+fma;") != std::string::npos || v.out.find(", avx2+fma") != std::string::npos) paths.push_back("avx2");
+  if (paths.size() == 1) MESSAGE("this CPU has no AVX2+FMA: only the baseline path is run");
+  // lif_cond_exp (COBA), lif_curr_exp (CUBA), and aeif_cond_exp with izhikevich neurons.
+  const fs::path dir = temp_dir("isa");
+  const std::string mixed = write_file(dir, "mixed.json", R"({"run": {"tstop": 300, "dt": 0.1, "seed": 3},
+    "populations": {"drive": {"size": 100, "model": "poisson", "params": {"rate": 40}},
+      "ad": {"size": 64, "model": "aeif_cond_exp", "init": {"V_m": {"uniform": [-70, -50]}}},
+      "iz": {"size": 64, "model": "izhikevich", "params": {"I_e": 10, "I_noise": 13}}},
+    "projections": [{"source": "drive", "target": "ad", "connectivity": {"rule": "pairwise_bernoulli", "p": 0.5}, "weight": {"uniform": [20, 40]}, "delay": 1.0},
+                    {"source": "drive", "target": "iz", "connectivity": {"rule": "pairwise_bernoulli", "p": 0.2}, "weight": 1.0, "delay": 1.0}],
+    "monitors": [{"type": "spikes"}]})").string();
+  // Spikes, and V_m of every neuron of the first population every 10 ms: one rounding of a
+  // contracted a*b+c would show in the state long before it moves a spike.
+  for (const auto& [file, pops] : {std::pair{source_dir() + "/examples/coba.json", std::vector<std::string>{"exc", "inh"}},
+                                   std::pair{source_dir() + "/examples/cuba.json", std::vector<std::string>{"exc", "inh"}},
+                                   std::pair{mixed, std::vector<std::string>{"ad", "iz"}}}) {
+    CAPTURE(file);
+    json j = json::parse(slurp(file));
+    j["monitors"].push_back({{"type", "state"}, {"population", pops[0]}, {"variables", {"V_m"}}, {"neurons", "all"}, {"dt", 10.0}, {"name", "isa"}});
+    const std::string net = write_file(dir, "net.json", j.dump()).string();
+    std::vector<std::vector<std::pair<std::vector<double>, std::vector<uint64_t>>>> runs;
+    std::vector<std::vector<float>> states;
+    for (const std::string& isa : paths) {
+      ::setenv("SPIKESIM_ISA", isa.c_str(), 1);
+      const fs::path out = dir / ("out_" + isa);
+      const Proc p = run_cli({"run", net, "--tstop", "300", "--threads", "2", "-o", out.string(), "--overwrite"});
+      ::unsetenv("SPIKESIM_ISA");
+      REQUIRE(p.code == 0);
+      CHECK(p.out.find(isa == "avx2" ? "CPU path avx2+fma" : "CPU path baseline") != std::string::npos);
+      runs.emplace_back();
+      for (const auto& pop : pops) runs.back().push_back(read_spikes(out / "spikes.h5", pop));
+      H5Id f = open_file(out / "isa_V_m.h5");
+      states.push_back(read_f32(f, "/report/" + pops[0] + "/data"));
+    }
+    CHECK(states[0].size() > 1000);
+    for (size_t r = 1; r < runs.size(); ++r) CHECK(states[r] == states[0]);
+    for (size_t k = 0; k < pops.size(); ++k) {
+      CAPTURE(pops[k]);
+      CHECK(runs[0][k].first.size() > 50);
+      for (size_t r = 1; r < runs.size(); ++r) {
+        CHECK(runs[r][k].first == runs[0][k].first);
+        CHECK(runs[r][k].second == runs[0][k].second);
+      }
+    }
+  }
+  // An unknown path is refused before the run.
+  ::setenv("SPIKESIM_ISA", "sse9", 1);
+  const Proc bad = run_cli({"run", source_dir() + "/examples/cuba.json", "--tstop", "10", "-o", (dir / "bad").string(), "--overwrite", "--quiet"});
+  ::unsetenv("SPIKESIM_ISA");
+  CHECK(bad.code != 0);
+  CHECK(bad.err.find("SPIKESIM_ISA=sse9") != std::string::npos);
+}

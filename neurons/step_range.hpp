@@ -1,0 +1,36 @@
+#pragma once
+// The neuron update's inner loop (every neuron of [lo, hi) one step, spike flags into
+// `fired`), compiled once per instruction set: neurons/step_range_baseline.cpp for x86-64
+// baseline, neurons/step_range_avx2.cpp with -mavx2 -mfma. Population::update takes the
+// table of the path core/isa.hpp selects. Each translation unit holds only this loop,
+// flattened (every call inlined), so no inline function compiled for AVX2 can be shared
+// with the rest of the program (tests/check_isa_object.cmake checks its symbols).
+#include <cstdint>
+
+#include "core/isa.hpp"
+#include "core/rng.hpp"
+#include "neurons/model_list.hpp"
+
+namespace spikesim {
+
+using StepRangeFn = void (*)(const ModelProp& prop, float* const* x, int32_t* ref, uint8_t* fired, CounterRng rng,
+                             uint32_t lo, uint32_t hi, uint32_t step);
+
+struct StepRangeTable {
+  StepRangeFn model[kNeuronModels];  // by place in SPIKESIM_MODELS
+};
+
+const StepRangeTable& step_range_baseline();
+#ifdef SPIKESIM_AVX2_PATH
+const StepRangeTable& step_range_avx2();
+#endif
+
+inline const StepRangeTable& step_ranges(Isa isa) {
+#ifdef SPIKESIM_AVX2_PATH
+  if (isa == Isa::kAvx2) return step_range_avx2();
+#endif
+  (void)isa;
+  return step_range_baseline();
+}
+
+}  // namespace spikesim
