@@ -283,7 +283,7 @@ int cmd_run(const Args& a) {
     std::printf("spikesim %s: %s\n", SPIKESIM_VERSION, a.file.c_str());
     std::printf("  neurons %s, synapses %s, seed %llu, %d threads, CPU path %s\n", with_commas(net.neurons()).c_str(),
                 with_commas(net.synapses()).c_str(), static_cast<unsigned long long>(net.spec.run.seed),
-                a.threads > 0 ? a.threads : omp_get_max_threads(), isa_name(selected_isa()));
+                r.threads > 0 ? r.threads : (a.threads > 0 ? a.threads : omp_get_max_threads()), isa_name(selected_isa()));
     if (a.device != "cpu")
       std::printf("  device %s: %.1f MiB of device memory, %.2f bytes per synapse for synapses\n", a.device.c_str(),
                   r.device_bytes / 1048576.0,

@@ -31,6 +31,7 @@ struct RunResult {
   uint64_t steps = 0;
   double t_reached_ms = 0.0, wall_s = 0.0;
   std::vector<uint64_t> spike_counts;  // per population
+  int threads = 0;                     // threads the CPU engine ran with (0: another backend)
   uint64_t pair_rewards = 0;           // rewards triggered by spike pairs (signals' "on_pair")
   std::vector<TrialRecord> trials;     // a task's trials
   std::vector<std::string> files;      // output files written

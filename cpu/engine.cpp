@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "core/isa.hpp"
+#include "cpu/thread_count.hpp"
 #include "core/poisson_rate.hpp"
 #include "core/run_loop.hpp"
 #include "core/scheduler.hpp"
@@ -32,6 +33,7 @@ class CpuBackend final : public Backend {
   const double* signals() const override { return net_.signals.value.data(); }
   void report(RunResult& res) override {
     res.pair_rewards = pair_rewards_.triggered();
+    res.threads = nthreads_;
     res.phase_s = clock_.seconds();
   }
 
@@ -62,7 +64,7 @@ class CpuBackend final : public Backend {
 };
 
 CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
-    : net_(net), nthreads_(opt.threads > 0 ? opt.threads : omp_get_max_threads()),
+    : net_(net), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),
       pair_rewards_(net.spec.signals, net.spec.run.seed), clock_(opt.profile) {
   const size_t n_pops = net.pops.size();
   Signals* sig = &net.signals;

@@ -6,6 +6,7 @@
 
 #include "core/run_loop.hpp"
 #include "cpu/engine.hpp"
+#include "cpu/thread_count.hpp"
 #include "gpu/engine.hpp"
 #include "io/monitors.hpp"
 
@@ -16,7 +17,9 @@ namespace {
 RunResult run(Network& net, const RunOptions& opt, Launcher* launcher, MonitorList* extra) {
   const auto wall0 = std::chrono::steady_clock::now();
   if (opt.device != Device::kCpu) check_device_support(net.spec);  // a refusal (exit 2) before any file is opened
-  MonitorList monitors = open_monitors(net, opt.threads > 0 ? opt.threads : omp_get_max_threads());
+  const int threads = opt.device == Device::kCpu ? cpu_threads(net, opt, omp_get_max_threads())
+                                                 : (opt.threads > 0 ? opt.threads : omp_get_max_threads());
+  MonitorList monitors = open_monitors(net, threads);
   const size_t n_file = monitors.size();
   if (extra)
     for (auto& m : *extra) monitors.push_back(std::move(m));
