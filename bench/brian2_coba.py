@@ -7,7 +7,10 @@ then runs BUILD_DIR/main itself (timing it, measuring its memory) and reads Bria
 of the simulation loop from results/last_run_info.txt, so code generation and compilation are
 excluded. Prints one JSON line: dir, binary, neurons.
 
-usage: brian2_coba.py --n N --t SECONDS --threads K [--k 80] [--stdp] --dir BUILD_DIR
+usage: brian2_coba.py --n N --t SECONDS --threads K [--k 80] [--stdp] [--method M] [--float32] --dir BUILD_DIR
+
+--method: Brian2's integration method (default exponential_euler, spikesim's; "default"
+lets Brian2 choose, which is euler for this model); --float32: default_float_dtype float32.
 """
 import argparse, json, os, sys
 
@@ -18,6 +21,8 @@ ap.add_argument("--threads", type=int, default=1)
 ap.add_argument("--k", type=float, default=80.0, help="mean in-degree per source population: p = k/n")
 ap.add_argument("--stdp", action="store_true")
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--method", default="exponential_euler")
+ap.add_argument("--float32", action="store_true")
 ap.add_argument("--dir", required=True)
 a = ap.parse_args()
 
@@ -26,7 +31,7 @@ from brian2 import ms, mV, nS, pF, second
 
 b.set_device("cpp_standalone", directory=a.dir, build_on_run=False)
 b.prefs.devices.cpp_standalone.openmp_threads = a.threads if a.threads > 1 else 0  # 0: no OpenMP
-b.prefs.core.default_float_dtype = b.float64
+b.prefs.core.default_float_dtype = b.float32 if a.float32 else b.float64
 b.defaultclock.dt = 0.1 * ms
 b.seed(a.seed)
 
@@ -42,7 +47,7 @@ dge/dt = -ge/taue : siemens
 dgi/dt = -gi/taui : siemens
 """
 P = b.NeuronGroup(a.n, eqs, threshold="v > Vt", reset="v = Vr", refractory=5 * ms,
-                  method="exponential_euler")
+                  **({} if a.method == "default" else {"method": a.method}))
 P.v = "El + (randn()*5 - 5)*mV"
 P.ge = "(randn()*15 + 40)*nS"
 P.gi = "(randn()*120 + 200)*nS"
