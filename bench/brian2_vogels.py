@@ -7,7 +7,8 @@ Like brian2_coba.py it generates and compiles the standalone project in BUILD_DI
 running it and prints one JSON line: dir, binary, neurons. Learning starts at 1 s within one
 run (eta multiplied by t > 1 s), so results/last_run_info.txt times the whole loop.
 
-usage: brian2_vogels.py --n N --t SECONDS --threads K [--k 200] --dir BUILD_DIR
+usage: brian2_vogels.py --n N --t SECONDS --threads K [--k 200] [--method M] [--float32] --dir BUILD_DIR
+(--method default: Brian2 chooses; --float32: default_float_dtype float32)
 """
 import argparse, json, os
 
@@ -17,6 +18,8 @@ ap.add_argument("--t", type=float, default=10.0)
 ap.add_argument("--threads", type=int, default=1)
 ap.add_argument("--k", type=float, default=200.0, help="mean in-degree per 100% of the network: p = k/n")
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--method", default="exponential_euler")
+ap.add_argument("--float32", action="store_true")
 ap.add_argument("--dir", required=True)
 a = ap.parse_args()
 
@@ -25,7 +28,7 @@ from brian2 import ms, mV, nS, pF, pA, Hz, second
 
 b.set_device("cpp_standalone", directory=a.dir, build_on_run=False)
 b.prefs.devices.cpp_standalone.openmp_threads = a.threads if a.threads > 1 else 0
-b.prefs.core.default_float_dtype = b.float64
+b.prefs.core.default_float_dtype = b.float32 if a.float32 else b.float64
 b.defaultclock.dt = 0.1 * ms
 b.seed(a.seed)
 
@@ -41,7 +44,8 @@ dv/dt = (-gl*(v - el) - (g_ampa*v + g_gaba*(v - er)) + bgcurrent)/memc : volt (u
 dg_ampa/dt = -g_ampa/tau_ampa : siemens
 dg_gaba/dt = -g_gaba/tau_gaba : siemens
 """
-P = b.NeuronGroup(a.n, eqs, threshold="v > vt", reset="v = el", refractory=5 * ms, method="exponential_euler")
+P = b.NeuronGroup(a.n, eqs, threshold="v > vt", reset="v = el", refractory=5 * ms,
+                  **({} if a.method == "default" else {"method": a.method}))
 P.v = "el + rand()*(vt - el)"
 Pe, Pi = P[:ne], P[ne:]
 con_e = b.Synapses(Pe, P, on_pre="g_ampa += 0.3*nS")
