@@ -69,24 +69,18 @@ def renamed(text):
     return text
 
 
-def normalise(v, root):
-    """The output folder (given with -o, so A's and B's differ) as <OUT> in string attributes."""
+def normalise(v, root, rename):
+    """The output folder (given with -o, so A's and B's differ) as <OUT> in string attributes;
+    with `rename` (side A), the --renamed texts too."""
     if isinstance(v, bytes):
         v = v.decode()
     if not isinstance(v, str):
         return v
     v = v.replace(os.path.abspath(root), "<OUT>")
-    return renamed(v) if root_is_a(root) else v
+    return renamed(v) if rename else v
 
 
-A_ROOT = [None]
-
-
-def root_is_a(root):
-    return A_ROOT[0] is not None and os.path.abspath(root) == os.path.abspath(A_ROOT[0])
-
-
-def h5_items(path, root):
+def h5_items(path, root, rename=False):
     import h5py
     import numpy as np
     items = {}
@@ -94,14 +88,14 @@ def h5_items(path, root):
         def visit(name, obj):
             for k, v in obj.attrs.items():
                 if k not in SKIP_ATTRS:
-                    v = normalise(v, root)
+                    v = normalise(v, root, rename)
                     items[f"{name}@{k}"] = repr(np.asarray(v).tolist()) if not isinstance(v, (str, bytes)) else repr(v)
             if isinstance(obj, h5py.Dataset):
                 a = obj[()]
                 items[name] = (str(a.dtype), a.shape, hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest())
         for k, v in f.attrs.items():
             if k not in SKIP_ATTRS:
-                items[f"/@{k}"] = repr(normalise(v, root))
+                items[f"/@{k}"] = repr(normalise(v, root, rename))
         f.visititems(visit)
     return items
 
@@ -119,7 +113,6 @@ def compare(args):
     for r in args.renamed or []:
         old, _, new = r.partition("=")
         RENAMED.append((old, new))
-    A_ROOT[0] = args.dir_a
     bad = 0
     cases_a = sorted(os.listdir(args.dir_a))
     for case in cases_a:
@@ -129,7 +122,7 @@ def compare(args):
             diffs.append(f"files differ: only in A {sorted(set(fa) - set(fb))}, only in B {sorted(set(fb) - set(fa))}")
         for rel in sorted(set(fa) & set(fb)):
             if rel.endswith(".h5"):
-                ia = h5_items(fa[rel], args.dir_a)
+                ia = h5_items(fa[rel], args.dir_a, rename=True)
                 ib = h5_items(fb[rel], args.dir_b)
                 datasets += sum(1 for k in ia if "@" not in k)
                 for k in sorted(set(ia) | set(ib)):

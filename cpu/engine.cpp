@@ -64,7 +64,7 @@ class CpuBackend final : public Backend {
 };
 
 CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
-    : net_(net), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),
+    : net_(net), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),  // opt.threads when simulate set it
       pair_rewards_(net.spec.signals, net.spec.run.seed), clock_(opt.profile) {
   const size_t n_pops = net.pops.size();
   Signals* sig = &net.signals;

@@ -82,9 +82,7 @@ struct AeifCondExp {
     const auto& p = s.params;
     const double g = p.at("g_L") + p.at("a"), theta = p.at("V_th") - p.at("E_L"), D = p.at("Delta_T");
     const double rheobase = D > 0 ? g * (theta + D * std::log(g / p.at("g_L")) - D) : g * theta;
-    const auto v0 = s.init.find("V_m");
-    const bool starts_above = v0 != s.init.end() && v0->second.max_value() >= p.at("V_th");
-    return g <= 0 || p.at("I_e") >= rheobase || starts_above || s.init.size() > (v0 != s.init.end() ? 1u : 0u);
+    return g <= 0 || p.at("I_e") >= rheobase || init_may_fire(s);
   }
 
   // dy/dt and dw/dt at (y, w) with conductances (ge, gi); `on`: not refractory.

@@ -7,7 +7,6 @@
 // its own (rheobase).
 #include <cmath>
 #include <cstdint>
-#include <vector>
 
 #include "core/hd.hpp"
 #include "neurons/model_info.hpp"
@@ -21,9 +20,6 @@ struct LifReset {
   static LifReset make(double V_th, double V_reset, double E_L, double t_ref, double h) {
     return {static_cast<float>(V_th - E_L), static_cast<float>(V_reset - E_L),
             static_cast<int32_t>(std::lround(t_ref / h))};
-  }
-  static LifReset make(const ParamMap& p, double h) {
-    return make(p.at("V_th"), p.at("V_reset"), p.at("E_L"), p.at("t_ref"), h);
   }
 };
 
@@ -50,13 +46,18 @@ inline ParamInfo param_t_ref(double def) { return {"t_ref", def, "ms", "a refrac
 inline ParamInfo param_I_e(double def) { return {"I_e", def, "pA", "a current", ParamInfo::kAny}; }
 inline ParamInfo param_tau(const char* name, double def) { return {name, def, "ms", "a time constant", ParamInfo::kPositive}; }
 
-// A LIF population fires without input if its rheobase E_L + I_e/g_L reaches V_th, or if its
-// initial state can fire it (V_m above threshold, or initial synaptic variables).
-inline bool lif_self_driven(const PopulationSpec& s) {
-  const double v_inf = s.params.at("E_L") + s.params.at("I_e") / s.params.at("g_L");
+// Whether an integrate-and-fire population's initial state may fire it: V_m starting at or
+// above V_th, or any other variable initialised (synaptic input, adaptation).
+inline bool init_may_fire(const PopulationSpec& s) {
   const auto v0 = s.init.find("V_m");
   const bool starts_above = v0 != s.init.end() && v0->second.max_value() >= s.params.at("V_th");
-  return v_inf >= s.params.at("V_th") || starts_above || s.init.size() > (v0 != s.init.end() ? 1u : 0u);
+  return starts_above || s.init.size() > (v0 != s.init.end() ? 1u : 0u);
+}
+
+// A LIF population fires without input if its rheobase E_L + I_e/g_L reaches V_th, or if its
+// initial state may fire it.
+inline bool lif_self_driven(const PopulationSpec& s) {
+  return s.params.at("E_L") + s.params.at("I_e") / s.params.at("g_L") >= s.params.at("V_th") || init_may_fire(s);
 }
 
 }  // namespace spikesim

@@ -72,10 +72,9 @@ constexpr Model model_id() {
   return ModelTag<M>::id;
 }
 
-inline bool is_neuron_model(Model m) {
-  return static_cast<uint8_t>(m) >= static_cast<uint8_t>(Model::kFirstNeuron) &&
-         static_cast<uint8_t>(m) < static_cast<uint8_t>(Model::kFirstNeuron) + kNeuronModels;
-}
+// A neuron model's place in SPIKESIM_MODELS (negative for the sources).
+inline int model_index(Model m) { return static_cast<int>(m) - static_cast<int>(Model::kFirstNeuron); }
+inline bool is_neuron_model(Model m) { return model_index(m) >= 0 && model_index(m) < kNeuronModels; }
 
 // One population's step constants, whichever its model (a union: trivially copyable).
 union ModelProp {

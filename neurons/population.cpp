@@ -63,8 +63,7 @@ void Population::update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uin
     static const StepRangeTable& table = step_ranges(selected_isa());
     float* xs[kMaxStateVars] = {};
     for (size_t k = 0; k < x.size(); ++k) xs[k] = x[k].data();
-    const int index = static_cast<uint8_t>(model) - static_cast<uint8_t>(Model::kFirstNeuron);
-    table.model[index](prop, xs, ref.data(), fired.data(), rng, lo, hi, step);
+    table.model[model_index(model)](prop, xs, ref.data(), fired.data(), rng, lo, hi, step);
     collect(fired.data(), lo, hi, spikes);
     return;
   }

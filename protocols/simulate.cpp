@@ -14,12 +14,13 @@ namespace spikesim {
 
 namespace {
 
-RunResult run(Network& net, const RunOptions& opt, Launcher* launcher, MonitorList* extra) {
+RunResult run(Network& net, const RunOptions& given, Launcher* launcher, MonitorList* extra) {
   const auto wall0 = std::chrono::steady_clock::now();
-  if (opt.device != Device::kCpu) check_device_support(net.spec);  // a refusal (exit 2) before any file is opened
-  const int threads = opt.device == Device::kCpu ? cpu_threads(net, opt, omp_get_max_threads())
-                                                 : (opt.threads > 0 ? opt.threads : omp_get_max_threads());
-  MonitorList monitors = open_monitors(net, threads);
+  if (given.device != Device::kCpu) check_device_support(net.spec);  // a refusal (exit 2) before any file is opened
+  RunOptions opt = given;  // the CPU engine's thread count, chosen once (cpu/thread_count.hpp)
+  opt.threads = opt.device == Device::kCpu ? cpu_threads(net, opt, omp_get_max_threads())
+                                           : (opt.threads > 0 ? opt.threads : omp_get_max_threads());
+  MonitorList monitors = open_monitors(net, opt.threads);
   const size_t n_file = monitors.size();
   if (extra)
     for (auto& m : *extra) monitors.push_back(std::move(m));
