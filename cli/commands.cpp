@@ -144,7 +144,7 @@ void print_version() {
   H5get_libversion(&maj, &min, &rel);
   std::printf("spikesim %s (%s build)\n", SPIKESIM_VERSION, SPIKESIM_BUILD_TYPE);
   std::printf("  OpenMP: yes (spec %d, %d threads available)\n", _OPENMP, omp_get_max_threads());
-  std::printf("  CPU paths: %s; neuron update runs %s (SPIKESIM_ISA=baseline|avx2 forces one)\n", isa_paths().c_str(),
+  std::printf("  CPU paths: %s; neuron update runs %s (SPIKESIM_ISA=baseline|avx2|avx512 forces one)\n", isa_paths().c_str(),
               isa_name(selected_isa()));
   const CudaStatus cuda = cuda_status();
   if (!cuda.built) {

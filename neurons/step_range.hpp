@@ -1,10 +1,11 @@
 #pragma once
 // The neuron update's inner loop (every neuron of [lo, hi) one step, spike flags into
 // `fired`), compiled once per instruction set: neurons/step_range_baseline.cpp for x86-64
-// baseline, neurons/step_range_avx2.cpp with -mavx2 -mfma. Population::update takes the
-// table of the path core/isa.hpp selects. Each translation unit holds only this loop,
-// flattened (every call inlined), so no inline function compiled for AVX2 can be shared
-// with the rest of the program (tests/check_isa_object.cmake checks its symbols).
+// baseline, neurons/step_range_avx2.cpp with -mavx2 -mfma, neurons/step_range_avx512.cpp
+// for AVX-512 with 512-bit vectors. Population::update takes the table of the path
+// core/isa.hpp selects. Each translation unit holds only this loop, flattened (every call
+// inlined), so no inline function compiled for a wider ISA can be shared with the rest of
+// the program (tests/check_isa_object.cmake checks its symbols).
 #include <cstdint>
 
 #include "core/isa.hpp"
@@ -24,10 +25,16 @@ const StepRangeTable& step_range_baseline();
 #ifdef SPIKESIM_AVX2_PATH
 const StepRangeTable& step_range_avx2();
 #endif
+#ifdef SPIKESIM_AVX512_PATH
+const StepRangeTable& step_range_avx512();
+#endif
 
 inline const StepRangeTable& step_ranges(Isa isa) {
 #ifdef SPIKESIM_AVX2_PATH
   if (isa == Isa::kAvx2) return step_range_avx2();
+#endif
+#ifdef SPIKESIM_AVX512_PATH
+  if (isa == Isa::kAvx512) return step_range_avx512();
 #endif
   (void)isa;
   return step_range_baseline();

@@ -56,11 +56,14 @@ TEST_CASE("a task with trial rules gives identical trials and weights for --thre
 }
 
 TEST_CASE("every CPU path of the neuron update (SPIKESIM_ISA) gives the same spikes bit for bit") {
-  // Each path this machine has: baseline always, avx2 where the CPU has AVX2+FMA.
+  // Each path this machine has (--version lists them): baseline always, avx2 where the CPU
+  // has AVX2+FMA, avx512 where it has AVX-512.
   const Proc v = run_cli({"--version"});
   REQUIRE(v.code == 0);
   std::vector<std::string> paths = {"baseline"};
-  if (v.out.find("avx2+fma;") != std::string::npos || v.out.find(", avx2+fma") != std::string::npos) paths.push_back("avx2");
+  for (const char* isa : {"avx2", "avx512"})
+    if (v.out.find(std::string(", ") + isa + " (") != std::string::npos) paths.push_back(isa);
+  MESSAGE("CPU paths compared: " << paths.size());
   if (paths.size() == 1) MESSAGE("this CPU has no AVX2+FMA: only the baseline path is run");
   // lif_cond_exp (COBA), lif_curr_exp (CUBA), and aeif_cond_exp with izhikevich neurons.
   const fs::path dir = temp_dir("isa");
@@ -88,7 +91,7 @@ TEST_CASE("every CPU path of the neuron update (SPIKESIM_ISA) gives the same spi
       const Proc p = run_cli({"run", net, "--tstop", "300", "--threads", "2", "-o", out.string(), "--overwrite"});
       ::unsetenv("SPIKESIM_ISA");
       REQUIRE(p.code == 0);
-      CHECK(p.out.find(isa == "avx2" ? "CPU path avx2+fma" : "CPU path baseline") != std::string::npos);
+      CHECK(p.out.find("CPU path " + isa + "\n") != std::string::npos);
       runs.emplace_back();
       for (const auto& pop : pops) runs.back().push_back(read_spikes(out / "spikes.h5", pop));
       H5Id f = open_file(out / "isa_V_m.h5");
