@@ -13,6 +13,7 @@ import argparse
 import copy
 import datetime
 import glob
+import hashlib
 import json
 import os
 import platform
@@ -120,12 +121,23 @@ def spikesim_run(exe, netfile, threads, extra=()):
 
 
 def brian_build(script_args, n, k, t_s, threads):
+    """Generates and compiles a Brian2 standalone project, or reuses the one a previous run
+    built from the same script (same bytes), arguments and Brian2 version."""
     d = os.path.join(WORK, f"brian_{os.path.basename(script_args[0])}_{'_'.join(script_args[1:])}_{n}_{k}_{t_s}_{threads}")
-    out = subprocess.run([sys.executable, *script_args, "--n", str(n), "--k", str(k), "--t", str(t_s),
-                          "--threads", str(threads), "--dir", d], capture_output=True, text=True)
+    cmd = [sys.executable, *script_args, "--n", str(n), "--k", str(k), "--t", str(t_s), "--threads", str(threads), "--dir", d]
+    import brian2
+    key = hashlib.sha256((open(script_args[0], "rb").read().hex() + repr(cmd) + brian2.__version__).encode()).hexdigest()
+    stamp = os.path.join(d, "spikesim_bench_key.json")
+    if os.path.exists(stamp):
+        saved = json.load(open(stamp))
+        if saved.get("key") == key and os.path.exists(saved["build"]["binary"]):
+            return saved["build"]
+    out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(f"Brian2 build failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    build = json.loads(out.stdout.strip().splitlines()[-1])
+    json.dump({"key": key, "build": build}, open(stamp, "w"))
+    return build
 
 
 def brian_run(build):

@@ -5,12 +5,12 @@
 namespace spikesim {
 
 ThreadCost measured_thread_cost() {
-  // COBA 4000 (ns per neuron and step, synapses included at 80 per neuron: 2.9 baseline, 1.7
-  // AVX2, 1.2 with AVX-512), COBA 256k (0.007 ns per further static synapse),
-  // vogels2011 and coba_stdp (plastic synapses); 2 threads cost 5 us more per step than the
-  // work halved, 10 us with plastic projections (coba_stdp: 15.9 us per step on one thread,
-  // 17.5 on two).
-  const double per_neuron[] = {2.9, 1.7, 1.2};  // by Isa
+  // Per neuron and step, synapses included at 80 per neuron (COBA 4000): 2.9 ns baseline,
+  // 1.7 AVX2; AVX-512 0.75 of AVX2 (their step loops' ratio on a Sapphire Rapids Xeon).
+  // Per further synapse: 0.007 ns static (COBA 256k), 0.03 plastic (vogels2011, coba_stdp).
+  // 2 threads cost 5 us more per step than the work halved, 10 us with plastic projections
+  // (coba_stdp: 15.9 us per step on one thread, 17.5 on two).
+  const double per_neuron[] = {2.9, 1.7, 1.3};  // by Isa
   return {per_neuron[static_cast<int>(selected_isa())], 0.007, 0.03, 5000.0, 5000.0};
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// The neuron update's inner loop (every neuron of [lo, hi) one step, spike flags into
-// `fired`), compiled once per instruction set: neurons/step_range_baseline.cpp for x86-64
+// The neuron update's inner loops (every neuron of [lo, hi) one step, spike flags into
+// `fired`; and a Poisson population's draws), compiled once per instruction set: neurons/step_range_baseline.cpp for x86-64
 // baseline, neurons/step_range_avx2.cpp with -mavx2 -mfma, neurons/step_range_avx512.cpp
 // for AVX-512 with 512-bit vectors. Population::update takes the table of the path
 // core/isa.hpp selects. Each translation unit holds only this loop, flattened (every call
@@ -17,8 +17,14 @@ namespace spikesim {
 using StepRangeFn = void (*)(const ModelProp& prop, float* const* x, int32_t* ref, uint8_t* fired, CounterRng rng,
                              uint32_t lo, uint32_t hi, uint32_t step);
 
+// A Poisson population's draws for [lo, hi): spike flags into `fired`, from the per-neuron
+// thresholds where given, else from `threshold`.
+using PoissonRangeFn = void (*)(const CounterRng& rng, uint32_t threshold, const uint32_t* thresholds,
+                                uint8_t* fired, uint32_t lo, uint32_t hi, uint32_t step);
+
 struct StepRangeTable {
   StepRangeFn model[kNeuronModels];  // by place in SPIKESIM_MODELS
+  PoissonRangeFn poisson;
 };
 
 const StepRangeTable& step_range_baseline();

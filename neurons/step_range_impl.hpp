@@ -2,6 +2,7 @@
 // The body of neurons/step_range_<isa>.cpp: one flattened function per model, in a table.
 // Include it once per translation unit, after defining SPIKESIM_STEP_RANGE_TABLE (the name
 // of the table's accessor).
+#include "neurons/poisson.hpp"
 #include "neurons/step_range.hpp"
 
 namespace spikesim {
@@ -25,11 +26,27 @@ SPIKESIM_FLATTEN void step_range(const ModelProp& prop, float* const* xs, int32_
   for (uint32_t i = lo; i < hi; ++i) fired[i] = M::step(q, x, ref[i], NeuronCtx{rng, i, step}) ? 1 : 0;
 }
 
-const StepRangeTable kTable = {{
+// A Poisson population's draws (one Philox block per neuron: integer multiplies and xors,
+// which vectorise) in one branch-free pass.
+SPIKESIM_FLATTEN void poisson_range(const CounterRng& rng, uint32_t threshold, const uint32_t* thresholds,
+                                    uint8_t* fired, uint32_t lo, uint32_t hi, uint32_t step) {
+  const CounterRng r = rng;
+  if (thresholds) {
+#pragma omp simd
+    for (uint32_t i = lo; i < hi; ++i) fired[i] = PoissonSource::step(r, thresholds[i], i, step) ? 1 : 0;
+  } else {
+#pragma omp simd
+    for (uint32_t i = lo; i < hi; ++i) fired[i] = PoissonSource::step(r, threshold, i, step) ? 1 : 0;
+  }
+}
+
+const StepRangeTable kTable = {
+    {
 #define SPIKESIM_STEP_RANGE_ENTRY(M) &step_range<M>,
-    SPIKESIM_MODELS(SPIKESIM_STEP_RANGE_ENTRY)
+        SPIKESIM_MODELS(SPIKESIM_STEP_RANGE_ENTRY)
 #undef SPIKESIM_STEP_RANGE_ENTRY
-}};
+    },
+    &poisson_range};
 
 }  // namespace
 

@@ -102,7 +102,7 @@ void resolve_partner(Network& net, Projection& p) {
                                         " has " + std::to_string(count[i]) + ")");
     add_source(pp);
   }
-  pt.traces.init(ps.traces, n);
+  pt.traces.init(ps.traces, n, net.spec.run.dt);
 }
 
 }  // namespace

@@ -11,8 +11,8 @@ void Plasticity::attach(const Projection& p, uint32_t n_pre, uint32_t n_post, do
   dt = dt_ms;
   delay = p.csr.delay_min;
   learn_from = static_cast<uint64_t>(std::llround(start_ms / dt_ms));
-  pre.init(pre.spec, n_pre);
-  post.init(post.spec, n_post);
+  pre.init(pre.spec, n_pre, dt_ms);
+  post.init(post.spec, n_post, dt_ms);
   syn_state.assign(p.csr.size() * syn_floats, 0.0f);
   ByTarget t = by_target(p.csr, n_post);  // one delay: (source, CSR index) order within a target
   post_ptr = std::move(t.ptr);

@@ -22,7 +22,7 @@ TEST_CASE("an event-driven trace bumped at irregular times equals the closed-for
     s.tau[0] = tau;
     s.nearest = nearest;
     TraceArray tr;
-    tr.init(s, 3);
+    tr.init(s, 3, dt);
     size_t next = 0;
     for (uint32_t step = 1; step <= 6000; step += 7) {
       while (next < bumps.size() && bumps[next] <= step) tr.bump(1, bumps[next++], dt);
