@@ -14,6 +14,7 @@ import copy
 import datetime
 import glob
 import hashlib
+import importlib.metadata
 import json
 import os
 import platform
@@ -125,8 +126,10 @@ def brian_build(script_args, n, k, t_s, threads):
     built from the same script (same bytes), arguments and Brian2 version."""
     d = os.path.join(WORK, f"brian_{os.path.basename(script_args[0])}_{'_'.join(script_args[1:])}_{n}_{k}_{t_s}_{threads}")
     cmd = [sys.executable, *script_args, "--n", str(n), "--k", str(k), "--t", str(t_s), "--threads", str(threads), "--dir", d]
-    import brian2
-    key = hashlib.sha256((open(script_args[0], "rb").read().hex() + repr(cmd) + brian2.__version__).encode()).hexdigest()
+    # The version without importing Brian2 here: an import would grow this process, and the
+    # children's peak RSS (ru_maxrss) starts from the parent's at fork.
+    key = hashlib.sha256((open(script_args[0], "rb").read().hex() + repr(cmd) +
+                          importlib.metadata.version("brian2")).encode()).hexdigest()
     stamp = os.path.join(d, "spikesim_bench_key.json")
     if os.path.exists(stamp):
         saved = json.load(open(stamp))
