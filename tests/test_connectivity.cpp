@@ -137,3 +137,32 @@ TEST_CASE("connectivity does not depend on the thread count") {
   const Edges two = edges_of(one_projection(c, true));
   CHECK(one.list == two.list);
 }
+
+TEST_CASE("delivery adds each arriving synapse's weight once, with equal weights read as one constant") {
+  Network net = one_projection(R"({"rule": "pairwise_bernoulli", "p": 0.3})", false);
+  Projection& p = net.projs[0];
+  p.init_queue();
+  const std::vector<uint32_t> spikes = {0, 3, 4, 17, 100, 299};
+  const uint32_t d = p.csr.delay_min, n_b = net.pops[p.target].size;
+  for (bool equal : {true, false}) {
+    CAPTURE(equal);
+    if (!equal) p.csr.weight[p.csr.row_ptr[3]] = 0.5f;  // one synapse of a spiking source differs
+    // Expected input per target: the weights of the spiking sources' synapses, counted here.
+    std::vector<double> expected(n_b, 0.0);
+    for (uint32_t j : spikes)
+      for (uint64_t k = p.csr.row_ptr[j]; k < p.csr.row_ptr[j + 1]; ++k) expected[p.csr.target[k]] += p.csr.weight[k];
+    for (int threads : {1, 2}) {
+      CAPTURE(threads);
+      p.partition(threads, n_b);
+      CHECK(p.weights_equal == equal);
+      p.push(5, spikes);
+      std::vector<float> input(n_b, 0.0f);
+      for (int t = 0; t < threads; ++t) {
+        uint32_t lo, hi;
+        thread_share(n_b, t, threads, lo, hi);
+        p.deliver(5 + d, input.data(), TargetPart{lo, hi, t, threads});
+      }
+      for (uint32_t i = 0; i < n_b; ++i) REQUIRE(input[i] == static_cast<float>(expected[i]));
+    }
+  }
+}
