@@ -1,7 +1,7 @@
 #pragma once
 // HDF5's shuffle + deflate filters applied by hand, so that a chunk can be compressed on a
 // helper thread (HDF5 itself is not thread-safe) and written with H5Dwrite_chunk. The bytes
-// are what HDF5's own filters produce: byte planes (shuffle), then a zlib stream (deflate).
+// are what HDF5's own filters read: byte planes (shuffle), then a zlib stream (deflate, by libdeflate).
 #include <cstddef>
 #include <cstdint>
 #include <vector>
