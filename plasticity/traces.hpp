@@ -29,7 +29,9 @@ constexpr uint32_t kDecayTable = 4096;
 // holds that trace's factors for steps < kDecayTable.
 SPIKESIM_HD double trace_decay(double x, uint32_t steps, double dt, double tau, const double* table = nullptr) {
   if (table && steps < kDecayTable) return x * table[steps];
-  return steps == 0 ? x : x * exp(-static_cast<double>(steps) * dt / tau);
+  // x = 0 (a neuron that never fired, or whose trace was reset) stays 0: the product would
+  // be 0 too, without the call (silent neurons' traces are read at every event).
+  return steps == 0 || x == 0.0 ? x : x * exp(-static_cast<double>(steps) * dt / tau);
 }
 
 // Reads the traces of neuron i as they are at step `now` (before any bump at `now`).
