@@ -14,6 +14,7 @@
 
 #include "build_info.hpp"
 #include "core/isa.hpp"
+#include "io/chunk_codec.hpp"
 #include "io/edges_file.hpp"
 #include "plasticity/network.hpp"
 #include "protocols/simulate.hpp"
@@ -160,7 +161,8 @@ void print_version() {
                   cuda.devices[d].cc_minor, cuda.devices[d].memory / 1073741824.0, cuda.devices[d].multiprocessors);
     if (cuda.devices.empty()) std::printf("    %s\n", cuda.error.c_str());
   }
-  std::printf("  HDF5:   %u.%u.%u (built against %s)\n", maj, min, rel, SPIKESIM_HDF5_VERSION);
+  std::printf("  HDF5:   %u.%u.%u (built against %s); spike chunks compressed by %s\n", maj, min, rel, SPIKESIM_HDF5_VERSION,
+              chunk_codec_version());
   std::printf("  Boost:  %d.%d, nlohmann_json %d.%d.%d\n", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
               NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH);
   std::printf("  models: %s\n", model_names().c_str());

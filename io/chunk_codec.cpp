@@ -25,4 +25,6 @@ std::vector<uint8_t> shuffle_deflate(const void* data, size_t n_elements, size_t
   return out;
 }
 
+const char* chunk_codec_version() { return "libdeflate " LIBDEFLATE_VERSION_STRING; }
+
 }  // namespace spikesim

@@ -10,4 +10,7 @@ namespace spikesim {
 
 std::vector<uint8_t> shuffle_deflate(const void* data, size_t n_elements, size_t element_size, int level);
 
+// The compressor's name and version, for --version ("libdeflate 1.14").
+const char* chunk_codec_version();
+
 }  // namespace spikesim
