@@ -21,6 +21,9 @@ struct RunOptions {
   Device device = Device::kCpu;
   Propagation propagation = Propagation::kAuto;  // for projections whose file says "auto"
   int threads = 0;      // 0: OpenMP's default
+  // The CPU engine times its team against one thread while it runs and keeps the faster
+  // (set by simulate where the thread count was not given and the model chose more than 1).
+  bool measure_threads = false;
   bool progress = false;
   bool profile = false;  // time the phases (RunResult::phase_s)
   bool log_trials = false;  // a task prints its running accuracy every 10 trials (stderr)

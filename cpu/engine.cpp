@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include "core/isa.hpp"
@@ -33,24 +34,36 @@ class CpuBackend final : public Backend {
   const double* signals() const override { return net_.signals.value.data(); }
   void report(RunResult& res) override {
     res.pair_rewards = pair_rewards_.triggered();
-    res.threads = nthreads_;
+    res.threads = team_;
     res.phase_s = clock_.seconds();
   }
 
  private:
+  uint64_t run_steps(uint64_t n0, uint64_t k, RunLoop& loop);  // k steps with team_ threads
   void emit(uint64_t n);                 // phase 3 (one thread)
   void deliver(int tid, uint32_t now);   // phase 4a (every thread)
   void plasticity(int tid, uint32_t now);  // phases 4b, 4c (every thread)
   void sync() const {
     // With one thread no OpenMP construct is entered: libgomp's barriers of a team of one
     // still cost a futex call each.
-    if (nthreads_ > 1) {
+    if (team_ > 1) {
 #pragma omp barrier
     }
   }
 
   Network& net_;
-  int nthreads_;
+  int nthreads_;  // the projections are partitioned for this many (the most a team has)
+  int team_;      // threads stepping now: nthreads_, or 1 where the measurement found it faster
+  // With RunOptions::measure_threads: every kRemeasure steps, kProbe steps on each count,
+  // twice, alternated; the faster total runs until the next measurement. Results are the
+  // same for any count, so switching changes only the time.
+  static constexpr uint64_t kProbe = 100, kRemeasure = 20000;
+  bool measure_;
+  uint64_t next_measure_ = 0;
+  bool stopped_ = false;  // the run loop asked to stop (in run_steps)
+  int probe_round_ = 0;
+  uint64_t probe_steps_ = 0;        // steps done in the current round
+  double probe_s_[2] = {0.0, 0.0};  // wall time of the rounds with nthreads_, with one thread
   Scheduler sched_;  // the file's rewards, Poisson rate changes, rewards triggered by pairs
   PairRewards pair_rewards_;
   std::vector<size_t> plastic_, trial_projs_;
@@ -65,6 +78,7 @@ class CpuBackend final : public Backend {
 
 CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
     : net_(net), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),  // opt.threads when simulate set it
+      team_(nthreads_), measure_(opt.measure_threads && nthreads_ > 1),
       pair_rewards_(net.spec.signals, net.spec.run.seed), clock_(opt.profile) {
   const size_t n_pops = net.pops.size();
   Signals* sig = &net.signals;
@@ -110,7 +124,7 @@ void CpuBackend::emit(uint64_t n) {
   for (size_t p = 0; p < step_spikes_.size(); ++p) {
     auto& all = step_spikes_[p];
     all.clear();
-    for (int k = 0; k < nthreads_; ++k) all.insert(all.end(), local_[k][p].begin(), local_[k][p].end());
+    for (int k = 0; k < team_; ++k) all.insert(all.end(), local_[k][p].begin(), local_[k][p].end());
     step_counts_[p] = static_cast<uint32_t>(all.size());
     if (!trial_counts_[p].empty())
       for (uint32_t i : all) ++trial_counts_[p][i];
@@ -127,9 +141,9 @@ void CpuBackend::deliver(int tid, uint32_t now) {
   for (size_t i = 0; i < net_.projs.size(); ++i) {  // each thread to its own targets
     Projection& proj = net_.projs[i];
     Population& tgt = net_.pops[proj.target];
-    thread_share(tgt.size, tid, nthreads_, lo, hi);
+    thread_share(tgt.size, tid, team_, lo, hi);
     float* input = tgt.receptor(proj.receptor);
-    const TargetPart part{lo, hi, tid, nthreads_};
+    const TargetPart part{lo, hi, tid, team_};
     if (proj.plastic) proj.plastic->deliver(proj, now, input, part, hook_[i]);
     else proj.deliver(now, input, part);
   }
@@ -143,24 +157,53 @@ void CpuBackend::plasticity(int tid, uint32_t now) {
     Projection& proj = net_.projs[i];
     if (now < proj.plastic->delay) continue;
     const auto& arr = proj.arrivals(now, proj.plastic->delay);
-    thread_share(arr.size(), tid, nthreads_, lo, hi);
+    thread_share(arr.size(), tid, team_, lo, hi);
     proj.plastic->bump_pre(arr, lo, hi, now);
   }
   sync();
   for (size_t i : plastic_) {  // 4c: on_post, each thread its own targets
     Projection& proj = net_.projs[i];
-    thread_share(net_.pops[proj.target].size, tid, nthreads_, lo, hi);
+    thread_share(net_.pops[proj.target].size, tid, team_, lo, hi);
     proj.plastic->on_post(proj, step_spikes_[proj.target], lo, hi, now, hook_[i]);
   }
 }
 
 uint64_t CpuBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
+  uint64_t done = 0;
+  stopped_ = false;
+  while (done < k && !stopped_) {
+    if (measure_ && n0 + done >= next_measure_) {  // a round of the measurement (it may span calls)
+      const int mode = probe_round_ % 2;  // rounds 0, 2: nthreads_; 1, 3: one thread
+      team_ = mode == 0 ? nthreads_ : 1;
+      const auto t0 = std::chrono::steady_clock::now();
+      const uint64_t got = run_steps(n0 + done, std::min(kProbe - probe_steps_, k - done), loop);
+      probe_s_[mode] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      done += got;
+      probe_steps_ += got;
+      if (probe_steps_ == kProbe) {
+        probe_steps_ = 0;
+        if (++probe_round_ == 4) {
+          team_ = probe_s_[1] < probe_s_[0] ? 1 : nthreads_;
+          next_measure_ = n0 + done + kRemeasure;
+          probe_round_ = 0;
+          probe_s_[0] = probe_s_[1] = 0.0;
+        }
+      }
+      continue;
+    }
+    const uint64_t until = measure_ ? std::min(k - done, next_measure_ - (n0 + done)) : k - done;
+    done += run_steps(n0 + done, until, loop);
+  }
+  return done;
+}
+
+uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop) {
   const size_t n_pops = net_.pops.size();
   const bool plastic = !plastic_.empty();
   bool stop = false;
   uint64_t done = 0;
   std::exception_ptr failure;  // an exception in a serial phase ends the run after the region
-#pragma omp parallel num_threads(nthreads_) if (nthreads_ > 1)
+#pragma omp parallel num_threads(team_) if (team_ > 1)
   {
     const int tid = omp_get_thread_num();
     uint32_t lo, hi;
@@ -169,7 +212,7 @@ uint64_t CpuBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
     for (uint64_t n = n0; n < n0 + k; ++n) {
       for (size_t p = 0; p < n_pops; ++p) {  // 2. update
         local_[tid][p].clear();
-        thread_share(net_.pops[p].size, tid, nthreads_, lo, hi);
+        thread_share(net_.pops[p].size, tid, team_, lo, hi);
         net_.pops[p].update(lo, hi, static_cast<uint32_t>(n), local_[tid][p]);
       }
       sync();
@@ -200,6 +243,7 @@ uint64_t CpuBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
       if (stop) break;
     }
   }
+  stopped_ = stop;
   if (failure) std::rethrow_exception(failure);
   return done;
 }

@@ -20,6 +20,7 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   RunOptions opt = given;  // the CPU engine's thread count, chosen once (cpu/thread_count.hpp)
   opt.threads = opt.device == Device::kCpu ? cpu_threads(net, opt, omp_get_max_threads())
                                            : (opt.threads > 0 ? opt.threads : omp_get_max_threads());
+  opt.measure_threads = opt.device == Device::kCpu && given.threads <= 0 && opt.threads > 1;
   MonitorList monitors = open_monitors(net, opt.threads);
   const size_t n_file = monitors.size();
   if (extra)

@@ -1,6 +1,8 @@
 // Same seed: identical spike files for any thread count. Different seed: different spikes.
 #include <doctest/doctest.h>
 
+#include <omp.h>
+
 #include <algorithm>
 
 #include "cpu/thread_count.hpp"
@@ -35,6 +37,33 @@ TEST_CASE("same seed gives identical spike files for --threads 1 and --threads 2
     const auto other = run_example(example, 2, 6, pop);
     CHECK((other.first != one.first || other.second != one.second));
   }
+}
+
+TEST_CASE("the default thread count's measurement (2 threads, then 1, alternated) gives the spikes of --threads 1") {
+  // COBA at 20,000 neurons (in-degree 80 as in COBA 4000), where the cost model picks 2
+  // threads: the run times 100 steps on 2 threads, 100 on 1, twice, then keeps the faster,
+  // so its first 400 steps switch the team three times. 100 ms = 1000 steps.
+  if (omp_get_max_threads() < 2) {
+    MESSAGE("one core: the default runs 1 thread and measures nothing");
+    return;
+  }
+  std::string net = slurp(source_dir() + "/examples/coba.json");
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"\"size\": 3200", "\"size\": 16000"},
+                                 {"\"size\": 800", "\"size\": 4000"}, {"\"p\": 0.02", "\"p\": 0.004"}})
+    for (size_t at = net.find(from); at != std::string::npos; at = net.find(from, at + to.size())) net.replace(at, from.size(), to);
+  const fs::path dir = temp_dir("det_measure");
+  const fs::path file = write_file(dir, "coba20k.json", net);
+  std::vector<std::pair<std::vector<double>, std::vector<uint64_t>>> spikes;
+  for (const std::vector<std::string> threads : {std::vector<std::string>{}, {"--threads", "1"}}) {
+    std::vector<std::string> args = {"run", file.string(), "--tstop", "100", "-o", (dir / "out").string(), "--overwrite"};
+    args.insert(args.end(), threads.begin(), threads.end());
+    const Proc p = run_cli(args);
+    REQUIRE(p.code == 0);
+    spikes.push_back(read_spikes(dir / "out" / "spikes.h5", "exc"));
+  }
+  REQUIRE(spikes[0].first.size() > 1000);
+  CHECK(spikes[0].first == spikes[1].first);
+  CHECK(spikes[0].second == spikes[1].second);
 }
 
 TEST_CASE("a task with trial rules gives identical trials and weights for --threads 1 and --threads 2") {
