@@ -361,8 +361,8 @@ def targets(rows, mem, rec):
     if t1 and t2:
         q = t1["spikesim_s_per_bio_s"] / t2["spikesim_s_per_bio_s"]
         line(q >= 1.6, f"256k neurons, 2 threads vs 1: {q:.2f}x faster (target 1.6x)")
-    # Peak RSS moves by whole pages and allocator slack: runs of the same build gave 7.999-8.004
-    # bytes. 0.5% is ten times that spread, and far below one more field (4 bytes, 50%).
+    # Peak RSS moves by whole pages and allocator slack: suite runs gave 7.995-8.010 bytes
+    # (0.1-0.2% off). 0.5% is several times that, and far below one more field (4 bytes, 50%).
     if "static" in mem:
         line(mem["static"] <= 8 * 1.005, f"static synapse: {mem['static']:.3f} bytes from peak RSS growth (target 8, within 0.5%)")
     if "plastic" in mem:

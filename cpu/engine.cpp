@@ -53,17 +53,9 @@ class CpuBackend final : public Backend {
 
   Network& net_;
   int nthreads_;  // the projections are partitioned for this many (the most a team has)
-  int team_;      // threads stepping now: nthreads_, or 1 where the measurement found it faster
-  // With RunOptions::measure_threads: every kRemeasure steps, kProbe steps on each count,
-  // twice, alternated; the faster total runs until the next measurement. Results are the
-  // same for any count, so switching changes only the time.
-  static constexpr uint64_t kProbe = 100, kRemeasure = 20000;
-  bool measure_;
-  uint64_t next_measure_ = 0;
+  int team_;      // threads stepping now (choice_.team): nthreads_, or 1 where it measured faster
+  TeamChoice choice_;
   bool stopped_ = false;  // the run loop asked to stop (in run_steps)
-  int probe_round_ = 0;
-  uint64_t probe_steps_ = 0;        // steps done in the current round
-  double probe_s_[2] = {0.0, 0.0};  // wall time of the rounds with nthreads_, with one thread
   Scheduler sched_;  // the file's rewards, Poisson rate changes, rewards triggered by pairs
   PairRewards pair_rewards_;
   std::vector<size_t> plastic_, trial_projs_;
@@ -78,7 +70,7 @@ class CpuBackend final : public Backend {
 
 CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
     : net_(net), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),  // opt.threads when simulate set it
-      team_(nthreads_), measure_(opt.measure_threads && nthreads_ > 1),
+      team_(nthreads_), choice_(nthreads_, opt.measure_threads),
       pair_rewards_(net.spec.signals, net.spec.run.seed), clock_(opt.profile) {
   const size_t n_pops = net.pops.size();
   Signals* sig = &net.signals;
@@ -171,28 +163,13 @@ void CpuBackend::plasticity(int tid, uint32_t now) {
 uint64_t CpuBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
   uint64_t done = 0;
   stopped_ = false;
-  while (done < k && !stopped_) {
-    if (measure_ && n0 + done >= next_measure_) {  // a round of the measurement (it may span calls)
-      const int mode = probe_round_ % 2;  // rounds 0, 2: nthreads_; 1, 3: one thread
-      team_ = mode == 0 ? nthreads_ : 1;
-      const auto t0 = std::chrono::steady_clock::now();
-      const uint64_t got = run_steps(n0 + done, std::min(kProbe - probe_steps_, k - done), loop);
-      probe_s_[mode] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      done += got;
-      probe_steps_ += got;
-      if (probe_steps_ == kProbe) {
-        probe_steps_ = 0;
-        if (++probe_round_ == 4) {
-          team_ = probe_s_[1] < probe_s_[0] ? 1 : nthreads_;
-          next_measure_ = n0 + done + kRemeasure;
-          probe_round_ = 0;
-          probe_s_[0] = probe_s_[1] = 0.0;
-        }
-      }
-      continue;
-    }
-    const uint64_t until = measure_ ? std::min(k - done, next_measure_ - (n0 + done)) : k - done;
-    done += run_steps(n0 + done, until, loop);
+  while (done < k && !stopped_) {  // in spans of one team (cpu/thread_count.hpp)
+    const uint64_t n = n0 + done;
+    team_ = choice_.team(n);
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t got = run_steps(n, choice_.span(n, k - done), loop);
+    choice_.ran(n, got, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    done += got;
   }
   return done;
 }

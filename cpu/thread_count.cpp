@@ -1,5 +1,7 @@
 #include "cpu/thread_count.hpp"
 
+#include <algorithm>
+
 #include "core/isa.hpp"
 
 namespace spikesim {
@@ -38,6 +40,25 @@ int cpu_threads(const Network& net, const RunOptions& opt, int max_threads) {
   for (int t = 2; t <= max_threads; ++t)
     if (step_ns(net, c, t) < kMargin * step_ns(net, c, best)) best = t;
   return best;
+}
+
+uint64_t TeamChoice::span(uint64_t n, uint64_t k) const {
+  if (!measure_) return k;
+  if (measuring(n)) return std::min(k, kProbe - round_steps_);
+  return std::min(k, next_measure_ - n);
+}
+
+void TeamChoice::ran(uint64_t n, uint64_t steps, double seconds) {
+  if (!measuring(n)) return;
+  seconds_[round_ % 2] += seconds;
+  round_steps_ += steps;
+  if (round_steps_ < kProbe) return;
+  round_steps_ = 0;
+  if (++round_ < 4) return;
+  team_ = seconds_[1] < seconds_[0] ? 1 : threads_;
+  next_measure_ = n + steps + kRemeasure;
+  round_ = 0;
+  seconds_[0] = seconds_[1] = 0.0;
 }
 
 }  // namespace spikesim

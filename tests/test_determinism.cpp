@@ -39,6 +39,32 @@ TEST_CASE("same seed gives identical spike files for --threads 1 and --threads 2
   }
 }
 
+TEST_CASE("TeamChoice: rounds of kProbe steps on T and on 1 thread, alternated, then the faster until kRemeasure") {
+  constexpr uint64_t P = TeamChoice::kProbe, R = TeamChoice::kRemeasure;
+  TeamChoice fixed(2, false);
+  CHECK(fixed.team(0) == 2);
+  CHECK(fixed.span(0, 12345) == 12345);
+  for (double one_thread_s : {0.5, 2.0}) {  // one thread faster, then slower, than 2 (1.0 s)
+    CAPTURE(one_thread_s);
+    TeamChoice c(2, true);
+    CHECK(c.team(0) == 2);
+    CHECK(c.span(0, 30) == 30);  // a chunk of the run loop ends inside the round
+    c.ran(0, 30, 0.3);
+    CHECK(c.span(30, 10 * P) == P - 30);
+    c.ran(30, P - 30, 0.7);
+    for (uint64_t r = 1; r < 4; ++r) {
+      CHECK(c.team(r * P) == (r % 2 == 1 ? 1 : 2));
+      CHECK(c.span(r * P, 10 * P) == P);
+      c.ran(r * P, P, r % 2 == 1 ? one_thread_s : 1.0);
+    }
+    const int expected = one_thread_s < 1.0 ? 1 : 2;
+    CHECK(c.team(4 * P) == expected);
+    CHECK(c.span(4 * P, 10 * R) == R);  // until the next measurement
+    c.ran(4 * P, R, 1.0);
+    CHECK(c.team(4 * P + R) == 2);  // its first round: T threads
+  }
+}
+
 TEST_CASE("the default thread count's measurement (2 threads, then 1, alternated) gives the spikes of --threads 1") {
   // COBA at 20,000 neurons (in-degree 80 as in COBA 4000), where the cost model picks 2
   // threads: the run times 100 steps on 2 threads, 100 on 1, twice, then keeps the faster,
