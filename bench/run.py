@@ -49,11 +49,18 @@ def benchmarks():
          "brian": [BRIAN_COBA, "--stdp"], "brian_max_n": 10**9},
         {"name": "vogels2011", "file": "examples/vogels2011.json", "make": as_is, "sizes": [(10000, 200, 10.0)],
          "brian": [BRIAN_VOGELS], "brian_max_n": 10**9},
+        # spikesim's "method": "euler" (docs/network-file.md) against the same Brian2 runs:
+        # its "same method" column is Brian2's euler float64.
+        {"name": "coba_euler", "file": "examples/coba.json", "make": coba_euler, "sizes": [(4000, 80, 10.0)],
+         "brian": [BRIAN_COBA], "brian_max_n": 10**9, "same": ("default", False)},
+        {"name": "coba_stdp_euler", "file": "examples/coba_stdp.json", "make": coba_euler, "sizes": [(4000, 80, 10.0)],
+         "brian": [BRIAN_COBA, "--stdp"], "brian_max_n": 10**9, "same": ("default", False)},
     ]
 
 
 QUICK_SIZES = {"coba": [(4000, 80, 1.0)], "scaling": [(4000, 80, 0.2), (16000, 80, 0.2)],
-               "coba_stdp": [(4000, 80, 1.0)], "vogels2011": [(10000, 200, 2.0)]}
+               "coba_stdp": [(4000, 80, 1.0)], "vogels2011": [(10000, 200, 2.0)], "coba_euler": [(4000, 80, 1.0)],
+               "coba_stdp_euler": [(4000, 80, 1.0)]}
 THREADS = [1, 2]
 # spikesim also runs with its default thread count (no --threads: cpu/thread_count.cpp's cost
 # model), which must never be slower than 1 thread.
@@ -95,6 +102,15 @@ def coba_network(path, n, k, t_s, plastic_all=False):
             proj["plasticity"] = {"rule": "stdp", "A_plus": 0.01, "A_minus": 0.0105, "w_max": 1000.0}
     net["run"]["tstop"] = t_s * 1000.0
     net["monitors"] = [{"type": "spikes", "populations": ["exc", "inh"]}]
+    return net
+
+
+def coba_euler(path, n, k, t_s):
+    """coba_network with the lif_cond_exp populations integrated by forward Euler."""
+    net = coba_network(path, n, k, t_s)
+    for pop in net["populations"].values():
+        if pop["model"] == "lif_cond_exp":
+            pop["method"] = "euler"
     return net
 
 
@@ -189,7 +205,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="small sizes, one repetition: checks the suite runs")
-    ap.add_argument("--only", nargs="*", help="benchmark names (coba scaling coba_stdp vogels2011 memory recording)")
+    ap.add_argument("--only", nargs="*", help="benchmark names (coba scaling coba_stdp vogels2011 coba_euler coba_stdp_euler memory recording)")
     ap.add_argument("--spikesim", default=os.path.join(ROOT, "build", "spikesim"))
     ap.add_argument("--no-brian", action="store_true", help="spikesim only")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
@@ -198,6 +214,7 @@ def main():
     exe = os.path.abspath(a.spikesim)
     want = lambda name: not a.only or name in a.only
     rows, profile_rows, notes = [], [], []
+    brian_runs = {}  # by script arguments, size and threads: benchmarks that share a Brian2 model share its runs
     # One untimed run first: the first start of the binary after a build pays for reading it
     # and its libraries from disk (0.5 s against 0.1 s in a --quick run).
     spikesim_run(exe, write_net(coba_network("examples/coba.json", 4000, 80, 0.1), "warmup"), 1)
@@ -212,8 +229,11 @@ def main():
                 for th in THREADS:
                     for v in BRIAN_VARIANTS:
                         args = bench["brian"] + ["--method", v[0]] + (["--float32"] if v[1] else [])
-                        b = brian_build(args, n, k, t_s, th)
-                        brian[(th, v)] = [brian_run(b) for _ in range(reps)]
+                        key = (tuple(args), n, k, t_s, th)
+                        if key not in brian_runs:
+                            b = brian_build(args, n, k, t_s, th)
+                            brian_runs[key] = [brian_run(b) for _ in range(reps)]
+                        brian[(th, v)] = brian_runs[key]
             for th in THREADS + [DEFAULT]:
                 runs = [spikesim_run(exe, netfile, th) for _ in range(reps)]
                 r0 = runs[0]
@@ -226,9 +246,10 @@ def main():
                        "spikesim_peak_rss_MB": max(r["rss"] for r in runs) / 2**20,
                        "spikesim_bytes_per_synapse_total": max(r["rss"] for r in runs) / r0["synapses"],
                        "spikesim_rate_Hz": r0["spikes"] / (n * t_s)}
-                if (th, BRIAN_VARIANTS[0]) in brian:
-                    bl = brian[(th, BRIAN_VARIANTS[0])]
-                    best = min(median(v, "loop") for (t, var), v in brian.items() if var == BRIAN_VARIANTS[0]) / t_s
+                same = bench.get("same", BRIAN_VARIANTS[0])
+                if (th, same) in brian:
+                    bl = brian[(th, same)]
+                    best = min(median(v, "loop") for (t, var), v in brian.items() if var == same) / t_s
                     fastest_key = min(brian, key=lambda key: median(brian[key], "loop"))
                     fastest = median(brian[fastest_key], "loop") / t_s
                     row.update({"brian2_fastest_s_per_bio_s": fastest,
@@ -299,7 +320,9 @@ def write_results(a, rows, profile_rows, mem, rec, reps, exe):
           "spikesim: whole process; Brian2: its simulation loop only (cpp_standalone). Ratio = Brian2 time / spikesim time.",
           "`ratio_brian2_fastest`: against the fastest of Brian2's four configurations (exponential_euler or its "
           "default euler, float64 or float32) at either thread count, the headline. The `brian2_s_per_bio_s` and "
-          "`ratio_brian2_same_*` columns: exponential_euler float64, spikesim's own method.\n",
+          "`ratio_brian2_same_*` columns: the same method as spikesim's, float64: exponential_euler (spikesim's "
+          "default), or euler for the `*_euler` benchmarks, where spikesim runs `\"method\": \"euler\"` "
+          "against the same Brian2 runs.\n",
           "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         md.append("| " + " | ".join(fmt(r[c]) if c in r else "" for c in cols) + " |")
@@ -332,7 +355,12 @@ def targets(rows, mem, rec):
     if c and "ratio_brian2_best" in c:
         line(c["ratio_brian2_best"] >= 3, f"COBA 4000, spikesim 1 thread vs Brian2's best thread count: "
                                           f"{c['ratio_brian2_best']:.2f}x (target 3x)")
-    for b in ("coba_stdp", "vogels2011"):
+    c = find("coba_euler", 4000, 1)
+    if c and "ratio_brian2_fastest" in c:
+        line(c["ratio_brian2_fastest"] >= 3, f"COBA 4000 with spikesim's method euler, 1 thread vs Brian2's fastest "
+                                             f"configuration ({c['brian2_fastest_variant']}): "
+                                             f"{c['ratio_brian2_fastest']:.2f}x (target 3x)")
+    for b in ("coba_stdp", "vogels2011", "coba_stdp_euler"):
         r = next((r for r in rows if r["benchmark"] == b and r["threads"] == 1 and "ratio_brian2_fastest" in r), None)
         if r:
             line(r["ratio_brian2_fastest"] >= 3, f"{b}, spikesim 1 thread vs Brian2's fastest configuration "

@@ -158,6 +158,14 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   const std::string model = o.string("model", "a model name, one of: " + model_names());
   const ModelInfo* info = find_model(model);
   if (!info) fail(o.at("model"), o.raw()["model"], "a model name, one of: " + model_names());
+  if (o.has("method")) {
+    const std::string methods = model_methods(model);
+    const std::string expected = methods.empty() ? "no \"method\" (model " + model + " has one integration method)"
+                                                 : "an integration method of " + model + ", one of: " + methods;
+    const std::string method = o.string("method", expected);
+    info = methods.empty() ? nullptr : find_model(model, method);
+    if (!info) fail(o.at("method"), o.raw()["method"], expected);
+  }
   pop.model = info->model;
   const json empty = json::object();
   const json* params = o.get("params");
@@ -188,7 +196,7 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
     }
     io.finish(names.empty() ? "(none: model " + model + " has no state)" : names);
   }
-  o.finish("size, model, params, init");
+  o.finish("size, model, method, params, init");
   return pop;
 }
 

@@ -30,6 +30,7 @@ struct LifCondExp {
   static ModelInfo info() {
     ModelInfo m;
     m.name = "lif_cond_exp";
+    m.method = "exponential_euler";
     m.params = {param_C_m(250.0), param_g_L(16.6667), param_mV("E_L", -70.0), param_mV("V_th", -55.0),
                 param_mV("V_reset", -60.0), param_t_ref(2.0), param_I_e(0.0), param_mV("E_ex", 0.0),
                 param_mV("E_in", -85.0), param_tau("tau_syn_ex", 0.2), param_tau("tau_syn_in", 2.0)};
@@ -62,15 +63,23 @@ struct LifCondExp {
   static void initial(const Prop&, float*, const bool*) {}  // at rest, no conductance
   static bool self_driven(const PopulationSpec& s) { return lif_self_driven(s); }
 
+  // The membrane's right-hand side at the start of the step: C_m dy/dt = drive - g_tot y.
+  SPIKESIM_HD static float total(const Prop& q, float g_ex, float g_in) { return q.g_L + g_ex + g_in; }
+  SPIKESIM_HD static float drive(const Prop& q, float g_ex, float g_in) { return q.I_e + g_ex * q.E_ex + g_in * q.E_in; }
+  // One forward Euler step of the membrane (Brian2's method='euler').
+  SPIKESIM_HD static float euler(const Prop& q, float v, float g_tot, float drive) {
+    return v + q.h_over_C * (drive - g_tot * v);
+  }
+
   SPIKESIM_HD static bool step(const Prop& q, float& y, float& g_ex, float& g_in, int32_t& ref) {
     return lif_step(q.reset, q.P_ex, q.P_in, y, g_ex, g_in, ref, [&](float v) {
-      const float g_tot = q.g_L + g_ex + g_in;
-      const float drive = q.I_e + g_ex * q.E_ex + g_in * q.E_in;
+      const float g_tot = total(q, g_ex, g_in);
+      const float d = drive(q, g_ex, g_in);
       // Euler where the total conductance vanishes (V_inf undefined); both are computed.
       const bool tiny = std::fabs(g_tot) <= 1e-6f;
-      const float y_inf = drive / (tiny ? 1.0f : g_tot);
+      const float y_inf = d / (tiny ? 1.0f : g_tot);
       const float relaxed = y_inf + (v - y_inf) * fast_exp(-q.h_over_C * g_tot);
-      return tiny ? v + q.h_over_C * (drive - g_tot * v) : relaxed;
+      return tiny ? euler(q, v, g_tot, d) : relaxed;
     });
   }
   SPIKESIM_HD static bool step(const Prop& q, float* const* x, int32_t& ref, const NeuronCtx& c) {

@@ -37,6 +37,9 @@ struct ParamOrder {
 
 struct ModelInfo {
   std::string name;
+  // The integration method, where a model offers more than one: models of the same name
+  // differ only in it, and the first registered is the default ("method" in docs/network-file.md).
+  std::string method;
   Model model = Model::kPoisson;
   std::vector<ParamInfo> params;
   std::vector<StateVarInfo> state;  // recordable, initialisable; in the order of the model's state array

@@ -25,13 +25,15 @@
 #include "neurons/aeif_cond_exp.hpp"
 #include "neurons/izhikevich.hpp"
 #include "neurons/lif_cond_exp.hpp"
+#include "neurons/lif_cond_exp_euler.hpp"
 #include "neurons/lif_curr_exp.hpp"
 
 #define SPIKESIM_MODELS(X) \
   X(LifCondExp)            \
   X(LifCurrExp)            \
   X(Izhikevich)            \
-  X(AeifCondExp)
+  X(AeifCondExp)            \
+  X(LifCondExpEuler)
 
 namespace spikesim {
 

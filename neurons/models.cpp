@@ -24,10 +24,17 @@ const std::vector<ModelInfo>& model_registry() {
   return reg;
 }
 
-const ModelInfo* find_model(const std::string& name) {
+const ModelInfo* find_model(const std::string& name, const std::string& method) {
   for (const auto& m : model_registry())
-    if (m.name == name) return &m;
+    if (m.name == name && (method.empty() || m.method == method)) return &m;
   return nullptr;
+}
+
+std::string model_methods(const std::string& name) {
+  std::string s;
+  for (const auto& m : model_registry())
+    if (m.name == name && !m.method.empty()) s += (s.empty() ? "" : ", ") + m.method;
+  return s;
 }
 
 const ModelInfo& model_info(Model m) {
@@ -38,7 +45,8 @@ const ModelInfo& model_info(Model m) {
 
 std::string model_names() {
   std::string s;
-  for (const auto& m : model_registry()) s += (s.empty() ? "" : ", ") + m.name;
+  for (const auto& m : model_registry())
+    if (find_model(m.name) == &m) s += (s.empty() ? "" : ", ") + m.name;  // once per name
   return s;
 }
 

@@ -11,7 +11,10 @@
 namespace spikesim {
 
 const std::vector<ModelInfo>& model_registry();
-const ModelInfo* find_model(const std::string& name);
+// The model of that name and integration method; an empty method: the name's default.
+const ModelInfo* find_model(const std::string& name, const std::string& method = "");
+// The methods a model name offers, comma-separated ("" where it has only one).
+std::string model_methods(const std::string& name);
 const ModelInfo& model_info(Model m);
 std::string model_names();
 // Unit of a projection's weights onto a population of model m ("nS", "pA"; "1" for a

@@ -90,6 +90,19 @@ struct Projection {
     const size_t n = spikes.size();
     const bool split_rows = part.nthreads > 1 && split_threads == part.nthreads;
     const uint64_t rows = csr.rows();
+    auto prefetch_row = [&](uint32_t j) {
+      uint64_t nb, ne;
+      row_range(j, d, part, nb, ne);
+      // The whole row, up to 8 lines of each array (128 synapses).
+      const uint64_t last = std::min(ne, nb + 128);
+      for (uint64_t off = nb; off < last; off += 16) {
+        __builtin_prefetch(csr.target.data() + off);
+        if (!weights_equal) __builtin_prefetch(csr.weight.data() + off);
+      }
+    };
+    // A step usually has only a few arrivals (COBA 4000: about 8): the first kRows rows are
+    // requested together before the first is read.
+    for (size_t a = 0; a < n && a < kRows; ++a) prefetch_row(spikes[a]);
     for (size_t a = 0; a < n; ++a) {
       if (a + kPtrs < n) {
         const uint32_t j = spikes[a + kPtrs];
@@ -99,16 +112,7 @@ struct Projection {
           if (part.tid + 1 < part.nthreads) __builtin_prefetch(split.data() + part.tid * rows + j);
         }
       }
-      if (a + kRows < n) {
-        uint64_t nb, ne;
-        row_range(spikes[a + kRows], d, part, nb, ne);
-        // The whole row, up to 8 lines of each array (128 synapses).
-        const uint64_t last = std::min(ne, nb + 128);
-        for (uint64_t off = nb; off < last; off += 16) {
-          __builtin_prefetch(csr.target.data() + off);
-          if (!weights_equal) __builtin_prefetch(csr.weight.data() + off);
-        }
-      }
+      if (a + kRows < n) prefetch_row(spikes[a + kRows]);
       uint64_t b, e;
       row_range(spikes[a], d, part, b, e);
       f(spikes[a], b, e);

@@ -120,20 +120,23 @@ TEST_CASE("every CPU path of the neuron update (SPIKESIM_ISA) gives the same spi
     if (v.out.find(std::string(", ") + isa + " (") != std::string::npos) paths.push_back(isa);
   MESSAGE("CPU paths compared: " << paths.size());
   if (paths.size() == 1) MESSAGE("this CPU has no AVX2+FMA: only the baseline path is run");
-  // lif_cond_exp (COBA), lif_curr_exp (CUBA), and aeif_cond_exp with izhikevich neurons.
+  // lif_cond_exp (COBA), lif_curr_exp (CUBA), and aeif_cond_exp with izhikevich neurons and
+  // lif_cond_exp's euler method.
   const fs::path dir = temp_dir("isa");
   const std::string mixed = write_file(dir, "mixed.json", R"({"run": {"tstop": 300, "dt": 0.1, "seed": 3},
     "populations": {"drive": {"size": 100, "model": "poisson", "params": {"rate": 40}},
       "ad": {"size": 64, "model": "aeif_cond_exp", "init": {"V_m": {"uniform": [-70, -50]}}},
-      "iz": {"size": 64, "model": "izhikevich", "params": {"I_e": 10, "I_noise": 13}}},
+      "iz": {"size": 64, "model": "izhikevich", "params": {"I_e": 10, "I_noise": 13}},
+      "eu": {"size": 64, "model": "lif_cond_exp", "method": "euler", "params": {"tau_syn_ex": 5}, "init": {"V_m": {"uniform": [-70, -56]}}}},
     "projections": [{"source": "drive", "target": "ad", "connectivity": {"rule": "pairwise_bernoulli", "p": 0.5}, "weight": {"uniform": [20, 40]}, "delay": 1.0},
-                    {"source": "drive", "target": "iz", "connectivity": {"rule": "pairwise_bernoulli", "p": 0.2}, "weight": 1.0, "delay": 1.0}],
+                    {"source": "drive", "target": "iz", "connectivity": {"rule": "pairwise_bernoulli", "p": 0.2}, "weight": 1.0, "delay": 1.0},
+                    {"source": "drive", "target": "eu", "connectivity": {"rule": "pairwise_bernoulli", "p": 0.3}, "weight": {"uniform": [2, 6]}, "delay": 1.0}],
     "monitors": [{"type": "spikes"}]})").string();
   // Spikes, and V_m of every neuron of the first population every 10 ms: one rounding of a
   // contracted a*b+c would show in the state long before it moves a spike.
   for (const auto& [file, pops] : {std::pair{source_dir() + "/examples/coba.json", std::vector<std::string>{"exc", "inh"}},
                                    std::pair{source_dir() + "/examples/cuba.json", std::vector<std::string>{"exc", "inh"}},
-                                   std::pair{mixed, std::vector<std::string>{"ad", "iz"}}}) {
+                                   std::pair{mixed, std::vector<std::string>{"ad", "iz", "eu"}}}) {
     CAPTURE(file);
     json j = json::parse(slurp(file));
     j["monitors"].push_back({{"type", "state"}, {"population", pops[0]}, {"variables", {"V_m"}}, {"neurons", "all"}, {"dt", 10.0}, {"name", "isa"}});

@@ -193,6 +193,14 @@ TEST_CASE("device engine, emulated: per-target propagation gives every output of
 TEST_CASE("device engine, emulated: per-spike propagation with atomics") {
   // Equal weights sum exactly in any order: COBA's spike trains and state are the CPU's.
   compare_runs(run_on(kCoba, Device::kCpu, Propagation::kAuto, 200.0), run_on(kCoba, Device::kEmulate, Propagation::kAuto, 200.0), 0.0);
+  // The same with lif_cond_exp's euler method: the device runs the one step function too.
+  json j = json::parse(slurp(kCoba));
+  for (auto& [name, pop] : j["populations"].items())
+    if (pop["model"] == "lif_cond_exp") pop["method"] = "euler";
+  const std::string euler = write_file(temp_dir("coba_euler"), "net.json", j.dump()).string();
+  const EngineRun eu = run_on(euler, Device::kCpu, Propagation::kAuto, 200.0);
+  CHECK(eu.res.spike_counts[0] > 0);
+  compare_runs(eu, run_on(euler, Device::kEmulate, Propagation::kAuto, 200.0), 0.0);
   // Drawn weights: the sums differ in the last bits, so single spikes may move; population
   // counts stay within 5% over 300 ms (their Poisson error alone is 3% for exc).
   const EngineRun cpu = run_on(kMixed, Device::kCpu, Propagation::kAuto);

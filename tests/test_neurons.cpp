@@ -47,6 +47,29 @@ TEST_CASE("lif_cond_exp: constant I_e without synaptic input matches the same cl
   check_constant_current("lif_cond_exp");
 }
 
+TEST_CASE("lif_cond_exp, method euler: constant I_e follows forward Euler's closed form, not the default's") {
+  // Forward Euler on C dy/dt = I - g_L y from y = 0: y_n = R I (1 - q^n) with q = 1 - h/tau_m
+  // (h = dt). The first spike is at the first n with y_n >= theta: n* = ceil(ln(1 - theta/RI)
+  // / ln q). Then a step of t_ref at V_reset = E_L (y = 0) and the same again. The exact
+  // solution crosses at 27.73 ms (n = 277.3); Euler's at n* = 276 (276 < 276.06 <= 277 in
+  // real arithmetic: float rounding of y moves it only if within 1e-6 of theta).
+  const double dt = 0.1, tau_m = 10.0, R = 1.0 / 25.0, I = 400.0, theta = 15.0, t_ref = 2.0;
+  const double n_real = std::log(1.0 - theta / (R * I)) / std::log(1.0 - dt / tau_m);
+  const double n_star = std::ceil(n_real);
+  REQUIRE(n_star - n_real > 0.01);
+  json j = json::parse(constant_current_net("lif_cond_exp", I, dt));
+  j["populations"]["n"]["method"] = "euler";
+  fs::path dir;
+  run_text(j.dump(), nullptr, &dir);
+  const auto [t, id] = read_spikes(dir / "spikes.h5", "n");
+  REQUIRE(t.size() >= 5);
+  CHECK(t[0] == doctest::Approx(n_star * dt).epsilon(1e-9));
+  // Exponential Euler is exact for this input: it crosses one step later, at 27.8 ms.
+  CHECK(std::fabs(t[0] - 27.8) > dt / 2);
+  const double period = n_star * dt + t_ref;
+  for (size_t k = 1; k < t.size(); ++k) CHECK(t[k] - t[k - 1] == doctest::Approx(period).epsilon(1e-6));
+}
+
 TEST_CASE("lif_curr_exp: a single input spike gives the analytic PSP, peak value and time") {
   // Spike at 10 ms, delay 1 ms: the current jumps by w at t0 = 11 ms. For s = t - t0 >= 0:
   //   V - E_L = w/C * tau_m tau_s / (tau_m - tau_s) * (exp(-s/tau_m) - exp(-s/tau_s)),
