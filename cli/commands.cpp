@@ -165,13 +165,7 @@ void print_version() {
               chunk_codec_version());
   std::printf("  Boost:  %d.%d, nlohmann_json %d.%d.%d\n", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
               NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH);
-  std::string models;
-  for (const auto& m : model_registry()) {
-    if (find_model(m.name) != &m) continue;  // a further method of a listed name
-    const std::string methods = model_methods(m.name);
-    models += (models.empty() ? "" : ", ") + m.name + (methods.find(',') != std::string::npos ? " (" + methods + ")" : "");
-  }
-  std::printf("  models: %s\n", models.c_str());
+  std::printf("  models: %s\n", model_names(true).c_str());
   std::string rules;
   for (const auto& r : rule_list()) rules += (rules.empty() ? "" : ", ") + r.name;
   std::printf("  plasticity rules: %s\n", rules.c_str());
@@ -185,12 +179,8 @@ std::string with_commas(uint64_t n) {
 
 void print_sizes(const Network& net) {
   std::printf("  %-16s %-22s %10s\n", "population", "model", "size");
-  for (const auto& p : net.pops) {
-    const ModelInfo& m = model_info(p.model);
-    const bool other = find_model(m.name) != &m;  // not the name's default method
-    const std::string label = other ? m.name + " (" + m.method + ")" : m.name;
-    std::printf("  %-16s %-22s %10s\n", p.name.c_str(), label.c_str(), with_commas(p.size).c_str());
-  }
+  for (const auto& p : net.pops)
+    std::printf("  %-16s %-22s %10s\n", p.name.c_str(), model_label(p.model).c_str(), with_commas(p.size).c_str());
   if (!net.projs.empty()) std::printf("  %-28s %-8s %14s %10s\n", "projection", "receptor", "synapses", "delays ms");
   for (const auto& p : net.projs)
     std::printf("  %-28s %-8s %14s %4.2f-%.2f\n", p.name.c_str(), p.receptor == kReceptorEx ? "ex" : "in",

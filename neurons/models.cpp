@@ -43,11 +43,20 @@ const ModelInfo& model_info(Model m) {
   throw RunError("unregistered model");
 }
 
-std::string model_names() {
+std::string model_names(bool with_methods) {
   std::string s;
-  for (const auto& m : model_registry())
-    if (find_model(m.name) == &m) s += (s.empty() ? "" : ", ") + m.name;  // once per name
+  for (const auto& m : model_registry()) {
+    if (find_model(m.name) != &m) continue;  // once per name
+    const std::string methods = model_methods(m.name);
+    const bool several = with_methods && methods.find(',') != std::string::npos;
+    s += (s.empty() ? "" : ", ") + m.name + (several ? " (" + methods + ")" : "");
+  }
   return s;
+}
+
+std::string model_label(Model m) {
+  const ModelInfo& info = model_info(m);
+  return find_model(info.name) == &info ? info.name : info.name + " (" + info.method + ")";
 }
 
 std::string weight_unit(Model m) {

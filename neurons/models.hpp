@@ -16,7 +16,10 @@ const ModelInfo* find_model(const std::string& name, const std::string& method =
 // The methods a model name offers, comma-separated ("" where it has only one).
 std::string model_methods(const std::string& name);
 const ModelInfo& model_info(Model m);
-std::string model_names();
+// The model names, comma-separated; with_methods: each name's methods in brackets where it has several.
+std::string model_names(bool with_methods = false);
+// A population's model as the summaries print it: the name, and the method where it is not the default.
+std::string model_label(Model m);
 // Unit of a projection's weights onto a population of model m ("nS", "pA"; "1" for a
 // spike_generator, whose plastic weights deliver nothing).
 std::string weight_unit(Model m);

@@ -68,6 +68,10 @@ TEST_CASE("lif_cond_exp, method euler: constant I_e follows forward Euler's clos
   CHECK(std::fabs(t[0] - 27.8) > dt / 2);
   const double period = n_star * dt + t_ref;
   for (size_t k = 1; k < t.size(); ++k) CHECK(t[k] - t[k - 1] == doctest::Approx(period).epsilon(1e-6));
+  // validate's summary names the method where it is not the default.
+  const Proc v = run_cli({"validate", write_file(temp_dir("euler"), "net.json", j.dump()).string()});
+  CHECK(v.code == 0);
+  CHECK(v.out.find("lif_cond_exp (euler)") != std::string::npos);
 }
 
 TEST_CASE("lif_curr_exp: a single input spike gives the analytic PSP, peak value and time") {
