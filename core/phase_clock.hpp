@@ -7,6 +7,11 @@
 
 namespace spikesim {
 
+// Wall seconds from t0 to now.
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 enum Phase { kPhaseNeurons, kPhaseExchange, kPhaseDelivery, kPhasePlasticity, kPhaseRecording, kPhaseCount };
 inline const char* const kPhaseNames[kPhaseCount] = {"neuron update", "spike exchange", "spike delivery",
                                                      "plasticity", "recording"};

@@ -3,18 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/phase_clock.hpp"
 #include "core/stop_signal.hpp"
 #include "core/task.hpp"
 
 namespace spikesim {
-
-namespace {
-
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-}  // namespace
 
 std::vector<int> recorded_populations(const std::vector<std::unique_ptr<Monitor>>& monitors, size_t n_pops) {
   std::vector<bool> rec(n_pops, false);
@@ -95,7 +88,7 @@ bool RunLoop::after_step(const StepView& v) {
 
 RunResult RunLoop::run(std::chrono::steady_clock::time_point wall0) {
   for (auto& m : monitors_) m->start(backend_.signals());  // row 0: t = 0
-  res_.setup_s = since(wall0);
+  res_.setup_s = seconds_since(wall0);
   last_flush_ = std::chrono::steady_clock::now();
   const auto loop0 = std::chrono::steady_clock::now();
   uint64_t n = 0;
@@ -109,7 +102,7 @@ RunResult RunLoop::run(std::chrono::steady_clock::time_point wall0) {
     stop = done < k || stop_requested();
     if (!live_ && n < n_steps_ && states_due(n)) sample_states(n);
   }
-  res_.loop_s = since(loop0);
+  res_.loop_s = seconds_since(loop0);
   progress_.done();
   const auto finish0 = std::chrono::steady_clock::now();
   res_.interrupted = res_.steps < n_steps_;
@@ -126,8 +119,8 @@ RunResult RunLoop::run(std::chrono::steady_clock::time_point wall0) {
   if (task_) res_.trials = task_->records();
   end.trials = task_ ? &res_.trials : nullptr;
   for (auto& m : monitors_) m->finish(end);
-  res_.finish_s = since(finish0);
-  res_.wall_s = since(wall0);
+  res_.finish_s = seconds_since(finish0);
+  res_.wall_s = seconds_since(wall0);
   return res_;
 }
 

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "core/isa.hpp"
+#include "core/phase_clock.hpp"
 #include "cpu/thread_count.hpp"
 #include "core/poisson_rate.hpp"
 #include "core/run_loop.hpp"
@@ -39,7 +40,8 @@ class CpuBackend final : public Backend {
   }
 
  private:
-  uint64_t run_steps(uint64_t n0, uint64_t k, RunLoop& loop);  // k steps with team_ threads
+  // Up to k steps with team_ threads; `stopped`: the run loop asked to stop.
+  uint64_t run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& stopped);
   void emit(uint64_t n);                 // phase 3 (one thread)
   void deliver(int tid, uint32_t now);   // phase 4a (every thread)
   void plasticity(int tid, uint32_t now);  // phases 4b, 4c (every thread)
@@ -55,7 +57,6 @@ class CpuBackend final : public Backend {
   int nthreads_;  // the projections are partitioned for this many (the most a team has)
   int team_;      // threads stepping now (choice_.team): nthreads_, or 1 where it measured faster
   TeamChoice choice_;
-  bool stopped_ = false;  // the run loop asked to stop (in run_steps)
   Scheduler sched_;  // the file's rewards, Poisson rate changes, rewards triggered by pairs
   PairRewards pair_rewards_;
   std::vector<size_t> plastic_, trial_projs_;
@@ -162,19 +163,19 @@ void CpuBackend::plasticity(int tid, uint32_t now) {
 
 uint64_t CpuBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
   uint64_t done = 0;
-  stopped_ = false;
-  while (done < k && !stopped_) {  // in spans of one team (cpu/thread_count.hpp)
+  bool stopped = false;
+  while (done < k && !stopped) {  // in spans of one team (cpu/thread_count.hpp)
     const uint64_t n = n0 + done;
     team_ = choice_.team(n);
     const auto t0 = std::chrono::steady_clock::now();
-    const uint64_t got = run_steps(n, choice_.span(n, k - done), loop);
-    choice_.ran(n, got, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    const uint64_t got = run_steps(n, choice_.span(n, k - done), loop, stopped);
+    choice_.ran(n, got, seconds_since(t0));
     done += got;
   }
   return done;
 }
 
-uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop) {
+uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& stopped) {
   const size_t n_pops = net_.pops.size();
   const bool plastic = !plastic_.empty();
   bool stop = false;
@@ -220,7 +221,7 @@ uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop) {
       if (stop) break;
     }
   }
-  stopped_ = stop;
+  stopped = stop;
   if (failure) std::rethrow_exception(failure);
   return done;
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/phase_clock.hpp"
 #include "plasticity/network.hpp"
 #include "protocols/simulate.hpp"
 #include "protocols/recorders.hpp"
@@ -96,7 +97,7 @@ DistalRewardRun run_one(const DistalRewardProtocol& p, bool reward, const std::s
   rec.push_back(std::make_unique<WeightRecorder>(net, net.spec.weights.at(n_mon - 2)));
   rec.push_back(std::make_unique<WeightRecorder>(net, net.spec.weights.at(n_mon - 1)));
   const RunResult res = simulate(net, opt, rec);
-  run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.wall_s = seconds_since(t0);
   run.rewards = res.pair_rewards;
   // Over time: the chosen weight and the sampled others.
   const std::vector<float>& cw = static_cast<const WeightRecorder&>(*rec[0]).rows;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 
+#include "core/phase_clock.hpp"
 #include "plasticity/network.hpp"
 #include "protocols/simulate.hpp"
 #include "plasticity/plasticity.hpp"
@@ -89,7 +90,7 @@ TaskProtocolRun run_one(const TaskProtocol& p, uint64_t seed, bool plastic, cons
   opt.threads = 1;
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r = simulate(net, opt);
-  run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.wall_s = seconds_since(t0);
   run.trials = std::move(r.trials);
   const size_t n = run.trials.size();
   run.first_acc = accuracy(run.trials, 0, std::min<size_t>(p.first, n));
