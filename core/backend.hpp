@@ -56,8 +56,13 @@ class Backend {
   virtual void host_events_done() {}
   // Per-neuron Poisson thresholds of population `pop` (a task's stimulus).
   virtual void set_thresholds(int pop, const std::vector<uint32_t>& thresholds) = 0;
-  // A task's trial ended at step `step`: trial rules learn from the trial's spike counts.
-  virtual void end_trial(uint64_t step, double feedback) = 0;
+  // A task's trial ended at step `step`: trial rules learn from the trial's spike counts,
+  // its feedback value and the reward the task sent.
+  virtual void end_trial(uint64_t step, double feedback, double reward) = 0;
+  // Periodic trial rules: the distinct periods in steps (the loop's host events call
+  // `periodic` at each multiple), and the rules of period `period` applied at `step`.
+  virtual std::vector<uint64_t> periods() const { return {}; }
+  virtual void periodic(uint64_t /*step*/, uint64_t /*period*/) {}
   // The run ended at `steps`: every lazy weight brought up to it, the whole state on the host.
   virtual void finish(uint64_t steps) = 0;
   // Every global signal's current value (before the first step: the initial values).

@@ -33,12 +33,22 @@ RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, st
     task_ = std::make_unique<TaskRunner>(spec.task, spec.populations[spec.task.stimulus].size, backend_, res_.spike_counts,
                                          signals, sched_, dt, spec.run.seed, opt.log_trials);
     task_->on_trial_end([this, dt](const TrialRecord& r) {
-      backend_.end_trial(static_cast<uint64_t>(std::llround(r.t_end / dt)), r.feedback);
+      backend_.end_trial(static_cast<uint64_t>(std::llround(r.t_end / dt)), r.feedback, r.reward);
     });
   }
+  for (uint64_t period : backend_.periods()) schedule_periodic(period, period);
 }
 
 RunLoop::~RunLoop() = default;
+
+// One host event at a time per period: each schedules the next.
+void RunLoop::schedule_periodic(uint64_t step, uint64_t period) {
+  if (step > n_steps_) return;
+  sched_.at(step, [this, step, period] {
+    backend_.periodic(step, period);
+    schedule_periodic(step + period, period);
+  });
+}
 
 bool RunLoop::states_due(uint64_t n) const {
   for (const Monitor* m : sampled_)

@@ -38,6 +38,7 @@ class RunLoop {
  private:
   uint64_t chunk(uint64_t n) const;  // steps from n to the next host event, report or the end
   void sample_states(uint64_t n);     // state monitors due at step n (the state is current)
+  void schedule_periodic(uint64_t step, uint64_t period);  // Backend::periodic at step, then every period
   bool states_due(uint64_t n) const;
 
   const NetworkSpec& spec_;

@@ -27,7 +27,15 @@ class CpuBackend final : public Backend {
     for (int i : lazy) net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(n), hook_[i]);
   }
   void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
-  void end_trial(uint64_t step, double feedback) override;
+  void end_trial(uint64_t step, double feedback, double reward) override;
+  std::vector<uint64_t> periods() const override { return periods_of(net_); }
+  void periodic(uint64_t step, uint64_t period) override {
+    for (size_t i : plastic_) {
+      Plasticity& pl = *net_.projs[i].plastic;
+      if (pl.period_due(step) && pl.period_steps() == period)
+        pl.on_period(net_.projs[i], static_cast<uint32_t>(step), pl.period_ctx(net_.signals.value.data()));
+    }
+  }
   void finish(uint64_t steps) override {
     for (size_t i : plastic_)  // lazy rules: every weight up to the time reached
       net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(steps), hook_[i]);
@@ -87,7 +95,7 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
   trial_counts_.resize(n_pops);
   if (net.spec.task.active())
     for (size_t i : plastic_)
-      if (net.projs[i].plastic->trial_rule()) {
+      if (net.projs[i].plastic->at_trial_ends()) {
         trial_projs_.push_back(i);
         for (int p : {net.projs[i].source, net.projs[i].target}) trial_counts_[p].assign(net.pops[p].size, 0);
       }
@@ -103,10 +111,10 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
   step_counts_.resize(n_pops);
 }
 
-void CpuBackend::end_trial(uint64_t step, double feedback) {
-  const TrialCtx ctx{feedback, net_.signals.value.data()};
+void CpuBackend::end_trial(uint64_t step, double feedback, double reward) {
   for (size_t i : trial_projs_) {
     Projection& pr = net_.projs[i];
+    const TrialCtx ctx = pr.plastic->trial_ctx(feedback, reward, net_.signals.value.data(), net_.spec.task.trial_ms);
     pr.plastic->on_trial(pr, step, trial_counts_[pr.source].data(), trial_counts_[pr.target].data(), ctx);
   }
   for (auto& c : trial_counts_) std::fill(c.begin(), c.end(), 0u);

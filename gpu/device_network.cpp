@@ -276,7 +276,7 @@ void DeviceNetwork::upload_plastic(size_t i, ProjOnDevice& d, const DevPop& src,
   const Population& host_tgt = net.pops[pr.target];
   Plasticity& pl = *pr.plastic;
   d.kind = ProjOnDevice::kPlastic;
-  d.spike_hooks = !pl.trial_rule();
+  d.spike_hooks = !pl.at_trial_ends();
   d.syn = pl.post_syn;
   DevPlastic& k = d.plastic;
   k.rule = pl.rule_index;
@@ -427,10 +427,17 @@ void DeviceNetwork::settle(size_t i, uint64_t steps_done) {
     L.settle(d.plastic, d.n_target);
 }
 
-void DeviceNetwork::trial(size_t i, double feedback) {
+void DeviceNetwork::trial(size_t i, TrialCtx ctx) {
   const ProjOnDevice& d = projs[i];
   const Projection& pr = net.projs[i];
-  L.trial(d.plastic, d.n_target, pops[pr.source].trial_count, pops[pr.target].trial_count, TrialCtx{feedback, emit.value});
+  ctx.signals = emit.value;
+  L.trial(d.plastic, d.n_target, pops[pr.source].trial_count, pops[pr.target].trial_count, ctx);
+}
+
+void DeviceNetwork::period(size_t i, uint32_t now, TrialCtx ctx) {
+  const ProjOnDevice& d = projs[i];
+  ctx.signals = emit.value;
+  L.period(d.plastic, d.n_target, now, ctx);
 }
 
 void DeviceNetwork::clear_trial_counts() {

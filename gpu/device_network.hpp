@@ -60,7 +60,7 @@ struct ProjOnDevice {
   PullKernel pull{};
   DevPlastic plastic{};
   std::vector<uint32_t> syn;  // plastic: CSR index of each incoming synapse
-  bool spike_hooks = true;    // plastic: false for trial rules (no traces, no-op hooks: delivery only)
+  bool spike_hooks = true;    // plastic: false for rules applied at trial ends (no traces, no-op hooks: delivery only)
   uint32_t n_source = 0, n_target = 0;
 };
 
@@ -83,8 +83,10 @@ class DeviceNetwork {
   void upload_events();
   // Lazy rules: brings projection i's synapses up to the steps done (not before its "start").
   void settle(size_t i, uint64_t steps_done);
-  // Trial rules: projection i at a trial's end, from the device's trial spike counts.
-  void trial(size_t i, double feedback);
+  // Trial rules: projection i at a trial's end, from the device's trial spike counts; a
+  // periodic one at step `now`, from its traces (ctx from Plasticity::trial_ctx / period_ctx).
+  void trial(size_t i, TrialCtx ctx);
+  void period(size_t i, uint32_t now, TrialCtx ctx);
   void clear_trial_counts();
   uint64_t pair_rewards();  // rewards triggered by spike pairs so far
 

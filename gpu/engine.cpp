@@ -62,7 +62,7 @@ class DeviceBackend final : public Backend {
     for (size_t i = 0; i < net.projs.size(); ++i)
       if (net.projs[i].plastic) {
         plastic_.push_back(i);
-        if (net.spec.task.active() && net.projs[i].plastic->trial_rule()) trial_projs_.push_back(i);
+        if (net.spec.task.active() && net.projs[i].plastic->at_trial_ends()) trial_projs_.push_back(i);
       }
   }
   bool live_state() const override { return false; }
@@ -73,10 +73,20 @@ class DeviceBackend final : public Backend {
   }
   void host_events_done() override { dn_.upload_events(); }
   void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
-  void end_trial(uint64_t step, double feedback) override {
-    for (size_t i : trial_projs_)
-      if (step >= net_.projs[i].plastic->learn_from) dn_.trial(i, feedback);
+  void end_trial(uint64_t step, double feedback, double reward) override {
+    for (size_t i : trial_projs_) {
+      Plasticity& pl = *net_.projs[i].plastic;
+      const TrialCtx ctx = pl.trial_ctx(feedback, reward, nullptr, net_.spec.task.trial_ms);
+      if (step >= pl.learn_from) dn_.trial(i, ctx);
+    }
     dn_.clear_trial_counts();
+  }
+  std::vector<uint64_t> periods() const override { return periods_of(net_); }
+  void periodic(uint64_t step, uint64_t period) override {
+    for (size_t i : plastic_) {
+      const Plasticity& pl = *net_.projs[i].plastic;
+      if (pl.period_due(step) && pl.period_steps() == period) dn_.period(i, static_cast<uint32_t>(step), pl.period_ctx(nullptr));
+    }
   }
   void finish(uint64_t steps) override {
     for (size_t i : plastic_) dn_.settle(i, steps);  // lazy rules: every weight up to the time reached

@@ -43,6 +43,8 @@ class Launcher {
   // Trial rules (nothing for others), between steps at a trial's end.
   virtual void trial(const DevPlastic& p, uint32_t n_target, const uint32_t* n_pre, const uint32_t* n_post,
                      const TrialCtx& ctx) = 0;
+  // Periodic trial rules, between steps at the end of a period: from the traces at `now`.
+  virtual void period(const DevPlastic& p, uint32_t n_target, uint32_t now, const TrialCtx& ctx) = 0;
   virtual uint32_t push_warps() const = 0;  // warps of a PushKernel launch
 
   // Runs `k` steps, each issuing the same launches (one_step); the CUDA launcher captures
@@ -108,6 +110,13 @@ class LauncherOf : public Launcher {
       using R = typename decltype(prm)::Rule;
       if constexpr (IsTrialRule<R>::value)
         if (n_target) exec().run(n_target, TrialKernel<R>{p, prm.params, n_pre, n_post, ctx});
+    });
+  }
+  void period(const DevPlastic& p, uint32_t n_target, uint32_t now, const TrialCtx& ctx) override {
+    with_rule(p, [&](auto prm) {
+      using R = typename decltype(prm)::Rule;
+      if constexpr (IsTrialRule<R>::value)
+        if (n_target) exec().run(n_target, PeriodKernel<R>{p, prm.params, now, ctx});
     });
   }
 

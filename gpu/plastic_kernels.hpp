@@ -177,4 +177,23 @@ struct TrialKernel {
   }
 };
 
+// Periodic trial rules, at the end of a period: target i's synapses from the first traces
+// of both sides at `now` (read, not advanced: the spike kernels own the stamps).
+template <class R>
+struct PeriodKernel {
+  DevPlastic p;
+  typename R::Params prm;
+  uint32_t now;
+  TrialCtx ctx;  // signals: device memory
+  SPIKESIM_HD void operator()(uint64_t t) const {
+    const auto i = static_cast<uint32_t>(t);
+    double xpre[kMaxTraces], xpost[kMaxTraces];
+    trace_read(p.post.spec, p.post.values, p.post.stamp, i, now, p.base.dt, xpost);
+    for (uint64_t s = p.in.ptr[i]; s < p.in.ptr[i + 1]; ++s) {
+      trace_read(p.pre.spec, p.pre.values, p.pre.stamp, p.in.pre[s], now, p.base.dt, xpre);
+      p.in.weight[s] = p.base.bounds.clip(R::on_trial(prm, p.in.weight[s], xpre[0], xpost[0], ctx));
+    }
+  }
+};
+
 }  // namespace spikesim

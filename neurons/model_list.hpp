@@ -27,13 +27,15 @@
 #include "neurons/lif_cond_exp.hpp"
 #include "neurons/lif_cond_exp_euler.hpp"
 #include "neurons/lif_curr_exp.hpp"
+#include "neurons/pp_psc_delta.hpp"
 
 #define SPIKESIM_MODELS(X) \
   X(LifCondExp)            \
   X(LifCurrExp)            \
   X(Izhikevich)            \
   X(AeifCondExp)            \
-  X(LifCondExpEuler)
+  X(LifCondExpEuler)       \
+  X(PpPscDelta)
 
 namespace spikesim {
 

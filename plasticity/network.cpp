@@ -107,6 +107,14 @@ void resolve_partner(Network& net, Projection& p) {
 
 }  // namespace
 
+std::vector<uint64_t> periods_of(const Network& net) {
+  std::vector<uint64_t> out;
+  for (const Projection& p : net.projs)
+    if (p.plastic && p.plastic->periodic() && std::find(out.begin(), out.end(), p.plastic->period_steps()) == out.end())
+      out.push_back(p.plastic->period_steps());
+  return out;
+}
+
 Network build_network(NetworkSpec spec, const WeightsLoader& load) {
   if (spec.run.tstop / spec.run.dt >= 4.0e9)
     fail("/run/tstop", spec.run.tstop, "fewer than 4e9 steps of dt (" + std::to_string(spec.run.dt) + " ms)");
@@ -133,8 +141,13 @@ Network build_network(NetworkSpec spec, const WeightsLoader& load) {
     if (s.plasticity) {
       if (p.csr.size() >= (uint64_t{1} << 32)) fail_msg(s.ptr + "/plasticity", "more than 2^32 - 1 plastic synapses in one projection");
       p.plastic = s.plasticity->clone();
-      if (p.plastic->trial_rule() && !net.spec.task.active())
+      if (p.plastic->at_trial_ends() && !net.spec.task.active())
         fail_msg(s.ptr + "/plasticity/rule", "rule \"" + p.plastic->rule + "\" is applied at the end of each trial, expected a \"task\" block");
+      const TrialSpec& ts = p.plastic->trial;
+      if (ts.reward_signal >= 0 && ts.reward_signal != net.spec.task.signal)
+        fail_msg(ts.ptr + "/y/reward", "the rule reads the rewards the task sends into \"" + net.spec.signals[ts.reward_signal].name +
+                                           "\", expected the task's \"signal\" (" +
+                                           (net.spec.task.signal >= 0 ? "\"" + net.spec.signals[net.spec.task.signal].name + "\"" : "none") + ")");
       p.plastic->attach(p, net.pops[s.source].size, net.pops[s.target].size, net.spec.run.dt);
     }
     net.projs.push_back(std::move(p));

@@ -26,6 +26,9 @@ struct Network {
   uint64_t steps() const;  // number of dt steps to reach tstop
 };
 
+// The distinct periods, in steps, of the network's periodic trial rules (Backend::periods).
+std::vector<uint64_t> periods_of(const Network& net);
+
 // Reads a projection's "weights_from" file into its CSR weights (io/edges_file.hpp's
 // load_weights); errors name `ptr`.
 using WeightsLoader = std::function<void(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr)>;

@@ -1,5 +1,6 @@
 #include "plasticity/plasticity.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -22,6 +23,25 @@ void Plasticity::attach(const Projection& p, uint32_t n_pre, uint32_t n_post, do
 
 void Plasticity::bump_pre(const std::vector<uint32_t>& arrivals, size_t b, size_t e, uint32_t step) {
   for (size_t a = b; a < e; ++a) pre.bump(arrivals[a], step, dt);
+}
+
+uint64_t Plasticity::period_steps() const {
+  return std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(trial.period_ms / dt)));
+}
+
+TrialCtx Plasticity::trial_ctx(double feedback, double reward, const double* signals, double trial_ms) {
+  TrialCtx t{feedback, signals, 1000.0 / trial_ms, reward, 0.0};
+  const size_t n = std::min<size_t>(trial.baseline_trials, rewards.size());
+  for (size_t k = rewards.size() - n; k < rewards.size(); ++k) t.reward_mean += rewards[k] / n;
+  rewards.push_back(reward);
+  return t;
+}
+
+TrialCtx Plasticity::period_ctx(const double* signals) const {
+  TrialCtx t;
+  t.signals = signals;
+  t.rate_scale = 1000.0 / pre.spec.tau[0];
+  return t;
 }
 
 uint64_t Plasticity::bytes() const {

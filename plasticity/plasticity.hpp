@@ -76,6 +76,18 @@ class Plasticity {
   // (not before "start": the trial's end step `now` < learn_from changes nothing)
   virtual void on_trial(Projection& /*p*/, uint64_t /*now*/, const uint32_t* /*n_pre*/, const uint32_t* /*n_post*/,
                         const TrialCtx& /*t*/) {}
+  // A trial rule applied every trial.period_ms instead (TrialSpec): at step `now`, from the
+  // first traces of both sides (one thread; nothing before "start").
+  virtual void on_period(Projection& /*p*/, uint32_t /*now*/, const TrialCtx& /*t*/) {}
+  bool periodic() const { return trial_rule() && trial.period_ms > 0; }
+  bool at_trial_ends() const { return trial_rule() && trial.period_ms <= 0; }
+  uint64_t period_steps() const;  // trial.period_ms in steps of dt (periodic rules)
+  bool period_due(uint64_t step) const { return periodic() && step % period_steps() == 0 && step >= learn_from; }
+  // What the rule reads at a trial's end (rate_scale from the trial's length, the reward
+  // and the mean of the TrialSpec::baseline_trials rewards before it), the reward then
+  // remembered; or at a period's end (rate_scale from the traces' time constant).
+  TrialCtx trial_ctx(double feedback, double reward, const double* signals, double trial_ms);
+  TrialCtx period_ctx(const double* signals) const;
   uint64_t bytes() const;  // traces, transposed index, per-synapse state
   // Plasticity switched off for a whole run (a protocol's control): hooks and trial rules never run.
   void switch_off() {
@@ -121,6 +133,8 @@ class Plasticity {
   std::vector<float> syn_state;                 // syn_floats per synapse
   std::vector<double> global;                   // a lazy rule's per-projection state
   double global_aux = 0.0;
+  TrialSpec trial;                              // trial rules: when they apply (TrialSpec)
+  std::vector<double> rewards;                  // trial rules: the rewards of the trials so far
 };
 
 template <class R>
@@ -190,6 +204,21 @@ class PlasticityOf final : public Plasticity {
       for (uint32_t j = 0; j < p.csr.rows(); ++j)
         for (uint64_t k = p.csr.row_ptr[j]; k < p.csr.row_ptr[j + 1]; ++k)
           w[k] = bounds.clip(R::on_trial(params, w[k], n_pre[j], n_post[p.csr.target[k]], t));
+    }
+  }
+  void on_period(Projection& p, uint32_t now, const TrialCtx& t) override {
+    if constexpr (IsTrialRule<R>::value) {
+      if (now < learn_from) return;
+      float* w = p.csr.weight.data();
+      double xpre[kMaxTraces], xpost[kMaxTraces];
+      for (uint32_t i = 0; i + 1 < post_ptr.size(); ++i) {
+        post.read(i, now, dt, xpost);
+        for (uint64_t s = post_ptr[i]; s < post_ptr[i + 1]; ++s) {
+          const uint32_t k = post_syn[s];
+          pre.read(post_pre[s], now, dt, xpre);
+          w[k] = bounds.clip(R::on_trial(params, w[k], xpre[0], xpost[0], t));
+        }
+      }
     }
   }
   void advance(uint32_t now, const Signals& signals) override {

@@ -107,7 +107,8 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   const double start = o.number_or("start", 0.0, "a time in ms >= 0 from which the weights learn");
   if (!(start >= 0)) fail(o.at("start"), o.raw()["start"], "a time in ms >= 0 from which the weights learn");
   PartnerSpec partner;
-  RuleReader reader{o, pre, post, b, signals, partner};
+  TrialSpec trial;
+  RuleReader reader{o, pre, post, b, signals, partner, trial};
   std::shared_ptr<Plasticity> p = entry->make(reader);
   o.finish();
   p->rule = name;
@@ -117,6 +118,7 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   p->pre.spec = pre;
   p->post.spec = post;
   p->partner.spec = partner;
+  p->trial = trial;
   return p;
 }
 

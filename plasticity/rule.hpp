@@ -15,9 +15,12 @@
 //     the CPU engine's call (grows state as needed), and
 //   SPIKESIM_HD static float settle(const Params&, float w, float* syn, const HookCtx&)
 //     bringing one synapse up to date (end of run, before a weights monitor records).
-// A trial rule (kTrial = true; plasticity/trial_rules.hpp) has
+// A trial rule (kTrial = true; plasticity/trial_rules.hpp, taylor.hpp) has
 //   SPIKESIM_HD static float on_trial(const Params&, float w, double n_pre, double n_post, const TrialCtx&)
-//     at the end of each trial of a task.
+//     at the end of each trial of a task, n_pre and n_post the neurons' spikes in the trial;
+//     or, where the rule sets RuleReader::trial.period_ms, every period from the neurons'
+//     first traces (an exponentially weighted spike count). Either way n * TrialCtx::rate_scale
+//     is a rate in Hz.
 // HookCtx::partner: the partner's traces (same timing as xpost), for rules that declare them.
 // xpre / xpost: the presynaptic neuron's and the postsynaptic neuron's traces at the time of
 // the event, before this event's own bump (value at t - 0). Traces are bumped by the engine
@@ -73,6 +76,18 @@ struct Factor {
 struct TrialCtx {
   double feedback = 0.0;              // the task's outcome value for this trial
   const double* signals = nullptr;    // global signals at the end of the trial
+  double rate_scale = 0.0;            // Hz per count: 1000 / trial_ms, or 1000 / tau of a periodic rule's traces
+  double reward = 0.0;                // the reward the task sent in this trial
+  double reward_mean = 0.0;           // the mean reward of the trials before it (TrialSpec::baseline_trials)
+};
+
+// When a trial rule applies: at the end of each trial of a task (period_ms = 0) or every
+// period_ms from traces; and the trials it averages for TrialCtx::reward_mean.
+struct TrialSpec {
+  double period_ms = 0.0;
+  uint32_t baseline_trials = 0;
+  int reward_signal = -1;  // the rule reads the reward the task sends into this signal (-1: none)
+  std::string ptr;         // where the file says so (for errors found when the network is built)
 };
 
 // Partner traces: a rule that reads the rate of each postsynaptic neuron's partner (e.g. its
@@ -95,6 +110,7 @@ struct RuleReader {
   Bounds& bounds;
   const std::vector<SignalSpec>& signals;  // the file's "globals", for factors
   PartnerSpec& partner;  // a rule that reads a partner fills it (PartnerSpec)
+  TrialSpec& trial;      // a trial rule that applies periodically or reads rewards fills it
 
   double number_or(const std::string& key, double def) { return o.number_or(key, def, "a number"); }
   double positive(const std::string& key, double def);  // > 0 (time constants, in ms)

@@ -9,6 +9,7 @@
 #include "plasticity/disinhibitory.hpp"
 #include "plasticity/global_istdp.hpp"
 #include "plasticity/stdp.hpp"
+#include "plasticity/taylor.hpp"
 #include "plasticity/trial_rules.hpp"
 #include "plasticity/triplet_stdp.hpp"
 #include "plasticity/vogels_istdp.hpp"
@@ -27,4 +28,6 @@
   X(HebbianTrial, "hebbian_trial",                                                                                     \
     "trial Hebbian rule (Neuroblox): dw = K x_pre x_post (W_lim - w) feedback at the end of each task trial")         \
   X(HebbianModulated, "hebbian_modulated",                                                                             \
-    "modulated trial Hebbian rule (Neuroblox): sign and size set by eps = feedback - (kappa - DA), end of each trial")
+    "modulated trial Hebbian rule (Neuroblox): sign and size set by eps = feedback - (kappa - DA), end of each trial") \
+  X(Taylor, "taylor",                                                                                                  \
+    "Taylor-series rule family (Mehta et al. 2024): dw = eta sum theta_abc x^a y^b w^c, each trial or every period")

@@ -277,6 +277,26 @@ TEST_CASE("device engine, emulated: a task with trial rules gives the CPU's tria
   }
 }
 
+TEST_CASE("device engine, emulated: taylor rules every period (Oja) and every trial (reward term) give the CPU's outputs bit for bit") {
+  json o = json::parse(slurp(source_dir() + "/examples/oja.json"));
+  o["monitors"][2]["populations"] = {"A", "B", "out"};  // compare_runs reads every population's spikes
+  const std::string oja = write_file(temp_dir("device_oja"), "net.json", o.dump()).string();
+  const EngineRun cpu = run_on(oja, Device::kCpu, Propagation::kAuto, 20000.0);
+  const EngineRun emu = run_on(oja, Device::kEmulate, Propagation::kPerTarget, 20000.0);
+  check_learning(cpu, oja);
+  compare_runs(cpu, emu, 0.0);
+  json j = json::parse(slurp(task_file(false)));
+  for (auto& pr : j["projections"])
+    if (pr["name"] == "cortex_right")
+      pr["plasticity"] = {{"rule", "taylor"}, {"eta", 0.05}, {"w_max", 100.0}, {"y", {{"reward", "DA"}, {"baseline_trials", 5}}},
+                          {"coefficients", {{"x1y1w0", 1.0}, {"x0y0w1", -0.01}}}};
+  const std::string task = write_file(temp_dir("device_taylor"), "net.json", j.dump()).string();
+  const EngineRun tc = run_on(task, Device::kCpu, Propagation::kAuto);
+  const EngineRun te = run_on(task, Device::kEmulate, Propagation::kPerTarget);
+  check_learning(tc, task);
+  compare_runs(tc, te, 0.0);
+}
+
 // A GPU runs a kernel's threads in no fixed order, and the engine must not depend on it (a
 // thread reading what another thread of the same kernel writes, or two threads writing one
 // value, would). The emulating launcher runs every kernel's threads backwards, then strided

@@ -197,3 +197,39 @@ TEST_CASE("task: choices, outcomes and rewards per trial, trial rules follow the
   H5Id ef2 = open_file(dir2 / "edges.h5");
   CHECK(read_f32(ef2, "/edges/pre_to_left/0/syn_weight")[0] == doctest::Approx(w2).epsilon(1e-5));
 }
+
+TEST_CASE("taylor every trial: dw = eta sum theta x^a y^b w^c from the trial's rates, y the rate or r - E[r]") {
+  // In task_run each trial (100 ms) has 2 presynaptic and 3 postsynaptic spikes: x = 20 Hz, y = 30 Hz.
+  fs::path dir;
+  const RunResult r = task_run(R"({"rule": "taylor", "eta": 1e-4, "w_min": null, "w_max": null,
+      "coefficients": {"x1y1w0": 1.0, "x0y0w1": -0.5, "x2y0w0": 0.01, "x0y1w2": 0.002}})", &dir);
+  REQUIRE(r.trials.size() == 12);
+  double w = 1.0;
+  for (size_t k = 0; k < r.trials.size(); ++k) w += 1e-4 * (20.0 * 30.0 - 0.5 * w + 0.01 * 20.0 * 20.0 + 0.002 * 30.0 * w * w);
+  H5Id ef = open_file(dir / "edges.h5");
+  CHECK(read_f32(ef, "/edges/pre_to_left/0/syn_weight")[0] == doctest::Approx(w).epsilon(1e-5));
+  CHECK(w > 1.7);  // twelve trials of about +0.06 each
+
+  // y = r - E[r]: r = 0.5 in correct trials, else 0; E[r] the mean of the 3 trials before (0 at first).
+  fs::path dir2;
+  const RunResult r2 = task_run(R"({"rule": "taylor", "eta": 0.01, "w_min": null, "w_max": null,
+      "y": {"reward": "DA", "baseline_trials": 3}, "coefficients": {"x1y1w0": 1.0, "x0y0w1": -0.1}})", &dir2);
+  double w2 = 1.0;
+  std::vector<double> rewards;
+  int positive = 0, negative = 0;
+  for (const auto& t : r2.trials) {
+    const double reward = t.correct ? 0.5 : 0.0;
+    CHECK(t.reward == reward);
+    double mean = 0.0;
+    const size_t n = std::min<size_t>(3, rewards.size());
+    for (size_t k = rewards.size() - n; k < rewards.size(); ++k) mean += rewards[k] / n;
+    const double y = reward - mean;
+    positive += y > 0, negative += y < 0;
+    w2 += 0.01 * (20.0 * y - 0.1 * w2);
+    rewards.push_back(reward);
+  }
+  CHECK(positive > 0);
+  CHECK(negative > 0);  // both signs of r - E[r] occur
+  H5Id ef2 = open_file(dir2 / "edges.h5");
+  CHECK(read_f32(ef2, "/edges/pre_to_left/0/syn_weight")[0] == doctest::Approx(w2).epsilon(1e-5));
+}
