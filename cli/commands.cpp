@@ -23,6 +23,8 @@
 #include "gpu/engine.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
+#include "plasticity/taylor.hpp"
+#include "protocols/fit.hpp"
 #include "protocols/kinds.hpp"
 #include "protocols/protocol.hpp"
 
@@ -37,6 +39,7 @@ const char* kUsage =
     "  spikesim validate NET.json\n"
     "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--device D] [--propagation P] [--quiet]\n"
     "  spikesim protocol --list\n"
+    "  spikesim fit FIT.json [-o DIR] [--set key=value ...] [--threads N] [--quiet]\n"
     "  spikesim --version\n";
 
 struct UsageError {
@@ -71,7 +74,7 @@ Args parse_args(int argc, char** argv) {
   std::vector<std::string> v(argv + 1, argv + argc);
   if (v.empty()) throw UsageError{"no command given"};
   a.command = v[0];
-  if (a.command != "run" && a.command != "validate" && a.command != "protocol")
+  if (a.command != "run" && a.command != "validate" && a.command != "protocol" && a.command != "fit")
     throw UsageError{"unknown command \"" + a.command + "\""};
   for (size_t i = 1; i < v.size(); ++i) {
     const std::string& s = v[i];
@@ -80,8 +83,9 @@ Args parse_args(int argc, char** argv) {
       return v[++i];
     };
     const bool run = a.command == "run";
-    const bool protocol = a.command == "protocol";
-    if (protocol && s == "--list") {
+    const bool fit = a.command == "fit";
+    const bool protocol = a.command == "protocol" || fit;
+    if (!fit && protocol && s == "--list") {
       a.list = true;
       continue;
     }
@@ -112,15 +116,15 @@ Args parse_args(int argc, char** argv) {
       a.ov.dir = value();
     } else if (run && s == "--overwrite") {
       a.ov.overwrite = true;
-    } else if (run && s == "--threads") {
+    } else if ((run || fit) && s == "--threads") {
       const uint64_t t = parse_uint(s, value());
       if (t < 1 || t > 4096) throw UsageError{"--threads expects 1 to 4096"};
       a.threads = static_cast<int>(t);
-    } else if ((run || protocol) && s == "--device") {
+    } else if ((run || (protocol && !fit)) && s == "--device") {
       a.device = value();
       if (a.device != "cpu" && a.device != "cuda" && a.device != "emulate")
         throw UsageError{"--device expects cpu, cuda or emulate, found \"" + a.device + "\""};
-    } else if ((run || protocol) && s == "--propagation") {
+    } else if ((run || (protocol && !fit)) && s == "--propagation") {
       a.propagation = value();
       if (a.propagation != "auto" && a.propagation != "per_spike" && a.propagation != "per_target")
         throw UsageError{"--propagation expects auto, per_spike or per_target, found \"" + a.propagation + "\""};
@@ -136,7 +140,8 @@ Args parse_args(int argc, char** argv) {
       throw UsageError{"more than one network file: " + a.file + ", " + s};
     }
   }
-  if (a.file.empty() && !a.list) throw UsageError{a.command == "protocol" ? "no protocol name given" : "no network file given"};
+  if (a.file.empty() && !a.list)
+    throw UsageError{a.command == "protocol" ? "no protocol name given" : a.command == "fit" ? "no fit file given" : "no network file given"};
   return a;
 }
 
@@ -337,6 +342,29 @@ int cmd_protocol(const Args& a) {
   return 0;
 }
 
+int cmd_fit(const Args& a) {
+  namespace fs = std::filesystem;
+  if (!fs::is_regular_file(a.file)) throw SpecError("", "cannot open fit file " + a.file);
+  const FitSpec spec = load_fit(read_protocol_json(a.file, a.sets), a.file);
+  if (a.threads > 0) omp_set_num_threads(a.threads);  // runs of a candidate's seeds in parallel
+  const std::string dir = a.ov.has_dir ? a.ov.dir : "out/" + spec.name;
+  if (!a.quiet)
+    std::printf("spikesim fit %s: %zu of the 27 taylor coefficients of %s%s, %zu seeds (%zu held out), CMA-ES %u x %u\n",
+                a.file.c_str(), spec.terms.size(), spec.net.projections[spec.projections[0]].name.c_str(),
+                spec.projections.size() > 1 ? " and the others" : "", spec.seeds.size(),
+                spec.held_out.size(), spec.generations, spec.population);
+  const FitResult r = run_fit(spec, dir, a.quiet);
+  if (a.quiet) return 0;
+  std::printf("  loss %.6g after %zu generations, %.1f s\n", r.loss, r.history.empty() ? size_t{0} : r.history.size() - 1, r.seconds);
+  for (int k = 0; k < Taylor::kTerms; ++k)
+    if (r.theta[k] != 0) std::printf("  %s = %.6g\n", Taylor::term_name(k).c_str(), r.theta[k]);
+  for (size_t d = 0; d < spec.data.size(); ++d)
+    std::printf("  R^2 %s: fitted runs %.4f%s\n", spec.data[d].kind == FitObservable::kRates ? "rates  " : "weights",
+                r.r2_fit[d], r.r2_held_out.empty() ? "" : (", held-out runs " + std::to_string(r.r2_held_out[d])).c_str());
+  for (const auto& f : r.files) std::printf("  output: %s\n", f.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main_cli(int argc, char** argv) {
@@ -353,6 +381,7 @@ int main_cli(int argc, char** argv) {
     const Args a = parse_args(argc, argv);
     file = a.file;
     if (a.command == "protocol") return cmd_protocol(a);
+    if (a.command == "fit") return cmd_fit(a);
     return a.command == "run" ? cmd_run(a) : cmd_validate(a);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "spikesim: error: %s\n%s", e.msg.c_str(), kUsage);

@@ -27,6 +27,7 @@ struct RunOptions {
   bool progress = false;
   bool profile = false;  // time the phases (RunResult::phase_s)
   bool log_trials = false;  // a task prints its running accuracy every 10 trials (stderr)
+  bool file_monitors = true;  // false: none of the network file's monitors (no output files; a fit's candidates)
 };
 
 struct RunResult {

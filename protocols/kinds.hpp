@@ -15,7 +15,8 @@
   X(distal_reward)                 \
   X(task)                          \
   X(disinhibition_sign)            \
-  X(disinhibitory_learning)
+  X(disinhibitory_learning)        \
+  X(oja_recovery)
 
 namespace spikesim {
 

@@ -66,4 +66,25 @@ class SpikeCounter final : public Monitor {
   int pop_;
 };
 
+// Spikes per neuron of one population in bins of `bin_ms`: a spike at t lies in bin
+// floor(t / bin_ms); spikes past the last whole bin are dropped. Row-major [neuron][bin].
+class BinCounter final : public Monitor {
+ public:
+  BinCounter(int population, uint32_t size, double bin_ms, uint32_t bins)
+      : counts(static_cast<size_t>(size) * bins, 0), pop_(population), bins_(bins), bin_ms_(bin_ms) {}
+  void step(const StepSample& s) override {
+    const auto b = static_cast<uint64_t>(s.t / bin_ms_);
+    if (b >= bins_) return;
+    for (uint32_t i : (*s.spikes)[pop_]) ++counts[static_cast<size_t>(i) * bins_ + b];
+  }
+  void finish(const RunEnd&) override {}
+  std::vector<int> spike_populations() const override { return {pop_}; }
+  std::vector<uint32_t> counts;
+
+ private:
+  int pop_;
+  uint32_t bins_;
+  double bin_ms_;
+};
+
 }  // namespace spikesim

@@ -21,7 +21,7 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   opt.threads = opt.device == Device::kCpu ? cpu_threads(net, opt, omp_get_max_threads())
                                            : (opt.threads > 0 ? opt.threads : omp_get_max_threads());
   opt.measure_threads = opt.device == Device::kCpu && given.threads <= 0 && opt.threads > 1;
-  MonitorList monitors = open_monitors(net, opt.threads);
+  MonitorList monitors = opt.file_monitors ? open_monitors(net, opt.threads) : MonitorList{};
   const size_t n_file = monitors.size();
   if (extra)
     for (auto& m : *extra) monitors.push_back(std::move(m));

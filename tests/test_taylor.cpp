@@ -8,6 +8,9 @@
 #include <numeric>
 
 #include "helpers.hpp"
+#include "plasticity/taylor.hpp"
+#include "protocols/oja_recovery.hpp"
+#include "protocols/protocol.hpp"
 
 using namespace spikesim;
 using namespace spikesim::test;
@@ -112,4 +115,77 @@ TEST_CASE("taylor every period: Oja's rule turns the weights to C's principal ei
   const OjaRun h = run_oja(false);  // without the decay term every weight runs to w_max = 100
   CHECK(h.norms.back() > 10 * o.norms.back());
   CHECK(*std::min_element(h.w.begin(), h.w.end()) == 100.0f);
+}
+
+TEST_CASE("oja_recovery protocol, reduced: 4 free coefficients from 0 give Oja's back from the output rates alone") {
+  // protocols/oja_recovery.json with 10 s runs and 4 free coefficients (the full protocol frees
+  // all 27): x1y1w0 and x0y2w1 within 15%, the decay and drift terms x0y0w1 and x1y0w0 below
+  // 0.1 of x1y1w0 (normalised units), the held-out run's weight trajectories R^2 >= 0.9.
+  json raw = read_protocol_json(source_dir() + "/protocols/oja_recovery.json");
+  raw["network"]["run"]["tstop"] = 10000.0;
+  raw["fit"]["coefficients"] = {"x1y1w0", "x0y2w1", "x0y0w1", "x1y0w0"};
+  raw["fit"]["l1"] = 0.001;
+  raw["optimizer"]["generations"] = 70;
+  raw["optimizer"]["population"] = 12;
+  raw["sweep"]["noise"] = {5.0};
+  raw["sweep"]["fraction"] = json::array();
+  raw["sweep"]["optimizer"]["generations"] = 3;
+  const OjaRecoveryProtocol p = load_oja_recovery(raw, source_dir() + "/protocols/oja_recovery.json");
+  const fs::path dir = temp_dir("oja_recovery");
+  const OjaRecoveryResult r = run_oja_recovery(p, dir.string());
+  INFO("max relative error " << r.max_rel_error << ", max other " << r.max_other << ", weights R^2 " << r.r2_weights
+                             << ", loss " << r.fit.loss);
+  CHECK(r.max_rel_error <= 0.15);
+  CHECK(r.max_other <= 0.1);
+  CHECK(r.r2_weights >= 0.9);
+  CHECK(r.pass);
+  CHECK(r.fit.theta[Taylor::term_index("x1y1w0")] == doctest::Approx(1.0).epsilon(0.15));
+  CHECK(r.fit.theta[Taylor::term_index("x0y2w1")] == doctest::Approx(-1.0).epsilon(0.15));
+  // Each generation is logged, the loss never rises (best so far), and the files exist.
+  REQUIRE(r.fit.history.size() == 71);
+  for (size_t g = 1; g < r.fit.history.size(); ++g) CHECK(r.fit.history[g].best <= r.fit.history[g - 1].best);
+  CHECK(r.fit.history.back().evaluations == 12u * 71);
+  for (const char* f : {"fit_coefficients.csv", "fit_coefficients.json", "fit_history.csv", "fit_history.svg", "oja_recovery.csv",
+                        "oja_recovery_sweep.csv", "oja_recovery_sweep.svg", "fit.json"})
+    CHECK(fs::exists(dir / f));
+  // The sweep's one point (5 Hz of noise, 3 generations): a finite R^2 of the rates.
+  REQUIRE(r.sweep.size() == 1);
+  CHECK(std::isfinite(r.sweep[0].r2_rates));
+}
+
+TEST_CASE("spikesim fit: bad fit files exit 2 with the file and the JSON pointer") {
+  const fs::path dir = temp_dir("fit_bad");
+  const std::string net = slurp(source_dir() + "/examples/oja_teacher.json");
+  write_file(dir, "net.json", net);
+  const std::string ok_data = R"([{"observable": "rates", "population": "out", "bin": 1000, "file": "rec/seed{seed}/spikes.h5"}])";
+  auto fit = [&](const std::string& fit_obj, const std::string& data, const std::string& runs = R"({"seeds": [1]})") {
+    return R"({"network": "net.json", "fit": )" + fit_obj + R"(, "data": )" + data +
+           R"(, "optimizer": {"method": "cmaes", "generations": 1, "population": 5}, "runs": )" + runs + "}";
+  };
+  const std::string good_fit = R"({"projection": "A_out", "coefficients": ["x1y1w0"]})";
+  struct Case {
+    const char* what;
+    std::string text;
+    const char* pointer;
+  };
+  const std::vector<Case> cases = {
+      {"unknown projection", fit(R"({"projection": "C_out", "coefficients": "all"})", ok_data), "/fit/projection"},
+      {"bad coefficient", fit(R"({"projection": "A_out", "coefficients": ["x1y1w3"]})", ok_data), "/fit/coefficients/0"},
+      {"choices not built", fit(good_fit, R"([{"observable": "choices", "file": "t.h5"}])"), "/data/0/observable"},
+      {"unknown population", fit(good_fit, R"([{"observable": "rates", "population": "C", "file": "s.h5"}])"), "/data/0/population"},
+      {"weights file not a monitor's", fit(good_fit, R"([{"observable": "weights", "file": "x_weights.h5"}])"), "/data/0/file"},
+      {"missing recording", fit(good_fit, ok_data), "/data/0/file"},
+      {"no seeds", fit(good_fit, ok_data, R"({"seeds": []})"), "/runs/seeds"},
+      {"bad network", R"({"network": {"populations": {"a": {"size": -1, "model": "lif_curr_exp"}}}, "fit": {}, "data": [], "optimizer": {}, "runs": {}})",
+       "/network/populations/a/size"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    CAPTURE(std::string(cases[i].what));
+    const fs::path f = write_file(dir, "fit" + std::to_string(i) + ".json", cases[i].text);
+    const Proc p = run_cli({"fit", f.string(), "-o", (dir / "out").string(), "--quiet"});
+    CAPTURE(p.err);
+    CHECK(p.code == 2);
+    CHECK(p.err.find(f.string()) != std::string::npos);
+    CHECK(p.err.find(cases[i].pointer) != std::string::npos);
+  }
 }

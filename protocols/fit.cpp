@@ -1,0 +1,379 @@
+// `spikesim fit` (protocols/fit.hpp): the objective (simulations against recordings) and
+// pagmo's CMA-ES around it; outputs in docs/fit.md.
+#include "protocols/fit.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <pagmo/algorithms/cmaes.hpp>
+#include <pagmo/population.hpp>
+#include <pagmo/problem.hpp>
+
+#include "core/rng.hpp"
+#include "io/edges_file.hpp"
+#include "io/recordings.hpp"
+#include "plasticity/plasticity.hpp"
+#include "plasticity/taylor.hpp"
+#include "protocols/recorders.hpp"
+#include "protocols/simulate.hpp"
+#include "protocols/svg_chart.hpp"
+
+namespace spikesim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string with_seed(std::string file, uint64_t seed) {
+  const std::string key = "{seed}";
+  for (size_t at = file.find(key); at != std::string::npos; at = file.find(key)) file.replace(at, key.size(), std::to_string(seed));
+  return file;
+}
+
+// What one run gives per observable, flattened: rates [neuron][bin] (Hz) of the compared
+// neurons, or weights [sample][synapse].
+using Values = std::vector<std::vector<double>>;
+
+class Objective {
+ public:
+  explicit Objective(const FitSpec& s) : s_(s) {
+    for (const FitObservable& d : s.data) {
+      std::vector<uint32_t> neurons;
+      if (d.kind == FitObservable::kRates) {
+        const uint32_t n = s.net.populations[d.population].size;
+        const auto k = std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(d.fraction * n)));
+        neurons.resize(n);
+        for (uint32_t i = 0; i < n; ++i) neurons[i] = i;
+        const CounterRng rng{s.seed, kStreamProtocol};  // a partial Fisher-Yates shuffle: the first k
+        for (uint32_t i = 0; i < k; ++i)
+          std::swap(neurons[i], neurons[i + std::min<uint32_t>(n - i - 1, static_cast<uint32_t>(rng.uniform(i, 0) * (n - i)))]);
+        neurons.resize(k);
+        std::sort(neurons.begin(), neurons.end());
+      }
+      neurons_.push_back(std::move(neurons));
+    }
+    for (uint64_t seed : s.seeds) fit_.push_back(load(seed));
+    for (uint64_t seed : s.held_out) held_.push_back(load(seed));
+    reference_scales();
+  }
+
+  size_t dims() const { return s_.terms.size(); }
+  const std::vector<double>& scale() const { return scale_; }
+
+  // theta of every term for normalised coefficients phi of the fitted ones.
+  void theta_of(const std::vector<double>& phi, double* theta) const {
+    for (int k = 0; k < Taylor::kTerms; ++k) theta[k] = base_theta()[k];
+    for (size_t i = 0; i < phi.size(); ++i) theta[s_.terms[i]] = phi[i] * scale_[i];
+  }
+
+  // The loss of phi over the fitted runs: per observable the mean squared error over the
+  // recording's variance, weighted, plus l1 * sum |phi|.
+  double loss(const std::vector<double>& phi) const {
+    double theta[Taylor::kTerms];
+    theta_of(phi, theta);
+    const std::vector<Values> sims = simulate_all(theta, s_.seeds);
+    double total = 0.0;
+    for (size_t d = 0; d < s_.data.size(); ++d) {
+      if (s_.data[d].weight == 0) continue;
+      double mse = 0.0;
+      for (size_t r = 0; r < sims.size(); ++r) mse += normalised_error(sims[r][d], fit_[r][d]) / sims.size();
+      total += s_.data[d].weight * mse;
+    }
+    for (double p : phi) total += s_.l1 * std::fabs(p);
+    return std::isfinite(total) ? total : std::numeric_limits<double>::max();
+  }
+
+  // R^2 per observable over the given runs (1 - SS_res / SS_tot, every run's values pooled).
+  std::vector<double> r2(const double* theta, bool held_out) const {
+    const auto& seeds = held_out ? s_.held_out : s_.seeds;
+    const auto& data = held_out ? held_ : fit_;
+    std::vector<double> out;
+    if (seeds.empty()) return out;
+    const std::vector<Values> sims = simulate_all(theta, seeds);
+    for (size_t d = 0; d < s_.data.size(); ++d) {
+      double mean = 0.0, n = 0.0, res = 0.0, tot = 0.0;
+      for (const Values& v : data)
+        for (double x : v[d]) mean += x, n += 1;
+      mean /= n;
+      for (size_t r = 0; r < sims.size(); ++r)
+        for (size_t i = 0; i < data[r][d].size(); ++i) {
+          res += (sims[r][d][i] - data[r][d][i]) * (sims[r][d][i] - data[r][d][i]);
+          tot += (data[r][d][i] - mean) * (data[r][d][i] - mean);
+        }
+      out.push_back(tot > 0 ? 1.0 - res / tot : (res == 0 ? 1.0 : -INFINITY));
+    }
+    return out;
+  }
+
+  const double* base_theta() const {
+    return static_cast<const PlasticityOf<Taylor>&>(*s_.net.projections[s_.projections[0]].plasticity).params.theta;
+  }
+
+ private:
+  static double normalised_error(const std::vector<double>& sim, const std::vector<double>& data) {
+    double mean = 0.0;
+    for (double x : data) mean += x / data.size();
+    double var = 0.0, err = 0.0;
+    for (size_t i = 0; i < data.size(); ++i) {
+      var += (data[i] - mean) * (data[i] - mean) / data.size();
+      err += (sim[i] - data[i]) * (sim[i] - data[i]) / data.size();
+    }
+    return err / (var > 0 ? var : (mean != 0 ? mean * mean : 1.0));
+  }
+
+  // The recordings of run `seed`, as the runs give them (rates with the file's noise added).
+  Values load(uint64_t seed) const {
+    Values v;
+    for (size_t d = 0; d < s_.data.size(); ++d) {
+      const FitObservable& o = s_.data[d];
+      const std::string file = with_seed(o.file, seed);
+      if (!fs::is_regular_file(file)) throw SpecError(o.ptr + "/file", "found \"" + file + "\", expected a recording (no such file)");
+      if (o.kind == FitObservable::kRates) {
+        const SpikeRecording rec = read_spike_recording(file, s_.net.populations[o.population].name);
+        const uint32_t bins = n_bins(o), n = s_.net.populations[o.population].size;
+        std::vector<uint32_t> counts(static_cast<size_t>(n) * bins, 0);
+        for (size_t k = 0; k < rec.times.size(); ++k) {
+          const auto b = static_cast<uint64_t>(rec.times[k] / o.bin_ms);
+          if (b < bins && rec.ids[k] < n) ++counts[rec.ids[k] * bins + b];
+        }
+        std::vector<double> rates = rates_of(counts, d, bins, o.bin_ms);
+        const CounterRng rng{s_.seed ^ (seed << 20), kStreamProtocol | static_cast<uint32_t>(d + 1)};
+        if (o.noise > 0)
+          for (size_t i = 0; i < rates.size(); ++i) rates[i] += o.noise * rng.normal(static_cast<uint32_t>(i), 0);
+        v.push_back(std::move(rates));
+      } else {
+        const WeightMonitorSpec& m = s_.net.weights[o.monitor];
+        const WeightRecording rec = read_weight_recording(file, s_.net.projections[m.projection].name);
+        std::vector<double> w(rec.rows.begin(), rec.rows.end());
+        v.push_back(std::move(w));
+      }
+    }
+    return v;
+  }
+
+  uint32_t n_bins(const FitObservable& o) const { return static_cast<uint32_t>(std::floor(s_.net.run.tstop / o.bin_ms + 1e-9)); }
+
+  std::vector<double> rates_of(const std::vector<uint32_t>& counts, size_t d, uint32_t bins, double bin_ms) const {
+    std::vector<double> r;
+    for (uint32_t i : neurons_[d])
+      for (uint32_t b = 0; b < bins; ++b) r.push_back(counts[static_cast<size_t>(i) * bins + b] * 1000.0 / bin_ms);
+    return r;
+  }
+
+  // One run of the network with `theta`: every observable, in the recordings' layout.
+  Values simulate_one(const double* theta, uint64_t seed, std::vector<uint64_t>* totals = nullptr) const {
+    NetworkSpec spec = s_.net;
+    spec.run.seed = seed;
+    Network net = build_network(std::move(spec));
+    for (int p : s_.projections) {
+      auto& rule = static_cast<PlasticityOf<Taylor>&>(*net.projs[p].plastic);
+      for (int k = 0; k < Taylor::kTerms; ++k) rule.params.theta[k] = theta[k];
+    }
+    MonitorList rec;
+    for (const FitObservable& o : s_.data) {
+      if (o.kind == FitObservable::kRates)
+        rec.push_back(std::make_unique<BinCounter>(o.population, net.pops[o.population].size, o.bin_ms, n_bins(o)));
+      else
+        rec.push_back(std::make_unique<WeightRecorder>(net, net.spec.weights[o.monitor]));
+    }
+    RunOptions opt;
+    opt.threads = 1;
+    opt.file_monitors = false;
+    const RunResult res = simulate(net, opt, rec);
+    if (totals) *totals = res.spike_counts;
+    Values v;
+    for (size_t d = 0; d < s_.data.size(); ++d) {
+      const FitObservable& o = s_.data[d];
+      if (o.kind == FitObservable::kRates) {
+        v.push_back(rates_of(static_cast<const BinCounter&>(*rec[d]).counts, d, n_bins(o), o.bin_ms));
+      } else {
+        const auto& rows = static_cast<const WeightRecorder&>(*rec[d]).rows;
+        v.emplace_back(rows.begin(), rows.end());
+      }
+    }
+    return v;
+  }
+
+  // Every seed's run, in parallel (one thread each; the runs do not depend on one another).
+  std::vector<Values> simulate_all(const double* theta, const std::vector<uint64_t>& seeds) const {
+    std::vector<Values> out(seeds.size());
+    std::vector<std::string> errors(seeds.size());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t r = 0; r < static_cast<int64_t>(seeds.size()); ++r) {
+      try {
+        out[r] = simulate_one(theta, seeds[r]);
+      } catch (const std::exception& e) {
+        errors[r] = e.what();
+      }
+    }
+    for (const auto& e : errors)
+      if (!e.empty()) throw RunError("fit: a run failed: " + e);
+    return out;
+  }
+
+  // Normalisation of the search: theta_abc = phi_abc * scale_abc with scale_abc =
+  // x y / (x^a y^b w^c) at the network's typical rates x, y (Hz) and weight w, so that each
+  // term with phi = 1 changes a weight as fast as x1y1w0 = 1 does (docs/fit.md). x and y
+  // from one run with every coefficient 0 (the initial weights) on the first fitted seed;
+  // y = 1 for a reward term.
+  void reference_scales() {
+    std::vector<uint64_t> totals;
+    const double zero[Taylor::kTerms] = {};
+    simulate_one(zero, s_.seeds[0], &totals);
+    NetworkSpec spec = s_.net;
+    spec.run.seed = s_.seeds[0];
+    const Network net = build_network(std::move(spec));
+    const double T = s_.net.run.tstop / 1000.0;
+    double x = 0.0, y = 0.0, w = 0.0, n_syn = 0.0;
+    for (int k : s_.projections) {  // means over the synapses: each weighted by its source's and target's rate
+      const Projection& p = net.projs[k];
+      const double nx = totals[p.source] / (T * net.pops[p.source].size), ny = totals[p.target] / (T * net.pops[p.target].size);
+      for (float v : p.csr.weight) x += nx, y += ny, w += std::fabs(v), n_syn += 1;
+    }
+    x /= n_syn, y /= n_syn, w /= n_syn;
+    if (static_cast<const PlasticityOf<Taylor>&>(*s_.net.projections[s_.projections[0]].plasticity).params.reward) y = 1.0;
+    if (!(x > 0)) x = 1.0;
+    if (!(y > 0)) y = 1.0;
+    if (!(w > 0)) w = 1.0;
+    x_ = x, y_ = y, w_ = w;
+    for (int k : s_.terms) {
+      const int a = k / 9, b = k / 3 % 3, c = k % 3;
+      scale_.push_back(x * y / (std::pow(x, a) * std::pow(y, b) * std::pow(w, c)));
+    }
+  }
+
+ public:
+  double x_ = 1.0, y_ = 1.0, w_ = 1.0;
+
+ private:
+  const FitSpec& s_;
+  std::vector<std::vector<uint32_t>> neurons_;  // per rates observable: the neurons compared
+  std::vector<Values> fit_, held_;              // recordings per run
+  std::vector<double> scale_;
+};
+
+// pagmo's user-defined problem: minimise Objective::loss over [-range, range]^n.
+struct FitProblem {
+  const Objective* obj = nullptr;
+  double range = 3.0;
+  std::vector<double> fitness(const std::vector<double>& phi) const { return {obj->loss(phi)}; }
+  std::pair<std::vector<double>, std::vector<double>> get_bounds() const {
+    return {std::vector<double>(obj->dims(), -range), std::vector<double>(obj->dims(), range)};
+  }
+};
+
+void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const std::string& dir) {
+  fs::create_directories(dir);
+  auto path = [&](const std::string& f) {
+    r.files.push_back((fs::path(dir) / f).string());
+    return r.files.back();
+  };
+  json coeff = json::object(), phi = json::object();
+  {
+    std::ofstream c(path("fit_coefficients.csv"));
+    c << "term,theta,phi,scale,fitted\n";
+    for (int k = 0; k < Taylor::kTerms; ++k) {
+      const auto it = std::find(s.terms.begin(), s.terms.end(), k);
+      const bool fitted = it != s.terms.end();
+      const size_t i = fitted ? static_cast<size_t>(it - s.terms.begin()) : 0;
+      char line[160];
+      std::snprintf(line, sizeof line, "%s,%.9g,%.9g,%.9g,%d\n", Taylor::term_name(k).c_str(), r.theta[k], fitted ? r.phi[i] : 0.0,
+                    fitted ? r.scale[i] : 0.0, fitted ? 1 : 0);
+      c << line;
+      if (r.theta[k] != 0) coeff[Taylor::term_name(k)] = r.theta[k];
+      if (fitted) phi[Taylor::term_name(k)] = r.phi[i];
+    }
+  }
+  {
+    std::ofstream h(path("fit_history.csv"));
+    h << "generation,evaluations,best_loss,generation_best_loss";
+    for (int k : s.terms) h << ",phi_" << Taylor::term_name(k);
+    h << "\n";
+    for (const FitGeneration& g : r.history) {
+      h << g.generation << "," << g.evaluations << "," << g.best << "," << g.generation_best;
+      for (double p : g.phi) h << "," << p;
+      h << "\n";
+    }
+  }
+  json projs = json::array();
+  for (int k : s.projections) projs.push_back(s.net.projections[k].name);
+  json j = {{"fit", s.path}, {"projections", projs}, {"coefficients", coeff}, {"phi", phi},
+            {"loss", r.loss}, {"generations", r.history.empty() ? 0u : r.history.back().generation},
+            {"evaluations", r.history.empty() ? 0ull : static_cast<unsigned long long>(r.history.back().evaluations)},
+            {"reference", {{"x_hz", obj.x_}, {"y", obj.y_}, {"w", obj.w_}}}, {"seconds", r.seconds}};
+  json r2 = json::array();
+  for (size_t d = 0; d < s.data.size(); ++d)
+    r2.push_back({{"observable", s.data[d].kind == FitObservable::kRates ? "rates" : "weights"}, {"file", s.data[d].file},
+                  {"r2_fit", d < r.r2_fit.size() ? json(r.r2_fit[d]) : json()},
+                  {"r2_held_out", d < r.r2_held_out.size() ? json(r.r2_held_out[d]) : json()}});
+  j["r2"] = r2;
+  std::ofstream(path("fit_coefficients.json")) << j.dump(2) << "\n";
+
+  ChartPanel loss{"Loss (best so far)", "generation", "log10 loss", {}, {}, false};
+  ChartPanel coeffs{"Normalised coefficients phi of the best so far (theta = phi * scale)", "generation", "phi", {}, {}, true};
+  ChartSeries l{"loss", {}, {}, ChartSeries::kLine};
+  for (const FitGeneration& g : r.history) l.x.push_back(g.generation), l.y.push_back(std::log10(std::max(g.best, 1e-300)));
+  loss.series.push_back(l);
+  for (size_t i = 0; i < s.terms.size(); ++i) {
+    ChartSeries c{Taylor::term_name(s.terms[i]), {}, {}, ChartSeries::kLine};
+    for (const FitGeneration& g : r.history) c.x.push_back(g.generation), c.y.push_back(g.phi[i]);
+    coeffs.series.push_back(c);
+  }
+  write_chart(path("fit_history.svg"), "spikesim fit " + s.name + ": CMA-ES (pagmo)", {loss, coeffs});
+}
+
+}  // namespace
+
+FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Objective obj(s);
+  FitResult r;
+  r.scale = obj.scale();
+  pagmo::problem prob{FitProblem{&obj, s.range}};
+  pagmo::population pop{prob, 0u, s.seed};
+  const CounterRng rng{s.seed, kStreamProtocol};
+  for (unsigned i = 0; i < s.population; ++i) {  // at init, spread by a thousandth of the range
+    std::vector<double> x(obj.dims());
+    for (size_t k = 0; k < x.size(); ++k) x[k] = std::clamp(s.init + 1e-3 * s.range * (2 * rng.uniform(i, static_cast<uint32_t>(k + 1)) - 1), -s.range, s.range);
+    pop.push_back(x);
+  }
+  // One generation per call (memory keeps the adapted state), so each generation is logged.
+  pagmo::cmaes algo(1, -1, -1, -1, -1, s.sigma, 1e-12, 1e-12, true, true, s.seed);
+  auto log = [&](unsigned g) {
+    FitGeneration e;
+    e.generation = g;
+    e.evaluations = pop.get_problem().get_fevals();
+    e.best = pop.champion_f()[0];
+    e.generation_best = std::numeric_limits<double>::max();
+    for (const auto& f : pop.get_f()) e.generation_best = std::min(e.generation_best, f[0]);
+    e.phi = pop.champion_x();
+    r.history.push_back(e);
+    if (!quiet && (g % 10 == 0 || g == s.generations))
+      std::printf("  generation %u: %llu runs of %zu seeds, loss %.6g (this generation %.6g)\n", g,
+                  static_cast<unsigned long long>(e.evaluations), s.seeds.size(), e.best, e.generation_best);
+    std::fflush(stdout);
+  };
+  log(0);
+  for (unsigned g = 1; g <= s.generations; ++g) {
+    const uint64_t before = pop.get_problem().get_fevals();
+    pop = algo.evolve(pop);
+    if (pop.get_problem().get_fevals() == before) break;  // CMA-ES stopped (its tolerances)
+    log(g);
+  }
+  r.phi = pop.champion_x();
+  r.loss = pop.champion_f()[0];
+  obj.theta_of(r.phi, r.theta);
+  r.r2_fit = obj.r2(r.theta, false);
+  r.r2_held_out = obj.r2(r.theta, true);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  write_outputs(s, obj, r, out_dir);
+  return r;
+}
+
+}  // namespace spikesim

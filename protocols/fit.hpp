@@ -1,0 +1,66 @@
+#pragma once
+// `spikesim fit FIT.json`: infers the coefficients of a taylor rule (plasticity/taylor.hpp;
+// Mehta et al. 2024) from recordings. Each candidate theta is a whole simulation of the
+// network file per seed of "runs" (common random numbers: the same seeds for every candidate,
+// so the loss is a deterministic function of theta), compared with the recordings of the same
+// seeds; pagmo's CMA-ES proposes the candidates. The file's keys and the outputs:
+// docs/fit.md.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/json_access.hpp"
+#include "core/run.hpp"
+#include "core/spec.hpp"
+
+namespace spikesim {
+
+// One recorded observable the simulations are compared with.
+struct FitObservable {
+  enum Kind { kRates, kWeights };
+  Kind kind = kRates;
+  std::string ptr, file;   // file: may hold "{seed}", replaced by each run's seed
+  int population = -1;     // rates: binned spike counts of this population over bin_ms, in Hz
+  double bin_ms = 100.0;
+  double noise = 0.0;      // rates: Gaussian noise (Hz, sd) added to the recorded rates
+  double fraction = 1.0;   // rates: the fraction of the population's neurons compared (drawn once)
+  double weight = 1.0;     // in the loss; 0: only reported (R^2)
+  int monitor = -1;        // weights: the network's weights monitor whose file this is
+};
+
+struct FitSpec {
+  std::string path, name;  // the fit file; its name (the output folder's default)
+  NetworkSpec net;         // the model: a network file with taylor rules on `projections`
+  std::vector<int> projections;  // every one gets the same coefficients
+  std::vector<int> terms;  // taylor term indices (9a + 3b + c) fitted; the others keep the file's values
+  double init = 0.0, l1 = 0.0, range = 3.0, sigma = 0.1;
+  std::vector<FitObservable> data;
+  unsigned generations = 100, population = 16, seed = 1;
+  std::vector<uint64_t> seeds, held_out;  // runs fitted, and runs only evaluated
+};
+
+// Reads a fit file (errors: the file and the JSON pointer, exit code 2). The network and the
+// recordings are found relative to the fit file's folder.
+FitSpec load_fit(const json& raw, const std::string& path);
+
+struct FitGeneration {
+  unsigned generation = 0;
+  uint64_t evaluations = 0;
+  double best = 0.0, generation_best = 0.0;  // loss: best so far, best of this generation
+  std::vector<double> phi;                   // the best so far, per fitted term
+};
+
+struct FitResult {
+  double theta[27] = {};   // the fitted rule's coefficients (raw, as in the network file)
+  std::vector<double> phi, scale;  // per fitted term: theta = phi * scale (docs/fit.md)
+  double loss = 0.0;
+  std::vector<FitGeneration> history;
+  std::vector<double> r2_fit, r2_held_out;  // per observable, at the best theta
+  double seconds = 0.0;
+  std::vector<std::string> files;
+};
+
+// Runs the fit, writes its outputs into `out_dir`; prints a line per generation unless quiet.
+FitResult run_fit(const FitSpec& spec, const std::string& out_dir, bool quiet);
+
+}  // namespace spikesim
