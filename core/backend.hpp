@@ -57,8 +57,9 @@ class Backend {
   // Per-neuron Poisson thresholds of population `pop` (a task's stimulus).
   virtual void set_thresholds(int pop, const std::vector<uint32_t>& thresholds) = 0;
   // A task's trial ended at step `step`: trial rules learn from the trial's spike counts,
-  // its feedback value and the reward the task sent.
-  virtual void end_trial(uint64_t step, double feedback, double reward) = 0;
+  // its feedback value and the reward the task sent, those that learn on the trial's choice
+  // `action` (-1: none; TrialSpec::learns_on).
+  virtual void end_trial(uint64_t step, double feedback, double reward, int action) = 0;
   // Periodic trial rules: the distinct periods in steps (the loop's host events call
   // `periodic` at each multiple), and the rules of period `period` applied at `step`.
   virtual std::vector<uint64_t> periods() const { return {}; }

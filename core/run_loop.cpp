@@ -33,7 +33,7 @@ RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, st
     task_ = std::make_unique<TaskRunner>(spec.task, spec.populations[spec.task.stimulus].size, backend_, res_.spike_counts,
                                          signals, sched_, dt, spec.run.seed, opt.log_trials);
     task_->on_trial_end([this, dt](const TrialRecord& r) {
-      backend_.end_trial(static_cast<uint64_t>(std::llround(r.t_end / dt)), r.feedback, r.reward);
+      backend_.end_trial(static_cast<uint64_t>(std::llround(r.t_end / dt)), r.feedback, r.reward, r.action);
     });
   }
   for (uint64_t period : backend_.periods()) schedule_periodic(period, period);

@@ -40,8 +40,9 @@ void TaskRunner::start(uint32_t k) {
   const CounterRng rng{seed_, kStreamTask};
   current_ = TrialRecord{};
   current_.trial = k;
-  current_.category = std::min<int>(static_cast<int>(rng.uniform(k, 0) * spec_.categories.size()),
-                                    static_cast<int>(spec_.categories.size()) - 1);
+  current_.category = k < spec_.replay.size() ? spec_.replay[k].category
+                                              : std::min<int>(static_cast<int>(rng.uniform(k, 0) * spec_.categories.size()),
+                                                              static_cast<int>(spec_.categories.size()) - 1);
   backend_.set_thresholds(spec_.stimulus, spec_.stim_on > 0 ? off_ : patterns_[current_.category]);
 }
 
@@ -56,20 +57,32 @@ void TaskRunner::decide(uint32_t k, uint64_t step) {
     if (c > best) best = c, tied.assign(1, static_cast<int>(a));
     else if (c == best && c > 0) tied.push_back(static_cast<int>(a));
   }
-  current_.action = tied.empty() ? -1 : tied[std::min<size_t>(static_cast<size_t>(rng.uniform(k, 1) * tied.size()), tied.size() - 1)];
+  const bool replay = k < spec_.replay.size();
+  if (replay) current_.action = spec_.replay[k].action;
+  else current_.action = tied.empty() ? -1 : tied[std::min<size_t>(static_cast<size_t>(rng.uniform(k, 1) * tied.size()), tied.size() - 1)];
   current_.correct = current_.action >= 0 && current_.action == spec_.correct[current_.category];
   const TaskOutcome& o = current_.action < 0 ? spec_.none : (current_.correct ? spec_.right : spec_.wrong);
   current_.reward = o.reward;
+  if (replay) current_.reward = spec_.replay[k].reward;
+  else if (current_.correct && rng.uniform(k, 2) >= reward_probability(k, current_.category)) current_.reward = 0.0;
   current_.feedback = o.feedback;
-  if (o.reward != 0 && spec_.signal >= 0) {
+  if (current_.reward != 0 && spec_.signal >= 0) {
     // Appears in the signal at t_decision + delay (a jump at the end of the step before).
     const int64_t at = static_cast<int64_t>(step) + std::llround(o.delay / dt_) - 1;
     Signals* sig = &signals_;
     const size_t s = static_cast<size_t>(spec_.signal);
-    const double amount = o.reward;
+    const double amount = current_.reward;
     if (at <= static_cast<int64_t>(step)) sig->add(s, amount);
     else sched_.at(static_cast<uint64_t>(at), [sig, s, amount] { sig->add(s, amount); });
   }
+}
+
+double TaskRunner::reward_probability(uint32_t k, int category) const {
+  if (spec_.reward_probability.empty()) return 1.0;
+  uint32_t end = 0;
+  for (size_t b = 0; b < spec_.blocks.size(); ++b)
+    if (k < (end += spec_.blocks[b])) return spec_.reward_probability[category][b];
+  return spec_.reward_probability[category].back();
 }
 
 void TaskRunner::finish(uint32_t k, uint64_t step) {

@@ -34,6 +34,18 @@ struct TaskSpec {
   double decide_from = 0.0, decide_to = 0.0;  // decision window within a trial (ms)
   TaskOutcome right, wrong, none;
   int signal = -1;  // neuromodulator that receives rewards (-1: none)
+  // Rewards by chance ("reward_probability"): the trials in blocks of these lengths (summing
+  // to `trials`), and per category the probability in each block that a correct choice is
+  // rewarded (else its reward is 0; feedback unchanged). Empty: always.
+  std::vector<uint32_t> blocks;
+  std::vector<std::vector<double>> reward_probability;  // [category][block]
+  // Replay (a fit's teacher forcing, protocols/fit.hpp): each trial's category, choice and
+  // reward are the recorded ones, not drawn or decided; the action counts are the network's.
+  struct Replayed {
+    int category = -1, action = -1;
+    double reward = 0.0;
+  };
+  std::vector<Replayed> replay;
 
   bool active() const { return trials > 0; }
 };
@@ -67,6 +79,7 @@ class TaskRunner {
   void start(uint32_t k);
   void decide(uint32_t k, uint64_t step);
   void finish(uint32_t k, uint64_t step);
+  double reward_probability(uint32_t k, int category) const;
 
   const TaskSpec& spec_;
   Backend& backend_;

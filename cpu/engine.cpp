@@ -27,7 +27,7 @@ class CpuBackend final : public Backend {
     for (int i : lazy) net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(n), hook_[i]);
   }
   void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
-  void end_trial(uint64_t step, double feedback, double reward) override;
+  void end_trial(uint64_t step, double feedback, double reward, int action) override;
   std::vector<uint64_t> periods() const override { return periods_of(net_); }
   void periodic(uint64_t step, uint64_t period) override {
     for (size_t i : plastic_) {
@@ -111,9 +111,10 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
   step_counts_.resize(n_pops);
 }
 
-void CpuBackend::end_trial(uint64_t step, double feedback, double reward) {
+void CpuBackend::end_trial(uint64_t step, double feedback, double reward, int action) {
   for (size_t i : trial_projs_) {
     Projection& pr = net_.projs[i];
+    if (!pr.plastic->trial.learns_on(action)) continue;
     const TrialCtx ctx = pr.plastic->trial_ctx(feedback, reward, net_.signals.value.data(), net_.spec.task.trial_ms);
     pr.plastic->on_trial(pr, step, trial_counts_[pr.source].data(), trial_counts_[pr.target].data(), ctx);
   }

@@ -73,9 +73,10 @@ class DeviceBackend final : public Backend {
   }
   void host_events_done() override { dn_.upload_events(); }
   void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
-  void end_trial(uint64_t step, double feedback, double reward) override {
+  void end_trial(uint64_t step, double feedback, double reward, int action) override {
     for (size_t i : trial_projs_) {
       Plasticity& pl = *net_.projs[i].plastic;
+      if (!pl.trial.learns_on(action)) continue;
       const TrialCtx ctx = pl.trial_ctx(feedback, reward, nullptr, net_.spec.task.trial_ms);
       if (step >= pl.learn_from) dn_.trial(i, ctx);
     }

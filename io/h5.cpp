@@ -48,6 +48,18 @@ H5Id h5_open_read(const std::string& path) {
   return H5Id(f, H5Fclose);
 }
 
+std::string h5_read_attr_string(hid_t obj, const std::string& name) {
+  if (H5Aexists(obj, name.c_str()) <= 0) throw RunError("no attribute \"" + name + "\"");
+  H5Id a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
+  H5Id t(H5Aget_type(a), H5Tclose);
+  if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0) throw RunError("attribute \"" + name + "\" is not a variable-length string");
+  char* s = nullptr;
+  h5_check(H5Aread(a, t, &s), "read attribute " + name);
+  std::string out = s ? s : "";
+  H5free_memory(s);
+  return out;
+}
+
 bool h5_exists(hid_t file, const std::string& path) {
   for (size_t pos = path.find('/', 1);; pos = path.find('/', pos + 1)) {
     if (H5Lexists(file, path.substr(0, pos).c_str(), H5P_DEFAULT) <= 0) return false;

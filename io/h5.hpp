@@ -35,6 +35,7 @@ bool h5_exists(hid_t file, const std::string& path);   // "/a/b/c": every link o
 H5Id h5_create_group(hid_t parent, const std::string& path);
 
 void attr_string(hid_t obj, const std::string& name, const std::string& value);  // VL UTF-8, replaces
+std::string h5_read_attr_string(hid_t obj, const std::string& name);  // throws RunError
 void attr_u32(hid_t obj, const std::string& name, const std::vector<uint32_t>& values);  // scalar if one
 void attr_f64(hid_t obj, const std::string& name, const std::vector<double>& values);
 void attr_u64(hid_t obj, const std::string& name, uint64_t value);

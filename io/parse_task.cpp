@@ -4,7 +4,8 @@
 //    "decision": {"actions": {NAME: POPULATION, ...}, "window": [from, to]},
 //    "correct": {CATEGORY: ACTION, ...},
 //    "outcomes": {"correct": {"reward", "delay", "feedback"}, "wrong": {...}, "none": {...}},
-//    "signal": NEUROMODULATOR}
+//    "signal": NEUROMODULATOR,
+//    "reward_probability": {"blocks": [trials per block, ...], CATEGORY: [probability per block], ...}}
 #include <cmath>
 
 #include "core/spec.hpp"
@@ -31,6 +32,32 @@ double within_trial(JObj& o, const std::string& key, double def, double trial_ms
   const double v = o.number_or(key, def, "a time within the trial in ms");
   if (!(v >= 0 && v <= trial_ms)) fail(o.at(key), o.raw()[key], "a time within the trial, 0 to " + std::to_string(trial_ms) + " ms");
   return v;
+}
+
+// {"blocks": [80, 80, 80], "A": [0.2, 0.9, 0.2], "B": [0.8, 0.1, 0.8]}: a correct choice
+// of category A in the second block is rewarded with probability 0.9.
+void parse_reward_probability(const json& j, const std::string& ptr, TaskSpec& t) {
+  JObj o(j, ptr);
+  const std::string blocks_expected = "block lengths in trials (integers >= 1) summing to \"trials\" (" + std::to_string(t.trials) + ")";
+  const json& b = o.need("blocks", blocks_expected);
+  if (!b.is_array() || b.empty()) fail(o.at("blocks"), b, blocks_expected);
+  uint64_t sum = 0;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (!b[i].is_number_integer() || b[i].get<int64_t>() < 1) fail(o.at("blocks") + "/" + std::to_string(i), b[i], "a block length in trials >= 1");
+    t.blocks.push_back(static_cast<uint32_t>(b[i].get<int64_t>()));
+    sum += t.blocks.back();
+  }
+  if (sum != t.trials) fail(o.at("blocks"), b, blocks_expected);
+  for (const auto& cat : t.categories) {
+    const std::string expected = std::to_string(t.blocks.size()) + " probabilities (0 to 1) that a correct choice of category \"" + cat +
+                                 "\" is rewarded, one per block";
+    const std::vector<double> p = o.numbers(cat, expected);
+    if (p.size() != t.blocks.size()) fail(o.at(cat), j[cat], expected);
+    for (size_t i = 0; i < p.size(); ++i)
+      if (!(p[i] >= 0 && p[i] <= 1)) fail(o.at(cat) + "/" + std::to_string(i), j[cat][i], "a probability, 0 to 1");
+    t.reward_probability.push_back(p);
+  }
+  o.finish();
 }
 
 }  // namespace
@@ -112,7 +139,8 @@ void parse_task(const json& j, NetworkSpec& net) {
   }
   if (t.signal < 0 && (t.right.reward != 0 || t.wrong.reward != 0 || t.none.reward != 0))
     fail_msg(o.at("outcomes"), "rewards without a \"signal\", expected \"signal\": the neuromodulator that receives them");
-  o.finish("trials, trial_length, stimulus, decision, correct, outcomes, signal");
+  if (const json* rp = o.get("reward_probability")) parse_reward_probability(*rp, o.at("reward_probability"), t);
+  o.finish("trials, trial_length, stimulus, decision, correct, outcomes, signal, reward_probability");
 }
 
 }  // namespace spikesim

@@ -1,6 +1,6 @@
 #pragma once
 // Reading recordings back (what `spikesim fit` compares simulations with): a population's
-// spikes from a SONATA spikes file, a projection's weights report. Errors are RunErrors
+// spikes from a SONATA spikes file, a projection's weights report, a task's trials. Errors are RunErrors
 // naming the file and what it lacks.
 #include <cstdint>
 #include <string>
@@ -23,5 +23,14 @@ struct WeightRecording {
   size_t samples() const { return synapses.empty() ? 0 : rows.size() / synapses.size(); }
 };
 WeightRecording read_weight_recording(const std::string& path, const std::string& projection);
+
+// A task's trials file (io/trial_file.cpp): per trial the category shown, the choice (-1:
+// none) and the reward sent, with the names of the categories and actions.
+struct TrialRecording {
+  std::vector<std::string> categories, actions;
+  std::vector<int32_t> category, action;
+  std::vector<double> reward;
+};
+TrialRecording read_trial_recording(const std::string& path);
 
 }  // namespace spikesim

@@ -148,6 +148,17 @@ Network build_network(NetworkSpec spec, const WeightsLoader& load) {
         fail_msg(ts.ptr + "/y/reward", "the rule reads the rewards the task sends into \"" + net.spec.signals[ts.reward_signal].name +
                                            "\", expected the task's \"signal\" (" +
                                            (net.spec.task.signal >= 0 ? "\"" + net.spec.signals[net.spec.task.signal].name + "\"" : "none") + ")");
+      TrialSpec& tr = p.plastic->trial;
+      for (size_t a = 0; a < tr.action_names.size(); ++a) {
+        const auto& acts = net.spec.task.actions;
+        const auto it = std::find(acts.begin(), acts.end(), tr.action_names[a]);
+        if (it == acts.end()) {
+          std::string names;
+          for (const auto& n : acts) names += (names.empty() ? "\"" : ", \"") + n + "\"";
+          fail_msg(tr.ptr + "/actions/" + std::to_string(a), "found \"" + tr.action_names[a] + "\", expected one of the task's actions (" + names + ")");
+        }
+        tr.actions.push_back(static_cast<int>(it - acts.begin()));
+      }
       p.plastic->attach(p, net.pops[s.source].size, net.pops[s.target].size, net.spec.run.dt);
     }
     net.projs.push_back(std::move(p));

@@ -88,6 +88,17 @@ struct TrialSpec {
   uint32_t baseline_trials = 0;
   int reward_signal = -1;  // the rule reads the reward the task sends into this signal (-1: none)
   std::string ptr;         // where the file says so (for errors found when the network is built)
+  // Trials the rule learns from: those whose choice is one of these task actions (their
+  // names in the file; indices into the task's actions once the network is built). Empty:
+  // every trial. The others change no weight and do not count for reward_mean.
+  std::vector<std::string> action_names;
+  std::vector<int> actions;
+  bool learns_on(int action) const {
+    if (action_names.empty()) return true;
+    for (int a : actions)
+      if (a == action) return true;
+    return false;
+  }
 };
 
 // Partner traces: a rule that reads the rate of each postsynaptic neuron's partner (e.g. its

@@ -8,7 +8,9 @@
 // theta_abc carry whatever units make dw one (Oja's rule: x1y1w0 = 1, x0y2w1 = -1).
 // It is a trial rule (plasticity/rule.hpp): applied to every synapse at the end of each
 // trial from the trial's spike counts ("every": "trial"), or every PERIOD ms from the
-// neurons' traces of time constant tau ("every": PERIOD), rate = trace / tau.
+// neurons' traces of time constant tau ("every": PERIOD), rate = trace / tau. With
+// "actions": [NAME, ...] only trials whose choice is one of them change weights and count
+// for E[r] (the paper's fly learns, and averages rewards, on the trials it accepts).
 #include <cstdint>
 #include <string>
 
@@ -97,6 +99,15 @@ struct Taylor {
       fail(r.o.at("every"), *every, every_expected);
     } else if (r.o.has("tau")) {
       fail(r.o.at("tau"), r.o.raw()["tau"], "no \"tau\" with \"every\": \"trial\" (it is the rate traces' time constant of a periodic rule)");
+    }
+    if (const json* a = r.o.get("actions")) {
+      const std::string expected = "a list of the task's action names (the rule learns on trials with one of these choices)";
+      if (!a->is_array() || a->empty()) fail(r.o.at("actions"), *a, expected);
+      if (r.trial.period_ms > 0) fail(r.o.at("actions"), *a, "no \"actions\" with a period (they choose trials: \"every\": \"trial\")");
+      for (size_t i = 0; i < a->size(); ++i) {
+        if (!(*a)[i].is_string()) fail(r.o.at("actions") + "/" + std::to_string(i), (*a)[i], "an action name of the task");
+        r.trial.action_names.push_back((*a)[i].get<std::string>());
+      }
     }
     r.trial.ptr = r.o.ptr();
     return p;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <pagmo/algorithms/cmaes.hpp>
 #include <pagmo/population.hpp>
 #include <pagmo/problem.hpp>
@@ -37,8 +38,18 @@ std::string with_seed(std::string file, uint64_t seed) {
 }
 
 // What one run gives per observable, flattened: rates [neuron][bin] (Hz) of the compared
-// neurons, or weights [sample][synapse].
+// neurons, weights [sample][synapse], or choices: the action populations' counts
+// [replica][trial][action] (the recording: the choice per trial, -1 for none).
 using Values = std::vector<std::vector<double>>;
+
+// The model's seed for replica q of session `seed` (choices): its noise independent of the
+// recording's (which came from `seed` itself), the same for every candidate.
+uint64_t replica_seed(uint64_t seed, unsigned q) {
+  uint64_t z = seed * 0x9E3779B97F4A7C15ull + q + 1;  // splitmix64's finaliser
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (z ^ (z >> 31)) >> 33;
+}
 
 class Objective {
  public:
@@ -57,23 +68,31 @@ class Objective {
         std::sort(neurons.begin(), neurons.end());
       }
       neurons_.push_back(std::move(neurons));
+      if (d.kind == FitObservable::kChoices) choices_ = static_cast<int>(&d - s.data.data());
     }
     for (uint64_t seed : s.seeds) fit_.push_back(load(seed));
     for (uint64_t seed : s.held_out) held_.push_back(load(seed));
     reference_scales();
   }
 
-  size_t dims() const { return s_.terms.size(); }
+  // The fitted terms, and a choices observable's temperature when it is fitted.
+  size_t dims() const { return s_.terms.size() + (fits_temperature() ? 1 : 0); }
+  bool fits_temperature() const { return choices_ >= 0 && s_.data[choices_].temperature == 0; }
+  double temperature(const std::vector<double>& phi) const {
+    if (choices_ < 0) return 0.0;
+    return fits_temperature() ? t_ref_ * std::pow(10.0, phi.back()) : s_.data[choices_].temperature;
+  }
   const std::vector<double>& scale() const { return scale_; }
 
   // theta of every term for normalised coefficients phi of the fitted ones.
   void theta_of(const std::vector<double>& phi, double* theta) const {
     for (int k = 0; k < Taylor::kTerms; ++k) theta[k] = base_theta()[k];
-    for (size_t i = 0; i < phi.size(); ++i) theta[s_.terms[i]] = phi[i] * scale_[i];
+    for (size_t i = 0; i < s_.terms.size(); ++i) theta[s_.terms[i]] = phi[i] * scale_[i];
   }
 
   // The loss of phi over the fitted runs: per observable the mean squared error over the
-  // recording's variance, weighted, plus l1 * sum |phi|.
+  // recording's variance (rates, weights) or the cross-entropy per choice (choices),
+  // weighted, plus l1 * sum |phi| over the terms.
   double loss(const std::vector<double>& phi) const {
     double theta[Taylor::kTerms];
     theta_of(phi, theta);
@@ -81,22 +100,34 @@ class Objective {
     double total = 0.0;
     for (size_t d = 0; d < s_.data.size(); ++d) {
       if (s_.data[d].weight == 0) continue;
+      if (s_.data[d].kind == FitObservable::kChoices) {
+        total += s_.data[d].weight * cross_entropy(sims, fit_, d, temperature(phi));
+        continue;
+      }
       double mse = 0.0;
       for (size_t r = 0; r < sims.size(); ++r) mse += normalised_error(sims[r][d], fit_[r][d]) / sims.size();
       total += s_.data[d].weight * mse;
     }
-    for (double p : phi) total += s_.l1 * std::fabs(p);
+    for (size_t i = 0; i < s_.terms.size(); ++i) total += s_.l1 * std::fabs(phi[i]);
     return std::isfinite(total) ? total : std::numeric_limits<double>::max();
   }
 
-  // R^2 per observable over the given runs (1 - SS_res / SS_tot, every run's values pooled).
-  std::vector<double> r2(const double* theta, bool held_out) const {
+  // Per observable over the given runs: R^2 (1 - SS_res / SS_tot, every run's values
+  // pooled), or for choices the fraction of deviance explained, 1 - CE / CE_null, CE_null
+  // that of the runs' overall choice frequencies.
+  std::vector<double> scores(const std::vector<double>& phi, bool held_out) const {
     const auto& seeds = held_out ? s_.held_out : s_.seeds;
     const auto& data = held_out ? held_ : fit_;
     std::vector<double> out;
     if (seeds.empty()) return out;
+    double theta[Taylor::kTerms];
+    theta_of(phi, theta);
     const std::vector<Values> sims = simulate_all(theta, seeds);
     for (size_t d = 0; d < s_.data.size(); ++d) {
+      if (s_.data[d].kind == FitObservable::kChoices) {
+        out.push_back(1.0 - cross_entropy(sims, data, d, temperature(phi)) / null_cross_entropy(data, d));
+        continue;
+      }
       double mean = 0.0, n = 0.0, res = 0.0, tot = 0.0;
       for (const Values& v : data)
         for (double x : v[d]) mean += x, n += 1;
@@ -116,6 +147,39 @@ class Objective {
   }
 
  private:
+  // Mean -log P(recorded choice) over the trials with a choice: P = softmax(c / T), c the
+  // action populations' mean counts over the replicas (estimates of the expected counts).
+  double cross_entropy(const std::vector<Values>& sims, const std::vector<Values>& data, size_t d, double T) const {
+    const size_t A = s_.net.task.actions.size(), trials = s_.net.task.trials, reps = s_.data[d].replicas;
+    double ce = 0.0, n = 0.0;
+    std::vector<double> c(A);
+    for (size_t r = 0; r < sims.size(); ++r)
+      for (size_t k = 0; k < trials; ++k) {
+        const int a = static_cast<int>(data[r][d][k]);
+        if (a < 0) continue;
+        std::fill(c.begin(), c.end(), 0.0);
+        for (size_t q = 0; q < reps; ++q)
+          for (size_t i = 0; i < A; ++i) c[i] += sims[r][d][(q * trials + k) * A + i] / reps;
+        const double top = *std::max_element(c.begin(), c.end());
+        double sum = 0.0;
+        for (size_t i = 0; i < A; ++i) sum += std::exp((c[i] - top) / T);
+        ce -= (c[a] - top) / T - std::log(sum);
+        n += 1;
+      }
+    return n > 0 ? ce / n : 0.0;
+  }
+  double null_cross_entropy(const std::vector<Values>& data, size_t d) const {
+    std::vector<double> f(s_.net.task.actions.size(), 0.0);
+    double n = 0.0;
+    for (const Values& v : data)
+      for (double a : v[d])
+        if (a >= 0) f[static_cast<size_t>(a)] += 1, n += 1;
+    double ce = 0.0;
+    for (double c : f)
+      if (c > 0) ce -= c / n * std::log(c / n);
+    return ce;
+  }
+
   static double normalised_error(const std::vector<double>& sim, const std::vector<double>& data) {
     double mean = 0.0;
     for (double x : data) mean += x / data.size();
@@ -127,8 +191,9 @@ class Objective {
     return err / (var > 0 ? var : (mean != 0 ? mean * mean : 1.0));
   }
 
-  // The recordings of run `seed`, as the runs give them (rates with the file's noise added).
-  Values load(uint64_t seed) const {
+  // The recordings of run `seed`, as the runs give them (rates with the file's noise added;
+  // a trials file also gives the trials the runs replay).
+  Values load(uint64_t seed) {
     Values v;
     for (size_t d = 0; d < s_.data.size(); ++d) {
       const FitObservable& o = s_.data[d];
@@ -147,6 +212,25 @@ class Objective {
         if (o.noise > 0)
           for (size_t i = 0; i < rates.size(); ++i) rates[i] += o.noise * rng.normal(static_cast<uint32_t>(i), 0);
         v.push_back(std::move(rates));
+      } else if (o.kind == FitObservable::kChoices) {
+        const TrialRecording rec = read_trial_recording(file);
+        const TaskSpec& t = s_.net.task;
+        auto names = [](const std::vector<std::string>& v) {
+          std::string s;
+          for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+          return "(" + s + ")";
+        };
+        if (rec.actions != t.actions || rec.categories != t.categories)
+          throw SpecError(o.ptr + "/file", "found \"" + file + "\" with actions " + names(rec.actions) + " and categories " +
+                                               names(rec.categories) + ", expected the network's task's: " + names(t.actions) + " and " +
+                                               names(t.categories));
+        if (rec.action.size() != t.trials)
+          throw SpecError(o.ptr + "/file", "found \"" + file + "\" with " + std::to_string(rec.action.size()) +
+                                               " trials, expected the task's " + std::to_string(t.trials));
+        std::vector<TaskSpec::Replayed>& replay = replay_[seed];
+        replay.clear();
+        for (size_t k = 0; k < rec.action.size(); ++k) replay.push_back({rec.category[k], rec.action[k], rec.reward[k]});
+        v.emplace_back(rec.action.begin(), rec.action.end());
       } else {
         const WeightMonitorSpec& m = s_.net.weights[o.monitor];
         const WeightRecording rec = read_weight_recording(file, s_.net.projections[m.projection].name);
@@ -166,10 +250,15 @@ class Objective {
     return r;
   }
 
-  // One run of the network with `theta`: every observable, in the recordings' layout.
-  Values simulate_one(const double* theta, uint64_t seed, std::vector<uint64_t>* totals = nullptr) const {
+  // One run of the network with `theta`: every observable, in the recordings' layout. With
+  // choices: replica q of session `seed`, replaying its trials.
+  Values simulate_one(const double* theta, uint64_t seed, unsigned q, std::vector<uint64_t>* totals = nullptr) const {
     NetworkSpec spec = s_.net;
     spec.run.seed = seed;
+    if (choices_ >= 0) {
+      spec.run.seed = replica_seed(seed, q);
+      spec.task.replay = replay_.at(seed);
+    }
     Network net = build_network(std::move(spec));
     for (int p : s_.projections) {
       auto& rule = static_cast<PlasticityOf<Taylor>&>(*net.projs[p].plastic);
@@ -179,7 +268,7 @@ class Objective {
     for (const FitObservable& o : s_.data) {
       if (o.kind == FitObservable::kRates)
         rec.push_back(std::make_unique<BinCounter>(o.population, net.pops[o.population].size, o.bin_ms, n_bins(o)));
-      else
+      else if (o.kind == FitObservable::kWeights)
         rec.push_back(std::make_unique<WeightRecorder>(net, net.spec.weights[o.monitor]));
     }
     RunOptions opt;
@@ -188,32 +277,48 @@ class Objective {
     const RunResult res = simulate(net, opt, rec);
     if (totals) *totals = res.spike_counts;
     Values v;
+    size_t m = 0;  // the recorder of observable d
     for (size_t d = 0; d < s_.data.size(); ++d) {
       const FitObservable& o = s_.data[d];
       if (o.kind == FitObservable::kRates) {
-        v.push_back(rates_of(static_cast<const BinCounter&>(*rec[d]).counts, d, n_bins(o), o.bin_ms));
-      } else {
-        const auto& rows = static_cast<const WeightRecorder&>(*rec[d]).rows;
+        v.push_back(rates_of(static_cast<const BinCounter&>(*rec[m++]).counts, d, n_bins(o), o.bin_ms));
+      } else if (o.kind == FitObservable::kWeights) {
+        const auto& rows = static_cast<const WeightRecorder&>(*rec[m++]).rows;
         v.emplace_back(rows.begin(), rows.end());
+      } else {
+        std::vector<double> counts;
+        for (const TrialRecord& t : res.trials) counts.insert(counts.end(), t.counts.begin(), t.counts.end());
+        if (counts.size() != static_cast<size_t>(s_.net.task.trials) * s_.net.task.actions.size())
+          throw RunError("fit: a replayed run ended before its last trial");
+        v.push_back(std::move(counts));
       }
     }
     return v;
   }
 
-  // Every seed's run, in parallel (one thread each; the runs do not depend on one another).
+  // Every seed's run (and each replica of it), in parallel (one thread each; the runs do not
+  // depend on one another); a seed's replicas concatenated per observable.
   std::vector<Values> simulate_all(const double* theta, const std::vector<uint64_t>& seeds) const {
-    std::vector<Values> out(seeds.size());
-    std::vector<std::string> errors(seeds.size());
+    const size_t reps = choices_ >= 0 ? s_.data[choices_].replicas : 1, jobs = seeds.size() * reps;
+    std::vector<Values> runs(jobs);
+    std::vector<std::string> errors(jobs);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int64_t r = 0; r < static_cast<int64_t>(seeds.size()); ++r) {
+    for (int64_t j = 0; j < static_cast<int64_t>(jobs); ++j) {
       try {
-        out[r] = simulate_one(theta, seeds[r]);
+        runs[j] = simulate_one(theta, seeds[j / reps], static_cast<unsigned>(j % reps));
       } catch (const std::exception& e) {
-        errors[r] = e.what();
+        errors[j] = e.what();
       }
     }
     for (const auto& e : errors)
       if (!e.empty()) throw RunError("fit: a run failed: " + e);
+    std::vector<Values> out(seeds.size());
+    for (size_t j = 0; j < jobs; ++j) {
+      Values& v = out[j / reps];
+      if (v.empty()) v = std::move(runs[j]);
+      else
+        for (size_t d = 0; d < v.size(); ++d) v[d].insert(v[d].end(), runs[j][d].begin(), runs[j][d].end());
+    }
     return out;
   }
 
@@ -221,11 +326,17 @@ class Objective {
   // x y / (x^a y^b w^c) at the network's typical rates x, y (Hz) and weight w, so that each
   // term with phi = 1 changes a weight as fast as x1y1w0 = 1 does (docs/fit.md). x and y
   // from one run with every coefficient 0 (the initial weights) on the first fitted seed;
-  // y = 1 for a reward term.
+  // y = 1 for a reward term. For choices, the temperature's reference T_ref = sqrt(mean
+  // spikes of the action populations per decision) of that run (docs/fit.md).
   void reference_scales() {
     std::vector<uint64_t> totals;
     const double zero[Taylor::kTerms] = {};
-    simulate_one(zero, s_.seeds[0], &totals);
+    const Values v0 = simulate_one(zero, s_.seeds[0], 0, &totals);
+    if (choices_ >= 0) {
+      double sum = 0.0;
+      for (double c : v0[choices_]) sum += c;
+      t_ref_ = std::sqrt(std::max(1.0, sum / s_.net.task.trials));
+    }
     NetworkSpec spec = s_.net;
     spec.run.seed = s_.seeds[0];
     const Network net = build_network(std::move(spec));
@@ -249,9 +360,11 @@ class Objective {
   }
 
  public:
-  double x_ = 1.0, y_ = 1.0, w_ = 1.0;
+  double x_ = 1.0, y_ = 1.0, w_ = 1.0, t_ref_ = 1.0;
 
  private:
+  int choices_ = -1;  // the choices observable (alone, fit_spec.cpp)
+  std::map<uint64_t, std::vector<TaskSpec::Replayed>> replay_;  // per session: its recorded trials
   const FitSpec& s_;
   std::vector<std::vector<uint32_t>> neurons_;  // per rates observable: the neurons compared
   std::vector<Values> fit_, held_;              // recordings per run
@@ -294,6 +407,7 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
     std::ofstream h(path("fit_history.csv"));
     h << "generation,evaluations,best_loss,generation_best_loss";
     for (int k : s.terms) h << ",phi_" << Taylor::term_name(k);
+    if (obj.fits_temperature()) h << ",log10_T_over_T_ref";
     h << "\n";
     for (const FitGeneration& g : r.history) {
       h << g.generation << "," << g.evaluations << "," << g.best << "," << g.generation_best;
@@ -308,10 +422,15 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
             {"evaluations", r.history.empty() ? 0ull : static_cast<unsigned long long>(r.history.back().evaluations)},
             {"reference", {{"x_hz", obj.x_}, {"y", obj.y_}, {"w", obj.w_}}}, {"seconds", r.seconds}};
   json r2 = json::array();
-  for (size_t d = 0; d < s.data.size(); ++d)
-    r2.push_back({{"observable", s.data[d].kind == FitObservable::kRates ? "rates" : "weights"}, {"file", s.data[d].file},
-                  {"r2_fit", d < r.r2_fit.size() ? json(r.r2_fit[d]) : json()},
-                  {"r2_held_out", d < r.r2_held_out.size() ? json(r.r2_held_out[d]) : json()}});
+  for (size_t d = 0; d < s.data.size(); ++d) {
+    const bool choices = s.data[d].kind == FitObservable::kChoices;
+    const std::string key = choices ? "deviance_explained" : "r2";
+    json e = {{"observable", choices ? "choices" : s.data[d].kind == FitObservable::kRates ? "rates" : "weights"}, {"file", s.data[d].file},
+              {key + "_fit", d < r.r2_fit.size() ? json(r.r2_fit[d]) : json()},
+              {key + "_held_out", d < r.r2_held_out.size() ? json(r.r2_held_out[d]) : json()}};
+    if (choices) e["temperature"] = r.temperature, e["temperature_fitted"] = obj.fits_temperature(), e["T_ref"] = obj.t_ref_;
+    r2.push_back(e);
+  }
   j["r2"] = r2;
   std::ofstream(path("fit_coefficients.json")) << j.dump(2) << "\n";
 
@@ -323,6 +442,11 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
   for (size_t i = 0; i < s.terms.size(); ++i) {
     ChartSeries c{Taylor::term_name(s.terms[i]), {}, {}, ChartSeries::kLine};
     for (const FitGeneration& g : r.history) c.x.push_back(g.generation), c.y.push_back(g.phi[i]);
+    coeffs.series.push_back(c);
+  }
+  if (obj.fits_temperature()) {
+    ChartSeries c{"log10 T/T_ref", {}, {}, ChartSeries::kLine};
+    for (const FitGeneration& g : r.history) c.x.push_back(g.generation), c.y.push_back(g.phi.back());
     coeffs.series.push_back(c);
   }
   write_chart(path("fit_history.svg"), "spikesim fit " + s.name + ": CMA-ES (pagmo)", {loss, coeffs});
@@ -340,7 +464,7 @@ FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
   const CounterRng rng{s.seed, kStreamProtocol};
   for (unsigned i = 0; i < s.population; ++i) {  // at init, spread by a thousandth of the range
     std::vector<double> x(obj.dims());
-    for (size_t k = 0; k < x.size(); ++k) x[k] = std::clamp(s.init + 1e-3 * s.range * (2 * rng.uniform(i, static_cast<uint32_t>(k + 1)) - 1), -s.range, s.range);
+    for (size_t k = 0; k < x.size(); ++k) x[k] = std::clamp((k < s.terms.size() ? s.init : 0.0) + 1e-3 * s.range * (2 * rng.uniform(i, static_cast<uint32_t>(k + 1)) - 1), -s.range, s.range);
     pop.push_back(x);
   }
   // One generation per call (memory keeps the adapted state), so each generation is logged.
@@ -369,8 +493,9 @@ FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
   r.phi = pop.champion_x();
   r.loss = pop.champion_f()[0];
   obj.theta_of(r.phi, r.theta);
-  r.r2_fit = obj.r2(r.theta, false);
-  r.r2_held_out = obj.r2(r.theta, true);
+  r.temperature = obj.temperature(r.phi);
+  r.r2_fit = obj.scores(r.phi, false);
+  r.r2_held_out = obj.scores(r.phi, true);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_outputs(s, obj, r, out_dir);
   return r;

@@ -17,7 +17,7 @@ namespace spikesim {
 
 // One recorded observable the simulations are compared with.
 struct FitObservable {
-  enum Kind { kRates, kWeights };
+  enum Kind { kRates, kWeights, kChoices };
   Kind kind = kRates;
   std::string ptr, file;   // file: may hold "{seed}", replaced by each run's seed
   int population = -1;     // rates: binned spike counts of this population over bin_ms, in Hz
@@ -26,6 +26,12 @@ struct FitObservable {
   double fraction = 1.0;   // rates: the fraction of the population's neurons compared (drawn once)
   double weight = 1.0;     // in the loss; 0: only reported (R^2)
   int monitor = -1;        // weights: the network's weights monitor whose file this is
+  // choices: a task's trials file; the runs replay its categories, choices and rewards, each
+  // `replicas` times with model noise independent of the recording's; P(choice) is the
+  // softmax of the action populations' mean counts over the replicas, over `temperature`
+  // (0: fitted, as one more dimension).
+  double temperature = 0.0;
+  unsigned replicas = 1;
 };
 
 struct FitSpec {
@@ -52,10 +58,13 @@ struct FitGeneration {
 
 struct FitResult {
   double theta[27] = {};   // the fitted rule's coefficients (raw, as in the network file)
-  std::vector<double> phi, scale;  // per fitted term: theta = phi * scale (docs/fit.md)
+  std::vector<double> phi, scale;  // per fitted term: theta = phi * scale (docs/fit.md); a fitted
+                                   // temperature adds phi_T = log10(T / T_ref) at the end
   double loss = 0.0;
   std::vector<FitGeneration> history;
-  std::vector<double> r2_fit, r2_held_out;  // per observable, at the best theta
+  std::vector<double> r2_fit, r2_held_out;  // per observable, at the best theta: R^2, or for
+                                            // choices the fraction of deviance explained
+  double temperature = 0.0;  // choices: the softmax temperature (fitted or given), in spikes
   double seconds = 0.0;
   std::vector<std::string> files;
 };

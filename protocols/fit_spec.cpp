@@ -37,7 +37,7 @@ FitObservable parse_observable(const json& j, const std::string& ptr, const Netw
   JObj o(j, ptr);
   FitObservable d;
   d.ptr = ptr;
-  const std::string kind = o.string("observable", "\"rates\" or \"weights\"");
+  const std::string kind = o.string("observable", "\"rates\", \"weights\" or \"choices\"");
   const std::string file = o.string("file", "the recording's path (relative to the fit file; \"{seed}\" is each run's seed)");
   d.file = (base / file).string();
   d.weight = o.number_or("weight", 1.0, "a weight >= 0 in the loss");
@@ -64,9 +64,20 @@ FitObservable parse_observable(const json& j, const std::string& ptr, const Netw
       fail(o.at("file"), o.raw()["file"], "the file of one of the network's weights monitors (NAME_weights.h5), so that the runs record the same synapses");
     o.finish("observable, file, weight");
   } else if (kind == "choices") {
-    fail_msg(o.at("observable"), "found \"choices\", expected \"rates\" or \"weights\" (fitting to choices is not built yet)");
+    d.kind = FitObservable::kChoices;
+    if (!net.task.active()) fail_msg(o.at("observable"), "found \"choices\", expected a network with a \"task\" block (the choices are its trials)");
+    const json* t = o.get("temperature");
+    const std::string t_expected = "\"fit\", or a softmax temperature in spikes > 0";
+    if (t && t->is_number()) {
+      d.temperature = t->get<double>();
+      if (!(d.temperature > 0)) fail(o.at("temperature"), *t, t_expected);
+    } else if (t && !(t->is_string() && t->get<std::string>() == "fit")) {
+      fail(o.at("temperature"), *t, t_expected);
+    }
+    d.replicas = count(o, "replicas", 4, 1, 1000);
+    o.finish("observable, file, temperature, replicas, weight");
   } else {
-    fail(o.at("observable"), o.raw()["observable"], "\"rates\" or \"weights\"");
+    fail(o.at("observable"), o.raw()["observable"], "\"rates\", \"weights\" or \"choices\"");
   }
   return d;
 }
@@ -126,7 +137,7 @@ FitSpec load_fit(const json& raw, const std::string& path) {
   if (!(s.l1 >= 0)) fail(f.at("l1"), f.raw()["l1"], "an L1 penalty >= 0");
   f.finish("projection, coefficients, init, l1, range");
 
-  const json& dj = o.need("data", "a list of observables ({\"observable\": \"rates\" | \"weights\", \"file\": ...})");
+  const json& dj = o.need("data", "a list of observables ({\"observable\": \"rates\" | \"weights\" | \"choices\", \"file\": ...})");
   if (!dj.is_array() || dj.empty()) fail("/data", dj, "a non-empty list of observables");
   double total_weight = 0.0;
   for (size_t i = 0; i < dj.size(); ++i) {
@@ -134,6 +145,10 @@ FitSpec load_fit(const json& raw, const std::string& path) {
     total_weight += s.data.back().weight;
   }
   if (!(total_weight > 0)) fail_msg("/data", "every observable has weight 0, expected at least one in the loss");
+  for (size_t i = 0; i < s.data.size(); ++i)
+    if (s.data[i].kind == FitObservable::kChoices && s.data.size() > 1)
+      fail_msg("/data/" + std::to_string(i), "a \"choices\" observable with others, expected it alone (its runs replay the recorded trials with "
+                                             "their own noise, which the rates and weights of a recording cannot be compared with)");
 
   JObj op(o.need("optimizer", "{\"method\": \"cmaes\", \"generations\", \"population\", \"seed\"}"), "/optimizer");
   const std::string method = op.string_or("method", "cmaes");

@@ -16,7 +16,8 @@
   X(task)                          \
   X(disinhibition_sign)            \
   X(disinhibitory_learning)        \
-  X(oja_recovery)
+  X(oja_recovery)                  \
+  X(reward_rule_inference)
 
 namespace spikesim {
 

@@ -10,6 +10,7 @@
 #include "protocols/kinds.hpp"
 #include "protocols/protocol.hpp"
 #include "protocols/svg_chart.hpp"
+#include "protocols/teacher.hpp"
 
 namespace spikesim {
 
@@ -58,24 +59,6 @@ OjaRecoveryProtocol load_oja_recovery(const json& raw, const std::string& path) 
 
 namespace {
 
-// The network with `coefficients` on each fitted projection's taylor rule.
-json with_coefficients(const OjaRecoveryProtocol& p, const json& coefficients) {
-  json net = p.network;
-  std::vector<std::string> names;
-  const json& pj = p.fit.value("projection", json());
-  if (pj.is_array())
-    for (const auto& n : pj) names.push_back(n.is_string() ? n.get<std::string>() : "");
-  else
-    names.push_back(pj.is_string() ? pj.get<std::string>() : "");
-  for (const std::string& name : names) {
-    bool found = false;
-    for (auto& pr : net["projections"])
-      if (pr.value("name", "") == name && pr.contains("plasticity")) pr["plasticity"]["coefficients"] = coefficients, found = true;
-    if (!found) fail("/fit/projection", name, "the \"name\" of a plastic projection of the network");
-  }
-  return net;
-}
-
 // Writes the fit file of one fit (observing noise and fraction) into `dir` and reads it back.
 FitSpec fit_spec(const OjaRecoveryProtocol& p, const NetworkSpec& ns, const json& fit, const json& optimizer, double noise,
                  double fraction, const std::string& dir, const std::string& teacher_dir) {
@@ -86,7 +69,7 @@ FitSpec fit_spec(const OjaRecoveryProtocol& p, const NetworkSpec& ns, const json
                   {"fraction", fraction}, {"file", rel + "/seed{seed}/" + ns.output.spikes_file}});
   for (const WeightMonitorSpec& m : ns.weights)  // reported, not fitted
     data.push_back({{"observable", "weights"}, {"file", rel + "/seed{seed}/" + m.file_name()}, {"weight", 0}});
-  json f = {{"name", p.name}, {"network", with_coefficients(p, json::object())}, {"fit", fit}, {"data", data},
+  json f = {{"name", p.name}, {"network", with_coefficients(p.network, p.fit, json::object())}, {"fit", fit}, {"data", data},
             {"optimizer", optimizer}, {"runs", p.runs}};
   const std::string path = (fs::path(dir) / "fit.json").string();
   std::ofstream(path) << f.dump(1) << "\n";
@@ -105,23 +88,13 @@ OjaRecoveryResult run_oja_recovery(const OjaRecoveryProtocol& p, const std::stri
   OjaRecoveryResult res;
   fs::create_directories(out_dir);
   const std::string teacher_dir = (fs::path(out_dir) / "teacher").string();
-  const json teacher_net = with_coefficients(p, p.teacher);
+  const json teacher_net = with_coefficients(p.network, p.fit, p.teacher);
   const NetworkSpec ns = parse_network(teacher_net, p.file, Overrides{});
   if (ns.find_population(p.population) < 0) fail("/observe/population", p.population, "a population of the network");
   if (!ns.record_spikes) fail_msg("/network/monitors", "the teacher records no spikes, expected a spikes monitor of the observed population");
   // The teacher's recordings, one folder per seed (fitted and held out).
-  std::vector<uint64_t> seeds;
-  for (const char* k : {"seeds", "held_out"})
-    if (p.runs.contains(k) && p.runs[k].is_array())
-      for (const auto& s : p.runs[k])
-        if (s.is_number_unsigned()) seeds.push_back(s.get<uint64_t>());
-  for (uint64_t seed : seeds) {
-    const std::string dir = (fs::path(teacher_dir) / ("seed" + std::to_string(seed))).string();
-    Network net = build_protocol_network(network_for_run(teacher_net, dir, seed), p.file, "", "/network");
-    RunOptions opt = engine;
-    opt.threads = 1;
-    simulate(net, opt);
-  }
+  const std::vector<uint64_t> seeds = run_seeds(p.runs);
+  record_teacher(teacher_net, p.file, seeds, teacher_dir, engine);
   if (!quiet) std::printf("  teacher: %zu runs recorded in %s\n", seeds.size(), teacher_dir.c_str());
 
   const FitSpec spec = fit_spec(p, ns, p.fit, p.optimizer, p.noise, p.fraction, out_dir, teacher_dir);

@@ -129,15 +129,7 @@ inline std::vector<hsize_t> dims(hid_t file, const std::string& path) {
   return d;
 }
 
-inline std::string read_attr_string(hid_t obj, const std::string& name) {
-  H5Id a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
-  H5Id t(H5Aget_type(a), H5Tclose);
-  char* s = nullptr;
-  h5_check(H5Aread(a, t, &s), "read attribute " + name);
-  std::string out = s ? s : "";
-  H5free_memory(s);
-  return out;
-}
+inline std::string read_attr_string(hid_t obj, const std::string& name) { return h5_read_attr_string(obj, name); }
 
 // Spike trains of one population in a spikes file: (times, ids).
 inline std::pair<std::vector<double>, std::vector<uint64_t>> read_spikes(const fs::path& file, const std::string& pop) {
