@@ -171,7 +171,7 @@ TEST_CASE("spikesim fit: bad fit files exit 2 with the file and the JSON pointer
   const std::vector<Case> cases = {
       {"unknown projection", fit(R"({"projection": "C_out", "coefficients": "all"})", ok_data), "/fit/projection"},
       {"bad coefficient", fit(R"({"projection": "A_out", "coefficients": ["x1y1w3"]})", ok_data), "/fit/coefficients/0"},
-      {"choices not built", fit(good_fit, R"([{"observable": "choices", "file": "t.h5"}])"), "/data/0/observable"},
+      {"choices without a task", fit(good_fit, R"([{"observable": "choices", "file": "t.h5"}])"), "/data/0/observable"},
       {"unknown population", fit(good_fit, R"([{"observable": "rates", "population": "C", "file": "s.h5"}])"), "/data/0/population"},
       {"weights file not a monitor's", fit(good_fit, R"([{"observable": "weights", "file": "x_weights.h5"}])"), "/data/0/file"},
       {"missing recording", fit(good_fit, ok_data), "/data/0/file"},
