@@ -77,6 +77,7 @@ class Objective {
 
   // The fitted terms, and a choices observable's temperature when it is fitted.
   size_t dims() const { return s_.terms.size() + (fits_temperature() ? 1 : 0); }
+  int choices() const { return choices_; }
   bool fits_temperature() const { return choices_ >= 0 && s_.data[choices_].temperature == 0; }
   double temperature(const std::vector<double>& phi) const {
     if (choices_ < 0) return 0.0;
@@ -115,7 +116,8 @@ class Objective {
   // Per observable over the given runs: R^2 (1 - SS_res / SS_tot, every run's values
   // pooled), or for choices the fraction of deviance explained, 1 - CE / CE_null, CE_null
   // that of the runs' overall choice frequencies.
-  std::vector<double> scores(const std::vector<double>& phi, bool held_out) const {
+  // With `table`: the choices observable's rows (session, trial, odds) appended to it.
+  std::vector<double> scores(const std::vector<double>& phi, bool held_out, std::ofstream* table = nullptr) const {
     const auto& seeds = held_out ? s_.held_out : s_.seeds;
     const auto& data = held_out ? held_ : fit_;
     std::vector<double> out;
@@ -126,6 +128,7 @@ class Objective {
     for (size_t d = 0; d < s_.data.size(); ++d) {
       if (s_.data[d].kind == FitObservable::kChoices) {
         out.push_back(1.0 - cross_entropy(sims, data, d, temperature(phi)) / null_cross_entropy(data, d));
+        if (table) write_choices(*table, sims, seeds, held_out, d, temperature(phi));
         continue;
       }
       double mean = 0.0, n = 0.0, res = 0.0, tot = 0.0;
@@ -147,26 +150,48 @@ class Objective {
   }
 
  private:
-  // Mean -log P(recorded choice) over the trials with a choice: P = softmax(c / T), c the
-  // action populations' mean counts over the replicas (estimates of the expected counts).
-  double cross_entropy(const std::vector<Values>& sims, const std::vector<Values>& data, size_t d, double T) const {
+  // P(each action) in trial k of one session's runs: softmax(c / T), c the action
+  // populations' mean counts over the replicas (estimates of the expected counts).
+  void choice_p(const std::vector<double>& sim, size_t d, size_t k, double T, std::vector<double>& p) const {
     const size_t A = s_.net.task.actions.size(), trials = s_.net.task.trials, reps = s_.data[d].replicas;
+    p.assign(A, 0.0);
+    for (size_t q = 0; q < reps; ++q)
+      for (size_t i = 0; i < A; ++i) p[i] += sim[(q * trials + k) * A + i] / reps;
+    const double top = *std::max_element(p.begin(), p.end());
+    double sum = 0.0;
+    for (double& x : p) sum += (x = std::exp((x - top) / T));
+    for (double& x : p) x /= sum;
+  }
+  // Mean -log P(recorded choice) over the trials with a choice.
+  double cross_entropy(const std::vector<Values>& sims, const std::vector<Values>& data, size_t d, double T) const {
     double ce = 0.0, n = 0.0;
-    std::vector<double> c(A);
+    std::vector<double> p;
     for (size_t r = 0; r < sims.size(); ++r)
-      for (size_t k = 0; k < trials; ++k) {
+      for (size_t k = 0; k < s_.net.task.trials; ++k) {
         const int a = static_cast<int>(data[r][d][k]);
         if (a < 0) continue;
-        std::fill(c.begin(), c.end(), 0.0);
-        for (size_t q = 0; q < reps; ++q)
-          for (size_t i = 0; i < A; ++i) c[i] += sims[r][d][(q * trials + k) * A + i] / reps;
-        const double top = *std::max_element(c.begin(), c.end());
-        double sum = 0.0;
-        for (size_t i = 0; i < A; ++i) sum += std::exp((c[i] - top) / T);
-        ce -= (c[a] - top) / T - std::log(sum);
+        choice_p(sims[r][d], d, k, T, p);
+        ce -= std::log(std::max(p[a], 1e-300));
         n += 1;
       }
     return n > 0 ? ce / n : 0.0;
+  }
+  // fit_choices.csv's rows: per session and trial the recorded trial and the model's P.
+  void write_choices(std::ofstream& o, const std::vector<Values>& sims, const std::vector<uint64_t>& seeds, bool held_out, size_t d,
+                     double T) const {
+    const TaskSpec& t = s_.net.task;
+    std::vector<double> p;
+    for (size_t r = 0; r < sims.size(); ++r) {
+      const auto& replay = replay_.at(seeds[r]);
+      for (size_t k = 0; k < t.trials; ++k) {
+        choice_p(sims[r][d], d, k, T, p);
+        const TaskSpec::Replayed& x = replay[k];
+        o << seeds[r] << ',' << (held_out ? 1 : 0) << ',' << k << ',' << t.categories[x.category] << ','
+          << (x.action < 0 ? "none" : t.actions[x.action]) << ',' << x.reward;
+        for (double v : p) o << ',' << v;
+        o << '\n';
+      }
+    }
   }
   double null_cross_entropy(const std::vector<Values>& data, size_t d) const {
     std::vector<double> f(s_.net.task.actions.size(), 0.0);
@@ -494,8 +519,17 @@ FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
   r.loss = pop.champion_f()[0];
   obj.theta_of(r.phi, r.theta);
   r.temperature = obj.temperature(r.phi);
-  r.r2_fit = obj.scores(r.phi, false);
-  r.r2_held_out = obj.scores(r.phi, true);
+  std::ofstream table;
+  if (obj.choices() >= 0) {  // fit_choices.csv: the recorded trials and the fitted model's odds
+    fs::create_directories(out_dir);
+    r.files.push_back((fs::path(out_dir) / "fit_choices.csv").string());
+    table.open(r.files.back());
+    table << "session,held_out,trial,category,choice,reward";
+    for (const auto& a : s.net.task.actions) table << ",p_" << a;
+    table << '\n';
+  }
+  r.r2_fit = obj.scores(r.phi, false, table.is_open() ? &table : nullptr);
+  r.r2_held_out = obj.scores(r.phi, true, table.is_open() ? &table : nullptr);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_outputs(s, obj, r, out_dir);
   return r;

@@ -9,6 +9,7 @@
 #include "plasticity/taylor.hpp"
 #include "protocols/kinds.hpp"
 #include "protocols/protocol.hpp"
+#include "protocols/svg_chart.hpp"
 #include "protocols/teacher.hpp"
 
 namespace spikesim {
@@ -70,6 +71,56 @@ FitSpec fit_spec(const RewardRuleInferenceProtocol& p, const std::string& dir, c
   return load_fit(f, path);
 }
 
+// One panel of the choices plot: per category, the fraction of trials whose choice was the
+// task's first action (the teacher's) and the fitted model's mean P of it, both over the
+// held-out sessions (the fitted ones when none is held out) and a window of `smooth` trials.
+ChartPanel choices_panel(const std::string& csv, const std::string& title, const TaskSpec& task, int smooth) {
+  struct Row {
+    bool held_out;
+    uint32_t trial;
+    std::string category, choice;
+    double p;
+  };
+  std::vector<Row> rows;
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  bool any_held_out = false;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    size_t b = 0;
+    for (size_t e = line.find(','); ; e = line.find(',', b)) {
+      f.push_back(line.substr(b, e == std::string::npos ? std::string::npos : e - b));
+      if (e == std::string::npos) break;
+      b = e + 1;
+    }
+    if (f.size() < 7) continue;
+    rows.push_back({f[1] == "1", static_cast<uint32_t>(std::stoul(f[2])), f[3], f[4], std::stod(f[6])});
+    any_held_out = any_held_out || rows.back().held_out;
+  }
+  ChartPanel panel{title + (any_held_out ? " (held-out sessions)" : " (fitted sessions)"), "trial", "P(" + task.actions[0] + ")", {}, {}, true};
+  for (size_t c = 0; c < task.categories.size(); ++c) {
+    ChartSeries rec{task.categories[c] + ": recorded", {}, {}, ChartSeries::kLine, static_cast<int>(2 * c)};
+    ChartSeries fit{task.categories[c] + ": fitted model", {}, {}, ChartSeries::kLine, static_cast<int>(2 * c + 1)};
+    for (uint32_t k = 0; k < task.trials; ++k) {
+      double n = 0, chosen = 0, p = 0;
+      for (const Row& r : rows)
+        if (r.held_out == any_held_out && r.category == task.categories[c] && r.trial + smooth / 2 >= k && r.trial < k + smooth / 2)
+          n += 1, chosen += r.choice == task.actions[0], p += r.p;
+      if (n == 0) continue;
+      rec.x.push_back(k), rec.y.push_back(chosen / n);
+      fit.x.push_back(k), fit.y.push_back(p / n);
+    }
+    panel.series.push_back(rec);
+    panel.series.push_back(fit);
+  }
+  ChartSeries edges{"block edges", {}, {}, ChartSeries::kEvents, 6};
+  uint32_t end = 0;
+  for (size_t b = 0; b + 1 < task.blocks.size(); ++b) edges.x.push_back(end += task.blocks[b]);
+  if (!edges.x.empty()) panel.series.push_back(edges);
+  return panel;
+}
+
 }  // namespace
 
 RewardRuleInferenceResult run_reward_rule_inference(const RewardRuleInferenceProtocol& p, const std::string& out_dir, bool quiet,
@@ -77,6 +128,7 @@ RewardRuleInferenceResult run_reward_rule_inference(const RewardRuleInferencePro
   RewardRuleInferenceResult res;
   fs::create_directories(out_dir);
   bool pass = true;
+  std::vector<ChartPanel> panels;
   double term_reference = 0.0;  // the largest teacher |phi| of `term`
   for (const RewardRuleCondition& c : p.conditions) {
     const std::string dir = (fs::path(out_dir) / c.name).string(), teacher_dir = (fs::path(dir) / "teacher").string();
@@ -100,8 +152,12 @@ RewardRuleInferenceResult run_reward_rule_inference(const RewardRuleInferencePro
     r.deviance_fit = r.fit.r2_fit.empty() ? NAN : r.fit.r2_fit[0];
     r.deviance_held_out = r.fit.r2_held_out.empty() ? r.deviance_fit : r.fit.r2_held_out[0];
     term_reference = std::max(term_reference, std::fabs(r.term_teacher));
+    panels.push_back(choices_panel((fs::path(dir) / "fit_choices.csv").string(), c.name + " " + c.teacher.dump(), spec.net.task, 20));
     res.conditions.push_back(r);
   }
+  const std::string svg = (fs::path(out_dir) / "reward_rule_inference.svg").string();
+  write_chart(svg, "Reward rules inferred from choices (Mehta et al. 2024): recorded and fitted P(accept), 20-trial windows", panels);
+  res.files.push_back(svg);
   const std::string csv = (fs::path(out_dir) / "reward_rule_inference.csv").string();
   std::ofstream out(csv);
   out << "condition,term,teacher_theta,fitted_theta,teacher_phi,fitted_phi,criterion,ok\n";
