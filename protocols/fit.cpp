@@ -12,7 +12,10 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <pagmo/algorithm.hpp>
 #include <pagmo/algorithms/cmaes.hpp>
+#include <pagmo/algorithms/pso_gen.hpp>
+#include <pagmo/bfe.hpp>
 #include <pagmo/population.hpp>
 #include <pagmo/problem.hpp>
 
@@ -406,6 +409,29 @@ struct FitProblem {
   }
 };
 
+// pagmo's user-defined batch evaluator for pso_gen: a generation's candidates in parallel,
+// one OpenMP thread each (the runs of a candidate then one after another: nested regions
+// are inactive).
+struct ParallelLoss {
+  const Objective* obj = nullptr;
+  pagmo::vector_double operator()(const pagmo::problem& p, const pagmo::vector_double& dvs) const {
+    const size_t n = p.get_nx(), k = dvs.size() / n;
+    pagmo::vector_double f(k);
+    std::vector<std::string> errors(k);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t i = 0; i < static_cast<int64_t>(k); ++i) {
+      try {
+        f[i] = obj->loss(std::vector<double>(dvs.begin() + i * n, dvs.begin() + (i + 1) * n));
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    }
+    for (const auto& e : errors)
+      if (!e.empty()) throw RunError(e);
+    return f;  // pso_gen counts the evaluations
+  }
+};
+
 void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const std::string& dir) {
   fs::create_directories(dir);
   auto path = [&](const std::string& f) {
@@ -442,7 +468,7 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
   }
   json projs = json::array();
   for (int k : s.projections) projs.push_back(s.net.projections[k].name);
-  json j = {{"fit", s.path}, {"projections", projs}, {"coefficients", coeff}, {"phi", phi},
+  json j = {{"fit", s.path}, {"method", s.method}, {"projections", projs}, {"coefficients", coeff}, {"phi", phi},
             {"loss", r.loss}, {"generations", r.history.empty() ? 0u : r.history.back().generation},
             {"evaluations", r.history.empty() ? 0ull : static_cast<unsigned long long>(r.history.back().evaluations)},
             {"reference", {{"x_hz", obj.x_}, {"y", obj.y_}, {"w", obj.w_}}}, {"seconds", r.seconds}};
@@ -474,7 +500,7 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
     for (const FitGeneration& g : r.history) c.x.push_back(g.generation), c.y.push_back(g.phi.back());
     coeffs.series.push_back(c);
   }
-  write_chart(path("fit_history.svg"), "spikesim fit " + s.name + ": CMA-ES (pagmo)", {loss, coeffs});
+  write_chart(path("fit_history.svg"), "spikesim fit " + s.name + (s.method == "cmaes" ? ": CMA-ES (pagmo)" : ": generational PSO (pagmo's pso_gen)"), {loss, coeffs});
 }
 
 }  // namespace
@@ -493,7 +519,12 @@ FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
     pop.push_back(x);
   }
   // One generation per call (memory keeps the adapted state), so each generation is logged.
-  pagmo::cmaes algo(1, -1, -1, -1, -1, s.sigma, 1e-12, 1e-12, true, true, s.seed);
+  pagmo::algorithm algo{pagmo::cmaes(1, -1, -1, -1, -1, s.sigma, 1e-12, 1e-12, true, true, s.seed)};
+  if (s.method == "pso_gen") {  // velocities up to sigma of the range's width; a ring of 4 neighbours
+    pagmo::pso_gen pso(1, 0.7298, 2.05, 2.05, s.sigma, 5, 2, 4, true, s.seed);
+    pso.set_bfe(pagmo::bfe{ParallelLoss{&obj}});
+    algo = pagmo::algorithm{pso};
+  }
   auto log = [&](unsigned g) {
     FitGeneration e;
     e.generation = g;

@@ -41,6 +41,7 @@ struct FitSpec {
   std::vector<int> terms;  // taylor term indices (9a + 3b + c) fitted; the others keep the file's values
   double init = 0.0, l1 = 0.0, range = 3.0, sigma = 0.1;
   std::vector<FitObservable> data;
+  std::string method = "cmaes";  // or "pso_gen": a generation's candidates evaluated in parallel
   unsigned generations = 100, population = 16, seed = 1;
   std::vector<uint64_t> seeds, held_out;  // runs fitted, and runs only evaluated
 };

@@ -151,8 +151,9 @@ FitSpec load_fit(const json& raw, const std::string& path) {
                                              "their own noise, which the rates and weights of a recording cannot be compared with)");
 
   JObj op(o.need("optimizer", "{\"method\": \"cmaes\", \"generations\", \"population\", \"seed\"}"), "/optimizer");
-  const std::string method = op.string_or("method", "cmaes");
-  if (method != "cmaes") fail(op.at("method"), op.raw()["method"], "\"cmaes\" (pagmo's CMA-ES)");
+  s.method = op.string_or("method", "cmaes");
+  if (s.method != "cmaes" && s.method != "pso_gen")
+    fail(op.at("method"), op.raw()["method"], "\"cmaes\" (pagmo's CMA-ES) or \"pso_gen\" (its generational particle swarm)");
   s.generations = count(op, "generations", 100, 1, 100000);
   s.population = count(op, "population", 16, 5, 10000);
   s.seed = count(op, "seed", 1, 0, 2147483647u);

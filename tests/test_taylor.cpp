@@ -3,6 +3,7 @@
 // The trial form ("every": "trial") is checked in test_neuromodulation.cpp beside the other
 // trial rules.
 #include <doctest/doctest.h>
+#include <omp.h>
 
 #include <cmath>
 #include <numeric>
@@ -153,6 +154,36 @@ TEST_CASE("oja_recovery protocol, reduced: 4 free coefficients from 0 give Oja's
   CHECK(std::isfinite(r.sweep[0].r2_rates));
 }
 
+TEST_CASE("spikesim fit with pso_gen: a generation's candidates in parallel, the same search for any thread count, Oja's back") {
+  // oja_recovery with x1y1w0 and x0y2w1 free, one fitted seed (so CMA-ES would run one
+  // simulation at a time) and pagmo's generational particle swarm, whose batch evaluator runs
+  // a generation's 12 candidates in parallel: both within 15%, held-out weights R^2 >= 0.9.
+  json raw = read_protocol_json(source_dir() + "/protocols/oja_recovery.json");
+  raw["fit"]["coefficients"] = {"x1y1w0", "x0y2w1"};
+  raw["optimizer"] = {{"method", "pso_gen"}, {"generations", 60}, {"population", 12}, {"seed", 1}, {"sigma", 0.3}};
+  raw["runs"] = {{"seeds", {1u}}, {"held_out", {2u}}};
+  raw.erase("sweep");
+  const OjaRecoveryProtocol p = load_oja_recovery(raw, source_dir() + "/protocols/oja_recovery.json");
+  const fs::path dir = temp_dir("oja_pso");
+  const OjaRecoveryResult r = run_oja_recovery(p, dir.string());
+  INFO("max relative error " << r.max_rel_error << ", weights R^2 " << r.r2_weights);
+  CHECK(r.max_rel_error <= 0.15);
+  CHECK(r.r2_weights >= 0.9);
+  CHECK(r.fit.history.back().evaluations == 12u * 61);
+  // The first 4 generations again on one thread: the same candidates, the same losses.
+  raw["optimizer"]["generations"] = 4;
+  const OjaRecoveryProtocol p4 = load_oja_recovery(raw, source_dir() + "/protocols/oja_recovery.json");
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const OjaRecoveryResult one = run_oja_recovery(p4, temp_dir("oja_pso1").string());
+  omp_set_num_threads(threads);
+  REQUIRE(one.fit.history.size() == 5);
+  for (size_t g = 0; g < 5; ++g) {
+    CHECK(one.fit.history[g].best == r.fit.history[g].best);
+    CHECK(one.fit.history[g].phi == r.fit.history[g].phi);
+  }
+}
+
 TEST_CASE("spikesim fit: bad fit files exit 2 with the file and the JSON pointer") {
   const fs::path dir = temp_dir("fit_bad");
   const std::string net = slurp(source_dir() + "/examples/oja_teacher.json");
@@ -175,6 +206,8 @@ TEST_CASE("spikesim fit: bad fit files exit 2 with the file and the JSON pointer
       {"unknown population", fit(good_fit, R"([{"observable": "rates", "population": "C", "file": "s.h5"}])"), "/data/0/population"},
       {"weights file not a monitor's", fit(good_fit, R"([{"observable": "weights", "file": "x_weights.h5"}])"), "/data/0/file"},
       {"missing recording", fit(good_fit, ok_data), "/data/0/file"},
+      {"unknown optimizer", R"({"network": "net.json", "fit": )" + good_fit + R"(, "data": )" + ok_data +
+                                R"(, "optimizer": {"method": "adam"}, "runs": {"seeds": [1]}})", "/optimizer/method"},
       {"no seeds", fit(good_fit, ok_data, R"({"seeds": []})"), "/runs/seeds"},
       {"bad network", R"({"network": {"populations": {"a": {"size": -1, "model": "lif_curr_exp"}}}, "fit": {}, "data": [], "optimizer": {}, "runs": {}})",
        "/network/populations/a/size"},
