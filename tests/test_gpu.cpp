@@ -295,6 +295,15 @@ TEST_CASE("device engine, emulated: taylor rules every period (Oja) and every tr
   const EngineRun te = run_on(task, Device::kEmulate, Propagation::kPerTarget);
   check_learning(tc, task);
   compare_runs(tc, te, 0.0);
+  // Rewards by chance per block and a rule that learns on accepted trials only (with forgetting).
+  json r = json::parse(slurp(source_dir() + "/examples/reward_rule_teacher.json"));
+  r["projections"][0]["plasticity"]["coefficients"]["x0y0w1"] = -5.0;
+  r["monitors"].push_back({{"type", "spikes"}, {"populations", {"odor", "accept", "reject"}}});
+  const std::string reward = write_file(temp_dir("device_reward_rule"), "net.json", r.dump()).string();
+  const EngineRun rc = run_on(reward, Device::kCpu, Propagation::kAuto);
+  const EngineRun re = run_on(reward, Device::kEmulate, Propagation::kPerTarget);
+  check_learning(rc, reward);
+  compare_runs(rc, re, 0.0);
 }
 
 // A GPU runs a kernel's threads in no fixed order, and the engine must not depend on it (a
