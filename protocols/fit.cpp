@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -94,27 +95,19 @@ class Objective {
     for (size_t i = 0; i < s_.terms.size(); ++i) theta[s_.terms[i]] = phi[i] * scale_[i];
   }
 
-  // The loss of phi over the fitted runs: per observable the mean squared error over the
-  // recording's variance (rates, weights) or the cross-entropy per choice (choices),
-  // weighted, plus l1 * sum |phi| over the terms.
-  double loss(const std::vector<double>& phi) const {
-    double theta[Taylor::kTerms];
-    theta_of(phi, theta);
-    const std::vector<Values> sims = simulate_all(theta, s_.seeds);
-    double total = 0.0;
-    for (size_t d = 0; d < s_.data.size(); ++d) {
-      if (s_.data[d].weight == 0) continue;
-      if (s_.data[d].kind == FitObservable::kChoices) {
-        total += s_.data[d].weight * cross_entropy(sims, fit_, d, temperature(phi));
-        continue;
-      }
-      double mse = 0.0;
-      for (size_t r = 0; r < sims.size(); ++r) mse += normalised_error(sims[r][d], fit_[r][d]) / sims.size();
-      total += s_.data[d].weight * mse;
-    }
-    for (size_t i = 0; i < s_.terms.size(); ++i) total += s_.l1 * std::fabs(phi[i]);
-    return std::isfinite(total) ? total : std::numeric_limits<double>::max();
+  // The losses of candidates phi over the fitted runs, every candidate's runs in one parallel
+  // loop: per observable the mean squared error over the recording's variance (rates,
+  // weights) or the cross-entropy per choice (choices), weighted, plus l1 * sum |phi| over
+  // the terms.
+  std::vector<double> losses(const std::vector<std::vector<double>>& phis) const {
+    std::vector<Theta> thetas(phis.size());
+    for (size_t c = 0; c < phis.size(); ++c) theta_of(phis[c], thetas[c].data());
+    const std::vector<std::vector<Values>> all = simulate_all(thetas, s_.seeds);
+    std::vector<double> out;
+    for (size_t c = 0; c < phis.size(); ++c) out.push_back(loss_of(phis[c], all[c]));
+    return out;
   }
+  double loss(const std::vector<double>& phi) const { return losses({phi})[0]; }
 
   // Per observable over the given runs: R^2 (1 - SS_res / SS_tot, every run's values
   // pooled), or for choices the fraction of deviance explained, 1 - CE / CE_null, CE_null
@@ -125,9 +118,9 @@ class Objective {
     const auto& data = held_out ? held_ : fit_;
     std::vector<double> out;
     if (seeds.empty()) return out;
-    double theta[Taylor::kTerms];
-    theta_of(phi, theta);
-    const std::vector<Values> sims = simulate_all(theta, seeds);
+    Theta theta;
+    theta_of(phi, theta.data());
+    const std::vector<Values> sims = simulate_all({theta}, seeds)[0];
     for (size_t d = 0; d < s_.data.size(); ++d) {
       if (s_.data[d].kind == FitObservable::kChoices) {
         out.push_back(1.0 - cross_entropy(sims, data, d, temperature(phi)) / null_cross_entropy(data, d));
@@ -153,6 +146,24 @@ class Objective {
   }
 
  private:
+  using Theta = std::array<double, Taylor::kTerms>;
+
+  double loss_of(const std::vector<double>& phi, const std::vector<Values>& sims) const {
+    double total = 0.0;
+    for (size_t d = 0; d < s_.data.size(); ++d) {
+      if (s_.data[d].weight == 0) continue;
+      if (s_.data[d].kind == FitObservable::kChoices) {
+        total += s_.data[d].weight * cross_entropy(sims, fit_, d, temperature(phi));
+        continue;
+      }
+      double mse = 0.0;
+      for (size_t r = 0; r < sims.size(); ++r) mse += normalised_error(sims[r][d], fit_[r][d]) / sims.size();
+      total += s_.data[d].weight * mse;
+    }
+    for (size_t i = 0; i < s_.terms.size(); ++i) total += s_.l1 * std::fabs(phi[i]);
+    return std::isfinite(total) ? total : std::numeric_limits<double>::max();
+  }
+
   // P(each action) in trial k of one session's runs: softmax(c / T), c the action
   // populations' mean counts over the replicas (estimates of the expected counts).
   void choice_p(const std::vector<double>& sim, size_t d, size_t k, double T, std::vector<double>& p) const {
@@ -324,25 +335,28 @@ class Objective {
     return v;
   }
 
-  // Every seed's run (and each replica of it), in parallel (one thread each; the runs do not
-  // depend on one another); a seed's replicas concatenated per observable.
-  std::vector<Values> simulate_all(const double* theta, const std::vector<uint64_t>& seeds) const {
-    const size_t reps = choices_ >= 0 ? s_.data[choices_].replicas : 1, jobs = seeds.size() * reps;
+  // Every candidate's run of every seed (and each replica of it), in one parallel loop (one
+  // thread each; the runs do not depend on one another), so a batch of few candidates with
+  // many seeds and one of many candidates with one seed both fill the cores. Per candidate
+  // and seed, a seed's replicas concatenated per observable.
+  std::vector<std::vector<Values>> simulate_all(const std::vector<Theta>& thetas, const std::vector<uint64_t>& seeds) const {
+    const size_t reps = choices_ >= 0 ? s_.data[choices_].replicas : 1, per = seeds.size() * reps, jobs = thetas.size() * per;
     std::vector<Values> runs(jobs);
     std::vector<std::string> errors(jobs);
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t j = 0; j < static_cast<int64_t>(jobs); ++j) {
+      const size_t r = static_cast<size_t>(j) % per;
       try {
-        runs[j] = simulate_one(theta, seeds[j / reps], static_cast<unsigned>(j % reps));
+        runs[j] = simulate_one(thetas[static_cast<size_t>(j) / per].data(), seeds[r / reps], static_cast<unsigned>(r % reps));
       } catch (const std::exception& e) {
         errors[j] = e.what();
       }
     }
     for (const auto& e : errors)
       if (!e.empty()) throw RunError("fit: a run failed: " + e);
-    std::vector<Values> out(seeds.size());
+    std::vector<std::vector<Values>> out(thetas.size(), std::vector<Values>(seeds.size()));
     for (size_t j = 0; j < jobs; ++j) {
-      Values& v = out[j / reps];
+      Values& v = out[j / per][j % per / reps];
       if (v.empty()) v = std::move(runs[j]);
       else
         for (size_t d = 0; d < v.size(); ++d) v[d].insert(v[d].end(), runs[j][d].begin(), runs[j][d].end());
@@ -399,36 +413,79 @@ class Objective {
   std::vector<double> scale_;
 };
 
+// The losses of a generation, computed together (Objective::losses: every candidate's runs in
+// one parallel loop) before the algorithm asks for them one by one. pagmo 2.18's CMA-ES has
+// no batch evaluator: it samples a generation's candidates, then evaluates them one after
+// another. So each generation runs twice: first on copies of the algorithm and the
+// population (the same random state, so the same candidates) whose problem only records what
+// it is asked and answers 0; then those candidates' losses are computed in parallel, and the
+// real generation finds each in `ready`, in the order asked. A candidate that is not there
+// (an algorithm that samples as it evaluates) is evaluated on its own, so the search never
+// depends on the batch: it is the same for any thread count, only faster.
+struct Batch {
+  bool recording = false;
+  std::vector<std::vector<double>> asked;
+  std::vector<double> ready;  // the losses of `asked`
+  size_t next = 0;
+  uint64_t batched = 0, alone = 0;  // evaluations answered from `ready`, and evaluated alone
+};
+
 // pagmo's user-defined problem: minimise Objective::loss over [-range, range]^n.
 struct FitProblem {
   const Objective* obj = nullptr;
   double range = 3.0;
-  std::vector<double> fitness(const std::vector<double>& phi) const { return {obj->loss(phi)}; }
+  Batch* batch = nullptr;  // shared by the copies pagmo makes
+  std::vector<double> fitness(const std::vector<double>& phi) const {
+    if (batch->recording) {
+      batch->asked.push_back(phi);
+      return {0.0};
+    }
+    if (batch->next < batch->asked.size() && batch->asked[batch->next] == phi) {
+      ++batch->batched;
+      return {batch->ready[batch->next++]};
+    }
+    ++batch->alone;
+    return {obj->loss(phi)};
+  }
   std::pair<std::vector<double>, std::vector<double>> get_bounds() const {
     return {std::vector<double>(obj->dims(), -range), std::vector<double>(obj->dims(), range)};
   }
 };
 
-// pagmo's user-defined batch evaluator for pso_gen: a generation's candidates in parallel,
-// one OpenMP thread each (the runs of a candidate then one after another: nested regions
-// are inactive).
+// Losses of `xs` into the batch, to be asked for in that order.
+void prepare(Batch& batch, const Objective& obj, std::vector<std::vector<double>> xs) {
+  batch.ready = obj.losses(xs);
+  batch.asked = std::move(xs);
+  batch.next = 0;
+}
+
+// One generation of `algo` on `pop`, its candidates evaluated as one batch.
+void evolve_batched(pagmo::algorithm& algo, pagmo::population& pop, Batch& batch, const Objective& obj) {
+  pagmo::algorithm dry_algo = algo;
+  pagmo::population dry_pop = pop;
+  batch.asked.clear();
+  batch.recording = true;
+  try {
+    dry_algo.evolve(dry_pop);
+  } catch (...) {
+    batch.recording = false;
+    throw;
+  }
+  batch.recording = false;
+  prepare(batch, obj, std::move(batch.asked));
+  pop = algo.evolve(pop);
+}
+
+// pagmo's user-defined batch evaluator, for pso_gen, which has a place for one.
 struct ParallelLoss {
   const Objective* obj = nullptr;
+  Batch* batch = nullptr;
   pagmo::vector_double operator()(const pagmo::problem& p, const pagmo::vector_double& dvs) const {
     const size_t n = p.get_nx(), k = dvs.size() / n;
-    pagmo::vector_double f(k);
-    std::vector<std::string> errors(k);
-#pragma omp parallel for schedule(dynamic, 1)
-    for (int64_t i = 0; i < static_cast<int64_t>(k); ++i) {
-      try {
-        f[i] = obj->loss(std::vector<double>(dvs.begin() + i * n, dvs.begin() + (i + 1) * n));
-      } catch (const std::exception& e) {
-        errors[i] = e.what();
-      }
-    }
-    for (const auto& e : errors)
-      if (!e.empty()) throw RunError(e);
-    return f;  // pso_gen counts the evaluations
+    std::vector<std::vector<double>> xs;
+    for (size_t i = 0; i < k; ++i) xs.emplace_back(dvs.begin() + i * n, dvs.begin() + (i + 1) * n);
+    batch->batched += k;
+    return obj->losses(xs);  // pso_gen counts the evaluations
   }
 };
 
@@ -471,7 +528,8 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
   json j = {{"fit", s.path}, {"method", s.method}, {"projections", projs}, {"coefficients", coeff}, {"phi", phi},
             {"loss", r.loss}, {"generations", r.history.empty() ? 0u : r.history.back().generation},
             {"evaluations", r.history.empty() ? 0ull : static_cast<unsigned long long>(r.history.back().evaluations)},
-            {"reference", {{"x_hz", obj.x_}, {"y", obj.y_}, {"w", obj.w_}}}, {"seconds", r.seconds}};
+            {"reference", {{"x_hz", obj.x_}, {"y", obj.y_}, {"w", obj.w_}}}, {"seconds", r.seconds},
+            {"evaluations_batched", r.batched}, {"evaluations_alone", r.alone}};
   json r2 = json::array();
   for (size_t d = 0; d < s.data.size(); ++d) {
     const bool choices = s.data[d].kind == FitObservable::kChoices;
@@ -510,19 +568,24 @@ FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
   const Objective obj(s);
   FitResult r;
   r.scale = obj.scale();
-  pagmo::problem prob{FitProblem{&obj, s.range}};
+  Batch batch;
+  pagmo::problem prob{FitProblem{&obj, s.range, &batch}};
   pagmo::population pop{prob, 0u, s.seed};
   const CounterRng rng{s.seed, kStreamProtocol};
+  std::vector<std::vector<double>> first;
   for (unsigned i = 0; i < s.population; ++i) {  // at init, spread by a thousandth of the range
     std::vector<double> x(obj.dims());
     for (size_t k = 0; k < x.size(); ++k) x[k] = std::clamp((k < s.terms.size() ? s.init : 0.0) + 1e-3 * s.range * (2 * rng.uniform(i, static_cast<uint32_t>(k + 1)) - 1), -s.range, s.range);
-    pop.push_back(x);
+    first.push_back(x);
   }
+  prepare(batch, obj, first);
+  for (const auto& x : first) pop.push_back(x);
   // One generation per call (memory keeps the adapted state), so each generation is logged.
+  const bool cmaes = s.method == "cmaes";
   pagmo::algorithm algo{pagmo::cmaes(1, -1, -1, -1, -1, s.sigma, 1e-12, 1e-12, true, true, s.seed)};
-  if (s.method == "pso_gen") {  // velocities up to sigma of the range's width; a ring of 4 neighbours
+  if (!cmaes) {  // pso_gen: velocities up to sigma of the range's width; a ring of 4 neighbours
     pagmo::pso_gen pso(1, 0.7298, 2.05, 2.05, s.sigma, 5, 2, 4, true, s.seed);
-    pso.set_bfe(pagmo::bfe{ParallelLoss{&obj}});
+    pso.set_bfe(pagmo::bfe{ParallelLoss{&obj, &batch}});
     algo = pagmo::algorithm{pso};
   }
   auto log = [&](unsigned g) {
@@ -542,12 +605,14 @@ FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
   log(0);
   for (unsigned g = 1; g <= s.generations; ++g) {
     const uint64_t before = pop.get_problem().get_fevals();
-    pop = algo.evolve(pop);
+    if (cmaes) evolve_batched(algo, pop, batch, obj);
+    else pop = algo.evolve(pop);
     if (pop.get_problem().get_fevals() == before) break;  // CMA-ES stopped (its tolerances)
     log(g);
   }
   r.phi = pop.champion_x();
   r.loss = pop.champion_f()[0];
+  r.batched = batch.batched, r.alone = batch.alone;
   obj.theta_of(r.phi, r.theta);
   r.temperature = obj.temperature(r.phi);
   std::ofstream table;

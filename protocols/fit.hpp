@@ -3,7 +3,7 @@
 // Mehta et al. 2024) from recordings. Each candidate theta is a whole simulation of the
 // network file per seed of "runs" (common random numbers: the same seeds for every candidate,
 // so the loss is a deterministic function of theta), compared with the recordings of the same
-// seeds; pagmo's CMA-ES proposes the candidates. The file's keys and the outputs:
+// seeds; pagmo's CMA-ES proposes the candidates, and a generation's candidates run in parallel. The file's keys and the outputs:
 // docs/fit.md.
 #include <cstdint>
 #include <string>
@@ -67,6 +67,8 @@ struct FitResult {
                                             // choices the fraction of deviance explained
   double temperature = 0.0;  // choices: the softmax temperature (fitted or given), in spikes
   double seconds = 0.0;
+  // Evaluations made in parallel batches (a generation's candidates together), and alone.
+  uint64_t batched = 0, alone = 0;
   std::vector<std::string> files;
 };
 

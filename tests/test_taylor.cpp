@@ -184,6 +184,37 @@ TEST_CASE("spikesim fit with pso_gen: a generation's candidates in parallel, the
   }
 }
 
+TEST_CASE("spikesim fit with CMA-ES: a generation's candidates run as one parallel batch, the same search for any thread count") {
+  // pagmo's cmaes asks for its candidates one by one; run_fit computes them first, together
+  // (protocols/fit.cpp, evolve_batched). With one fitted seed, every evaluation after the
+  // first must come from a batch (none alone), and 1 and 2 threads give the same candidates
+  // and losses, generation by generation.
+  json raw = read_protocol_json(source_dir() + "/protocols/oja_recovery.json");
+  raw["fit"]["coefficients"] = {"x1y1w0", "x0y2w1", "x0y0w1"};
+  raw["optimizer"] = {{"method", "cmaes"}, {"generations", 6}, {"population", 8}, {"seed", 3}, {"sigma", 0.1}};
+  raw["runs"] = {{"seeds", {1u}}, {"held_out", json::array()}};
+  raw.erase("sweep");
+  const OjaRecoveryProtocol p = load_oja_recovery(raw, source_dir() + "/protocols/oja_recovery.json");
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(2);
+  const OjaRecoveryResult two = run_oja_recovery(p, temp_dir("oja_cmaes2").string());
+  omp_set_num_threads(1);
+  const OjaRecoveryResult one = run_oja_recovery(p, temp_dir("oja_cmaes1").string());
+  omp_set_num_threads(threads);
+  REQUIRE(two.fit.history.size() == 7);
+  CHECK(two.fit.history.back().evaluations == 8u * 7);
+  CHECK(two.fit.batched == 8u * 7);
+  CHECK(two.fit.alone == 0u);
+  REQUIRE(one.fit.history.size() == 7);
+  for (size_t g = 0; g < 7; ++g) {
+    CHECK(one.fit.history[g].best == two.fit.history[g].best);
+    CHECK(one.fit.history[g].generation_best == two.fit.history[g].generation_best);
+    CHECK(one.fit.history[g].phi == two.fit.history[g].phi);
+  }
+  // The search moved: CMA-ES's later generations found a lower loss than its start.
+  CHECK(two.fit.history.back().best < two.fit.history.front().best);
+}
+
 TEST_CASE("spikesim fit: bad fit files exit 2 with the file and the JSON pointer") {
   const fs::path dir = temp_dir("fit_bad");
   const std::string net = slurp(source_dir() + "/examples/oja_teacher.json");
