@@ -9,10 +9,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
+#include <Eigen/Dense>
 #include <pagmo/algorithm.hpp>
 #include <pagmo/algorithms/cmaes.hpp>
 #include <pagmo/algorithms/pso_gen.hpp>
@@ -32,6 +35,29 @@
 namespace spikesim {
 
 namespace fs = std::filesystem;
+
+Whitening whitening(const std::vector<double>& gram, size_t n) {
+  Eigen::MatrixXd g(n, n);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j) g(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = gram[i * n + j];
+  const double eps = 1e-3 * g.trace() / static_cast<double>(n);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(g + eps * Eigen::MatrixXd::Identity(n, n));
+  const Eigen::VectorXd lam = es.eigenvalues().cwiseMax(eps);
+  const double c = std::exp(lam.array().log().mean() / 2);  // det P = 1
+  const Eigen::MatrixXd& v = es.eigenvectors();
+  const Eigen::MatrixXd p = c * v * lam.cwiseSqrt().cwiseInverse().asDiagonal() * v.transpose();
+  const Eigen::MatrixXd pi = v * lam.cwiseSqrt().asDiagonal() * v.transpose() / c;
+  Whitening w;
+  w.p.resize(n * n), w.p_inv.resize(n * n);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      w.p[i * n + j] = p(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      w.p_inv[i * n + j] = pi(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+    }
+  const Eigen::VectorXd raw = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(g, Eigen::EigenvaluesOnly).eigenvalues();
+  w.condition = raw.maxCoeff() / std::max(raw.minCoeff(), 1e-300);
+  return w;
+}
 
 namespace {
 
@@ -89,9 +115,18 @@ class Objective {
   }
   const std::vector<double>& scale() const { return scale_; }
 
+  // The search runs in coordinates z with phi = P z over the terms (a fitted temperature,
+  // last, as it is): P the identity, or with "basis": "whitened" the preconditioner of
+  // whiten(). `bound`: the half-width of the search box in z, wide enough for every phi
+  // within [-range, range].
+  std::vector<double> phi_of(const std::vector<double>& z) const { return apply(p_, z); }
+  std::vector<double> z_of(const std::vector<double>& phi) const { return apply(p_inv_, phi); }
+  double bound() const { return bound_; }
+
   // theta of every term for normalised coefficients phi of the fitted ones.
   void theta_of(const std::vector<double>& phi, double* theta) const {
     for (int k = 0; k < Taylor::kTerms; ++k) theta[k] = base_theta()[k];
+    for (int k : s_.zeroed) theta[k] = 0.0;
     for (size_t i = 0; i < s_.terms.size(); ++i) theta[s_.terms[i]] = phi[i] * scale_[i];
   }
 
@@ -99,7 +134,10 @@ class Objective {
   // loop: per observable the mean squared error over the recording's variance (rates,
   // weights) or the cross-entropy per choice (choices), weighted, plus l1 * sum |phi| over
   // the terms.
-  std::vector<double> losses(const std::vector<std::vector<double>>& phis) const {
+  // Candidates are given in search coordinates z (phi_of).
+  std::vector<double> losses(const std::vector<std::vector<double>>& zs) const {
+    std::vector<std::vector<double>> phis;
+    for (const auto& z : zs) phis.push_back(phi_of(z));
     std::vector<Theta> thetas(phis.size());
     for (size_t c = 0; c < phis.size(); ++c) theta_of(phis[c], thetas[c].data());
     const std::vector<std::vector<Values>> all = simulate_all(thetas, s_.seeds);
@@ -107,7 +145,7 @@ class Objective {
     for (size_t c = 0; c < phis.size(); ++c) out.push_back(loss_of(phis[c], all[c]));
     return out;
   }
-  double loss(const std::vector<double>& phi) const { return losses({phi})[0]; }
+  double loss(const std::vector<double>& z) const { return losses({z})[0]; }
 
   // Per observable over the given runs: R^2 (1 - SS_res / SS_tot, every run's values
   // pooled), or for choices the fraction of deviance explained, 1 - CE / CE_null, CE_null
@@ -399,6 +437,90 @@ class Objective {
       const int a = k / 9, b = k / 3 % 3, c = k % 3;
       scale_.push_back(x * y / (std::pow(x, a) * std::pow(y, b) * std::pow(w, c)));
     }
+    const size_t n = s_.terms.size();
+    p_.assign(n * n, 0.0), p_inv_.assign(n * n, 0.0);
+    for (size_t i = 0; i < n; ++i) p_[i * n + i] = p_inv_[i * n + i] = 1.0;
+    if (s_.whitened) whiten();
+    bound_ = 0.0;  // every phi in the box maps into [-bound, bound]^n
+    for (size_t i = 0; i < n; ++i) {
+      double row = 0.0;
+      for (size_t j = 0; j < n; ++j) row += std::fabs(p_inv_[i * n + j]);
+      bound_ = std::max(bound_, s_.range * row);
+    }
+  }
+
+  // The preconditioner ("basis": "whitened", docs/fit.md): in a run with theta = 0, every
+  // synapse of the fitted projections in every 100 ms bin gives the fitted terms' features
+  // f_k = x^a y^b w^c scale_k / (x_ y_) (x, y the bin's rates of its source and target, w
+  // its weight): the dw each term would make there with phi_k = 1, relative to x1y1w0's at
+  // the reference rates. Their Gram matrix G = <f f^T> measures how alike the terms act;
+  // positive rates make it nearly singular (powers of positive variables are collinear).
+  // whitening() makes P from G: a unit step of z in any direction changes the dw pattern
+  // about alike, which CMA-ES would otherwise learn in its covariance over many generations.
+  void whiten() {
+    NetworkSpec spec = s_.net;
+    spec.run.seed = s_.seeds[0];
+    Network net = build_network(std::move(spec));
+    for (int p : s_.projections) {
+      auto& rule = static_cast<PlasticityOf<Taylor>&>(*net.projs[p].plastic);
+      for (double& t : rule.params.theta) t = 0.0;
+    }
+    const double bin = 100.0;
+    const auto bins = static_cast<uint32_t>(std::floor(s_.net.run.tstop / bin + 1e-9));
+    std::vector<int> pops;
+    for (int k : s_.projections)
+      for (int q : {net.projs[k].source, net.projs[k].target})
+        if (std::find(pops.begin(), pops.end(), q) == pops.end()) pops.push_back(q);
+    MonitorList rec;
+    for (int q : pops) rec.push_back(std::make_unique<BinCounter>(q, net.pops[q].size, bin, bins));
+    RunOptions opt;
+    opt.threads = 1;
+    opt.file_monitors = false;
+    simulate(net, opt, rec);
+    auto counts = [&](int q) -> const std::vector<uint32_t>& {
+      return static_cast<const BinCounter&>(*rec[std::find(pops.begin(), pops.end(), q) - pops.begin()]).counts;
+    };
+    const size_t n = s_.terms.size();
+    Eigen::MatrixXd g = Eigen::MatrixXd::Zero(n, n);
+    Eigen::VectorXd f(n);
+    double samples = 0.0;
+    for (int k : s_.projections) {
+      const Projection& pr = net.projs[k];
+      const auto& cx = counts(pr.source);
+      const auto& cy = counts(pr.target);
+      for (uint32_t i = 0; i < pr.csr.rows(); ++i)
+        for (uint64_t e = pr.csr.row_ptr[i]; e < pr.csr.row_ptr[i + 1]; ++e)
+          for (uint32_t b = 0; b < bins; ++b) {
+            const double x = cx[static_cast<size_t>(i) * bins + b] * 1000.0 / bin;
+            const double y = cy[static_cast<size_t>(pr.csr.target[e]) * bins + b] * 1000.0 / bin;
+            const double w = std::fabs(pr.csr.weight[e]);
+            for (size_t t = 0; t < n; ++t) {
+              const int term = s_.terms[t];
+              f(static_cast<Eigen::Index>(t)) = std::pow(x, term / 9) * std::pow(y, term / 3 % 3) * std::pow(w, term % 3) * scale_[t] / (x_ * y_);
+            }
+            g.noalias() += f * f.transpose();
+            samples += 1;
+          }
+    }
+    if (!(samples > 0)) return;
+    g /= samples;
+    std::vector<double> gram(n * n);
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < n; ++j) gram[i * n + j] = g(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+    const Whitening wh = whitening(gram, n);
+    p_ = wh.p, p_inv_ = wh.p_inv, condition_ = wh.condition;
+  }
+
+  // m (terms x terms) times v's term part; the rest of v (a temperature) as it is.
+  std::vector<double> apply(const std::vector<double>& m, const std::vector<double>& v) const {
+    const size_t n = s_.terms.size();
+    std::vector<double> out(v);
+    for (size_t i = 0; i < n; ++i) {
+      double sum = 0.0;
+      for (size_t j = 0; j < n; ++j) sum += m[i * n + j] * v[j];
+      out[i] = sum;
+    }
+    return out;
   }
 
  public:
@@ -411,6 +533,11 @@ class Objective {
   std::vector<std::vector<uint32_t>> neurons_;  // per rates observable: the neurons compared
   std::vector<Values> fit_, held_;              // recordings per run
   std::vector<double> scale_;
+  std::vector<double> p_, p_inv_;  // phi = P z over the terms, row-major, and P's inverse
+  double bound_ = 3.0;
+
+ public:
+  double condition_ = 1.0;  // whitened: G's condition number (its largest over its smallest eigenvalue)
 };
 
 // The losses of a generation, computed together (Objective::losses: every candidate's runs in
@@ -448,7 +575,9 @@ struct FitProblem {
     return {obj->loss(phi)};
   }
   std::pair<std::vector<double>, std::vector<double>> get_bounds() const {
-    return {std::vector<double>(obj->dims(), -range), std::vector<double>(obj->dims(), range)};
+    std::vector<double> lo(obj->dims(), -range), hi(obj->dims(), range);
+    for (size_t i = 0; i + (obj->fits_temperature() ? 1 : 0) < obj->dims(); ++i) lo[i] = -obj->bound(), hi[i] = obj->bound();
+    return {lo, hi};
   }
 };
 
@@ -513,12 +642,12 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
   }
   {
     std::ofstream h(path("fit_history.csv"));
-    h << "generation,evaluations,best_loss,generation_best_loss";
+    h << "generation,start,stage,evaluations,best_loss,generation_best_loss";
     for (int k : s.terms) h << ",phi_" << Taylor::term_name(k);
     if (obj.fits_temperature()) h << ",log10_T_over_T_ref";
     h << "\n";
     for (const FitGeneration& g : r.history) {
-      h << g.generation << "," << g.evaluations << "," << g.best << "," << g.generation_best;
+      h << g.generation << "," << g.start << "," << g.stage << "," << g.evaluations << "," << g.best << "," << g.generation_best;
       for (double p : g.phi) h << "," << p;
       h << "\n";
     }
@@ -529,7 +658,8 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
             {"loss", r.loss}, {"generations", r.history.empty() ? 0u : r.history.back().generation},
             {"evaluations", r.history.empty() ? 0ull : static_cast<unsigned long long>(r.history.back().evaluations)},
             {"reference", {{"x_hz", obj.x_}, {"y", obj.y_}, {"w", obj.w_}}}, {"seconds", r.seconds},
-            {"evaluations_batched", r.batched}, {"evaluations_alone", r.alone}};
+            {"evaluations_batched", r.batched}, {"evaluations_alone", r.alone},
+            {"basis", s.whitened ? "whitened" : "monomials"}, {"restarts", s.restarts}, {"start_kept", r.start}};
   json r2 = json::array();
   for (size_t d = 0; d < s.data.size(); ++d) {
     const bool choices = s.data[d].kind == FitObservable::kChoices;
@@ -561,47 +691,60 @@ void write_outputs(const FitSpec& s, const Objective& obj, FitResult& r, const s
   write_chart(path("fit_history.svg"), "spikesim fit " + s.name + (s.method == "cmaes" ? ": CMA-ES (pagmo)" : ": generational PSO (pagmo's pso_gen)"), {loss, coeffs});
 }
 
-}  // namespace
+// One search of s.terms with its own Objective: pagmo's CMA-ES (or pso_gen) from s.start
+// (or s.init), one generation per evolve call so each is logged. History entries are
+// numbered from `first` and carry `stage`.
+struct Stage {
+  std::vector<double> phi;
+  double loss = 0.0;
+  std::vector<FitGeneration> history;
+  uint64_t batched = 0, alone = 0;
+};
 
-FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const Objective obj(s);
-  FitResult r;
-  r.scale = obj.scale();
+Stage search(const FitSpec& s, const Objective& obj, unsigned first, unsigned stage, uint64_t evals_before, bool quiet) {
+  Stage out;
   Batch batch;
   pagmo::problem prob{FitProblem{&obj, s.range, &batch}};
   pagmo::population pop{prob, 0u, s.seed};
   const CounterRng rng{s.seed, kStreamProtocol};
-  std::vector<std::vector<double>> first;
+  std::vector<double> at(obj.dims());  // where the search starts, in phi, then in z
+  for (size_t k = 0; k < at.size(); ++k) at[k] = k < s.start.size() ? s.start[k] : k < s.terms.size() ? s.init : 0.0;
+  at = obj.z_of(at);
+  const auto [lo, hi] = pop.get_problem().get_bounds();
+  std::vector<std::vector<double>> first_pop;
   for (unsigned i = 0; i < s.population; ++i) {  // at init, spread by a thousandth of the range
     std::vector<double> x(obj.dims());
-    for (size_t k = 0; k < x.size(); ++k) x[k] = std::clamp((k < s.terms.size() ? s.init : 0.0) + 1e-3 * s.range * (2 * rng.uniform(i, static_cast<uint32_t>(k + 1)) - 1), -s.range, s.range);
-    first.push_back(x);
+    for (size_t k = 0; k < x.size(); ++k)
+      x[k] = std::clamp(at[k] + 1e-3 * s.range * (2 * rng.uniform(i, static_cast<uint32_t>(k + 1)) - 1), lo[k], hi[k]);
+    first_pop.push_back(x);
   }
-  prepare(batch, obj, first);
-  for (const auto& x : first) pop.push_back(x);
-  // One generation per call (memory keeps the adapted state), so each generation is logged.
+  // pagmo's steps are fractions of the box: s.sigma of [-range, range]'s width
+  const double sigma = obj.bound() == s.range ? s.sigma : s.sigma * s.range / obj.bound();
+  prepare(batch, obj, first_pop);
+  for (const auto& x : first_pop) pop.push_back(x);
   const bool cmaes = s.method == "cmaes";
-  pagmo::algorithm algo{pagmo::cmaes(1, -1, -1, -1, -1, s.sigma, 1e-12, 1e-12, true, true, s.seed)};
+  pagmo::algorithm algo{pagmo::cmaes(1, -1, -1, -1, -1, sigma, 1e-12, 1e-12, true, true, s.seed)};
   if (!cmaes) {  // pso_gen: velocities up to sigma of the range's width; a ring of 4 neighbours
-    pagmo::pso_gen pso(1, 0.7298, 2.05, 2.05, s.sigma, 5, 2, 4, true, s.seed);
+    pagmo::pso_gen pso(1, 0.7298, 2.05, 2.05, sigma, 5, 2, 4, true, s.seed);
     pso.set_bfe(pagmo::bfe{ParallelLoss{&obj, &batch}});
     algo = pagmo::algorithm{pso};
   }
   auto log = [&](unsigned g) {
     FitGeneration e;
-    e.generation = g;
-    e.evaluations = pop.get_problem().get_fevals();
+    e.generation = first + g;
+    e.stage = stage;
+    e.evaluations = evals_before + pop.get_problem().get_fevals();
     e.best = pop.champion_f()[0];
     e.generation_best = std::numeric_limits<double>::max();
     for (const auto& f : pop.get_f()) e.generation_best = std::min(e.generation_best, f[0]);
-    e.phi = pop.champion_x();
-    r.history.push_back(e);
+    e.phi = obj.phi_of(pop.champion_x());
+    out.history.push_back(e);
     if (!quiet && (g % 10 == 0 || g == s.generations))
-      std::printf("  generation %u: %llu runs of %zu seeds, loss %.6g (this generation %.6g)\n", g,
+      std::printf("  generation %u: %llu runs of %zu seeds, loss %.6g (this generation %.6g)\n", e.generation,
                   static_cast<unsigned long long>(e.evaluations), s.seeds.size(), e.best, e.generation_best);
     std::fflush(stdout);
   };
+  if (!quiet && s.whitened) std::printf("  whitened basis of %zu terms: G's condition number %.3g\n", s.terms.size(), obj.condition_);
   log(0);
   for (unsigned g = 1; g <= s.generations; ++g) {
     const uint64_t before = pop.get_problem().get_fevals();
@@ -610,13 +753,85 @@ FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
     if (pop.get_problem().get_fevals() == before) break;  // CMA-ES stopped (its tolerances)
     log(g);
   }
-  r.phi = pop.champion_x();
-  r.loss = pop.champion_f()[0];
-  r.batched = batch.batched, r.alone = batch.alone;
-  obj.theta_of(r.phi, r.theta);
-  r.temperature = obj.temperature(r.phi);
+  out.phi = obj.phi_of(pop.champion_x());
+  out.loss = pop.champion_f()[0];
+  out.batched = batch.batched, out.alone = batch.alone;
+  return out;
+}
+
+// phi of a stage's terms (and a fitted temperature, last) laid out over `all` terms: pruned ones 0.
+std::vector<double> widen(const std::vector<double>& phi, const std::vector<int>& terms, const std::vector<int>& all) {
+  std::vector<double> out(all.size() + (phi.size() - terms.size()), 0.0);
+  for (size_t i = 0; i < terms.size(); ++i) out[std::find(all.begin(), all.end(), terms[i]) - all.begin()] = phi[i];
+  if (phi.size() > terms.size()) out.back() = phi.back();
+  return out;
+}
+
+}  // namespace
+
+FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::deque<FitSpec> specs;  // one per stage; each Objective keeps a reference to its spec
+  FitResult r;
+  // The best start so far: its last stage's spec, Objective and result.
+  const FitSpec* best_spec = nullptr;
+  std::unique_ptr<Objective> best_obj;
+  Stage best;
+  for (unsigned start = 0; start < s.restarts; ++start) {
+    specs.push_back(s);
+    specs.back().seed = s.seed + start;
+    if (!quiet && s.restarts > 1) std::printf("  start %u of %u (optimizer seed %u)\n", start + 1, s.restarts, specs.back().seed);
+    auto obj = std::make_unique<Objective>(specs.back());
+    if (start == 0) r.scale = obj->scale();  // the same for every stage: one reference run
+    auto next_generation = [&] { return r.history.empty() ? 0u : r.history.back().generation + 1; };
+    auto evaluations = [&] { return r.history.empty() ? uint64_t{0} : r.history.back().evaluations; };
+    auto take = [&](const Stage& x) {
+      for (FitGeneration g : x.history) {
+        g.phi = widen(g.phi, specs.back().terms, s.terms);
+        g.start = start;
+        r.history.push_back(std::move(g));
+      }
+      r.batched += x.batched, r.alone += x.alone;
+    };
+    Stage st = search(specs.back(), *obj, next_generation(), 0, evaluations(), quiet);
+    take(st);
+    for (unsigned round = 1; s.prune.threshold > 0 && round <= s.prune.rounds; ++round) {
+      const FitSpec& cur = specs.back();
+      double top = 0.0;
+      for (size_t i = 0; i < cur.terms.size(); ++i) top = std::max(top, std::fabs(st.phi[i]));
+      FitSpec next = cur;
+      next.terms.clear(), next.start.clear();
+      for (size_t i = 0; i < cur.terms.size(); ++i) {
+        if (std::fabs(st.phi[i]) >= s.prune.threshold * top) next.terms.push_back(cur.terms[i]), next.start.push_back(st.phi[i]);
+        else next.zeroed.push_back(cur.terms[i]);
+      }
+      if (round > 1 && next.terms.size() == cur.terms.size()) break;  // nothing dropped: the last refit stands
+      if (next.terms.empty()) break;
+      if (obj->fits_temperature()) next.start.push_back(st.phi.back());
+      next.l1 = s.prune.l1, next.generations = s.prune.generations, next.sigma = s.prune.sigma;
+      if (!quiet) {
+        std::printf("  refit %u: %zu terms kept (|phi| >= %g of the largest, %g):", round, next.terms.size(), s.prune.threshold, top);
+        for (int k : next.terms) std::printf(" %s", Taylor::term_name(k).c_str());
+        std::printf(", L1 %g\n", next.l1);
+      }
+      specs.push_back(std::move(next));
+      obj = std::make_unique<Objective>(specs.back());
+      st = search(specs.back(), *obj, next_generation(), round, evaluations(), quiet);
+      take(st);
+    }
+    if (!quiet && s.restarts > 1) std::printf("  start %u: loss %.6g\n", start + 1, st.loss);
+    if (!best_spec || st.loss < best.loss) best_spec = &specs.back(), best_obj = std::move(obj), best = std::move(st), r.start = start;
+    if (best.loss <= 0) break;  // no loss is lower: the recordings reproduced exactly (common random numbers)
+  }
+  const FitSpec& last = *best_spec;
+  Objective* const obj = best_obj.get();
+  const Stage& st = best;
+  r.phi = widen(st.phi, last.terms, s.terms);
+  r.loss = st.loss;
+  obj->theta_of(st.phi, r.theta);
+  r.temperature = obj->temperature(st.phi);
   std::ofstream table;
-  if (obj.choices() >= 0) {  // fit_choices.csv: the recorded trials and the fitted model's odds
+  if (obj->choices() >= 0) {  // fit_choices.csv: the recorded trials and the fitted model's odds
     fs::create_directories(out_dir);
     r.files.push_back((fs::path(out_dir) / "fit_choices.csv").string());
     table.open(r.files.back());
@@ -624,10 +839,10 @@ FitResult run_fit(const FitSpec& s, const std::string& out_dir, bool quiet) {
     for (const auto& a : s.net.task.actions) table << ",p_" << a;
     table << '\n';
   }
-  r.r2_fit = obj.scores(r.phi, false, table.is_open() ? &table : nullptr);
-  r.r2_held_out = obj.scores(r.phi, true, table.is_open() ? &table : nullptr);
+  r.r2_fit = obj->scores(st.phi, false, table.is_open() ? &table : nullptr);
+  r.r2_held_out = obj->scores(st.phi, true, table.is_open() ? &table : nullptr);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  write_outputs(s, obj, r, out_dir);
+  write_outputs(s, *obj, r, out_dir);
   return r;
 }
 

@@ -34,15 +34,32 @@ struct FitObservable {
   unsigned replicas = 1;
 };
 
+// Sequential thresholding (Brunton et al. 2016's SINDy, with CMA-ES for least squares) and
+// relaxed refits (Meinshausen 2007's relaxed lasso): after the search, the terms whose
+// |phi| is below `threshold` of the largest are set to 0 and the others refitted from where
+// they are, with penalty `l1`; again until no term is dropped or `rounds` refits are done.
+struct FitPrune {
+  double threshold = 0.0;  // 0: no pruning
+  unsigned rounds = 3, generations = 100;
+  double sigma = 0.02, l1 = 0.0;
+};
+
 struct FitSpec {
   std::string path, name;  // the fit file; its name (the output folder's default)
   NetworkSpec net;         // the model: a network file with taylor rules on `projections`
   std::vector<int> projections;  // every one gets the same coefficients
   std::vector<int> terms;  // taylor term indices (9a + 3b + c) fitted; the others keep the file's values
   double init = 0.0, l1 = 0.0, range = 3.0, sigma = 0.1;
+  bool whitened = false;  // "basis": "whitened": the search preconditioned (docs/fit.md)
+  FitPrune prune;
+  // Set by run_fit's refits: terms held at 0 (pruned), and where each fitted dimension
+  // starts (empty: `init`).
+  std::vector<int> zeroed;
+  std::vector<double> start;
   std::vector<FitObservable> data;
   std::string method = "cmaes";  // or "pso_gen": a generation's candidates evaluated in parallel
   unsigned generations = 100, population = 16, seed = 1;
+  unsigned restarts = 1;  // independent searches (seeds seed, seed + 1, ...), each pruned; the lowest final loss is kept
   std::vector<uint64_t> seeds, held_out;  // runs fitted, and runs only evaluated
 };
 
@@ -52,9 +69,11 @@ FitSpec load_fit(const json& raw, const std::string& path);
 
 struct FitGeneration {
   unsigned generation = 0;
+  unsigned start = 0;  // which of the optimizer's restarts (0: the first)
+  unsigned stage = 0;  // 0: the search; k: the k-th refit after pruning
   uint64_t evaluations = 0;
   double best = 0.0, generation_best = 0.0;  // loss: best so far, best of this generation
-  std::vector<double> phi;                   // the best so far, per fitted term
+  std::vector<double> phi;                   // the best so far, per fitted term (pruned: 0)
 };
 
 struct FitResult {
@@ -69,8 +88,20 @@ struct FitResult {
   double seconds = 0.0;
   // Evaluations made in parallel batches (a generation's candidates together), and alone.
   uint64_t batched = 0, alone = 0;
+  unsigned start = 0;  // the restart kept (the lowest final loss)
   std::vector<std::string> files;
 };
+
+// The preconditioner of "basis": "whitened" (docs/fit.md) from the Gram matrix G (n x n,
+// row-major) of the fitted terms' features: P = c (G + eps I)^(-1/2), eps = 1e-3 of G's mean
+// eigenvalue (directions the data cannot tell apart are not stretched without bound), c
+// such that det P = 1; phi = P z. So P^T (G + eps I) P = c^2 I: in z every direction changes
+// the features' pattern alike.
+struct Whitening {
+  std::vector<double> p, p_inv;  // row-major
+  double condition = 1.0;        // G's largest over its smallest eigenvalue
+};
+Whitening whitening(const std::vector<double>& gram, size_t n);
 
 // Runs the fit, writes its outputs into `out_dir`; prints a line per generation unless quiet.
 FitResult run_fit(const FitSpec& spec, const std::string& out_dir, bool quiet);

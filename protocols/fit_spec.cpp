@@ -135,7 +135,24 @@ FitSpec load_fit(const json& raw, const std::string& path) {
   if (!(std::fabs(s.init) <= s.range)) fail(f.at("init"), f.raw()["init"], "a starting value within [-range, range]");
   s.l1 = f.number_or("l1", 0.0, "an L1 penalty >= 0");
   if (!(s.l1 >= 0)) fail(f.at("l1"), f.raw()["l1"], "an L1 penalty >= 0");
-  f.finish("projection, coefficients, init, l1, range");
+  const std::string basis = f.string_or("basis", "monomials");
+  if (basis != "monomials" && basis != "whitened") fail(f.at("basis"), f.raw()["basis"], "\"monomials\" or \"whitened\"");
+  s.whitened = basis == "whitened";
+  if (s.whitened && static_cast<const PlasticityOf<Taylor>&>(*s.net.projections[s.projections[0]].plasticity).params.reward)
+    fail(f.at("basis"), f.raw()["basis"], "\"monomials\" for a rule whose y is a reward term (the whitened basis is made from rates)");
+  if (const json* pr = f.get("prune")) {
+    JObj po(*pr, f.at("prune"));
+    s.prune.threshold = po.number_or("threshold", 0.1, "a fraction of the largest |phi| in [0, 1)");
+    if (!(s.prune.threshold >= 0 && s.prune.threshold < 1)) fail(po.at("threshold"), (*pr)["threshold"], "a fraction of the largest |phi| in [0, 1)");
+    s.prune.rounds = count(po, "rounds", 3, 1, 100);
+    s.prune.generations = count(po, "generations", 100, 1, 100000);
+    s.prune.sigma = po.number_or("sigma", 0.02, "the refits' initial step, a fraction of the range's width in (0, 1]");
+    if (!(s.prune.sigma > 0 && s.prune.sigma <= 1)) fail(po.at("sigma"), (*pr)["sigma"], "a fraction of the search range's width in (0, 1]");
+    s.prune.l1 = po.number_or("l1", 0.0, "the refits' L1 penalty >= 0");
+    if (!(s.prune.l1 >= 0)) fail(po.at("l1"), (*pr)["l1"], "an L1 penalty >= 0");
+    po.finish("threshold, rounds, generations, sigma, l1");
+  }
+  f.finish("projection, coefficients, init, l1, range, basis, prune");
 
   const json& dj = o.need("data", "a list of observables ({\"observable\": \"rates\" | \"weights\" | \"choices\", \"file\": ...})");
   if (!dj.is_array() || dj.empty()) fail("/data", dj, "a non-empty list of observables");
@@ -159,7 +176,8 @@ FitSpec load_fit(const json& raw, const std::string& path) {
   s.seed = count(op, "seed", 1, 0, 2147483647u);
   s.sigma = op.number_or("sigma", 0.1, "CMA-ES's initial step, a fraction of the search range's width in (0, 1]");
   if (!(s.sigma > 0 && s.sigma <= 1)) fail(op.at("sigma"), op.raw()["sigma"], "a fraction of the search range's width in (0, 1]");
-  op.finish("method, generations, population, seed, sigma");
+  s.restarts = count(op, "restarts", 1, 1, 100);
+  op.finish("method, generations, population, seed, sigma, restarts");
 
   JObj r(o.need("runs", "{\"seeds\": [...], \"held_out\": [...]}"), "/runs");
   s.seeds = seed_list(r, "seeds", true);
