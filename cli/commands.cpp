@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/version.hpp>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,7 @@
 
 #include "build_info.hpp"
 #include "core/isa.hpp"
+#include "io/checkpoint.hpp"
 #include "io/chunk_codec.hpp"
 #include "io/edges_file.hpp"
 #include "plasticity/network.hpp"
@@ -36,6 +38,8 @@ const char* kUsage =
     "usage:\n"
     "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N]\n"
     "               [--device cpu|cuda|emulate] [--propagation auto|per_spike|per_target] [--quiet] [--profile]\n"
+    "               [--checkpoint-every MS] [--save-state FILE]\n"
+    "  spikesim resume OUTDIR [--tstop MS] [--threads N] [--device D] [--checkpoint-every MS] [--quiet]\n"
     "  spikesim validate NET.json\n"
     "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--device D] [--propagation P] [--quiet]\n"
     "  spikesim protocol --list\n"
@@ -55,7 +59,21 @@ struct Args {
   std::string device = "cpu", propagation = "auto";
   bool quiet = false;
   bool profile = false;
+  bool device_given = false;
+  double checkpoint_every = -1.0;  // ms; -1: not given
+  std::string save_state;
 };
+
+double parse_ms(const std::string& flag, const std::string& x) {
+  try {
+    size_t pos = 0;
+    const double v = std::stod(x, &pos);
+    if (pos != x.size() || !(v >= 0) || !std::isfinite(v)) throw 0;
+    return v;
+  } catch (...) {
+    throw UsageError{flag + " expects a time in ms >= 0, found \"" + x + "\""};
+  }
+}
 
 uint64_t parse_uint(const std::string& flag, const std::string& v) {
   try {
@@ -74,7 +92,7 @@ Args parse_args(int argc, char** argv) {
   std::vector<std::string> v(argv + 1, argv + argc);
   if (v.empty()) throw UsageError{"no command given"};
   a.command = v[0];
-  if (a.command != "run" && a.command != "validate" && a.command != "protocol" && a.command != "fit")
+  if (a.command != "run" && a.command != "validate" && a.command != "protocol" && a.command != "fit" && a.command != "resume")
     throw UsageError{"unknown command \"" + a.command + "\""};
   for (size_t i = 1; i < v.size(); ++i) {
     const std::string& s = v[i];
@@ -82,7 +100,10 @@ Args parse_args(int argc, char** argv) {
       if (i + 1 >= v.size()) throw UsageError{s + " needs a value"};
       return v[++i];
     };
-    const bool run = a.command == "run";
+    const bool resume = a.command == "resume";
+    const bool run = a.command == "run" || resume;  // resume takes run's options that make sense for it
+    if (resume && (s == "--seed" || s == "-o" || s == "--output" || s == "--overwrite" || s == "--save-state" || s == "--propagation"))
+      throw UsageError{s + " does not apply to resume: a resumed run keeps its network, seed and folder"};
     const bool fit = a.command == "fit";
     const bool protocol = a.command == "protocol" || fit;
     if (!fit && protocol && s == "--list") {
@@ -102,15 +123,12 @@ Args parse_args(int argc, char** argv) {
       a.ov.has_seed = true;
       a.ov.seed = parse_uint(s, value());
     } else if (run && s == "--tstop") {
-      const std::string& x = value();
-      try {
-        size_t pos = 0;
-        a.ov.tstop = std::stod(x, &pos);
-        if (pos != x.size() || !(a.ov.tstop >= 0)) throw 0;
-      } catch (...) {
-        throw UsageError{"--tstop expects a time in ms >= 0, found \"" + x + "\""};
-      }
+      a.ov.tstop = parse_ms(s, value());
       a.ov.has_tstop = true;
+    } else if (run && s == "--checkpoint-every") {
+      a.checkpoint_every = parse_ms(s, value());
+    } else if (run && s == "--save-state") {
+      a.save_state = value();
     } else if (run && (s == "-o" || s == "--output")) {
       a.ov.has_dir = true;
       a.ov.dir = value();
@@ -122,6 +140,7 @@ Args parse_args(int argc, char** argv) {
       a.threads = static_cast<int>(t);
     } else if ((run || (protocol && !fit)) && s == "--device") {
       a.device = value();
+      a.device_given = true;
       if (a.device != "cpu" && a.device != "cuda" && a.device != "emulate")
         throw UsageError{"--device expects cpu, cuda or emulate, found \"" + a.device + "\""};
     } else if ((run || (protocol && !fit)) && s == "--propagation") {
@@ -141,7 +160,8 @@ Args parse_args(int argc, char** argv) {
     }
   }
   if (a.file.empty() && !a.list)
-    throw UsageError{a.command == "protocol" ? "no protocol name given" : a.command == "fit" ? "no fit file given" : "no network file given"};
+    throw UsageError{a.command == "protocol" ? "no protocol name given" : a.command == "fit" ? "no fit file given"
+                     : a.command == "resume" ? "no output folder given" : "no network file given"};
   return a;
 }
 
@@ -271,23 +291,15 @@ RunOptions engine_options(const Args& a) {
   return opt;
 }
 
-int cmd_run(const Args& a) {
-  RunOptions opt = engine_options(a);
-  if (a.threads > 0) omp_set_num_threads(a.threads);  // network construction too
-  NetworkSpec spec = parse_network_file(a.file, a.ov);
-  if (a.device != "cpu") check_device_support(spec);
-  check_outputs(spec);
-  Network net = build_network(std::move(spec));
-  install_stop_handlers();
-  opt.threads = a.threads;
-  opt.progress = !a.quiet && isatty(STDERR_FILENO);
-  opt.profile = a.profile;
-  opt.log_trials = !a.quiet;
-  const RunResult r = simulate(net, opt);
+// The summary of a run (run, resume) and its exit code.
+int report_run(const Args& a, const Network& net, const RunResult& r) {
   if (a.profile) print_profile(r);
   if (!a.quiet) {
     const double t_s = r.t_reached_ms * 1e-3;
     std::printf("spikesim %s: %s\n", SPIKESIM_VERSION, a.file.c_str());
+    if (r.checkpoints)
+      std::printf("  checkpoints: %llu written (last %.1f MiB), %.3f s in all\n", static_cast<unsigned long long>(r.checkpoints),
+                  r.checkpoint_bytes / 1048576.0, r.checkpoint_s);
     std::printf("  neurons %s, synapses %s, seed %llu, %d threads, CPU path %s\n", with_commas(net.neurons()).c_str(),
                 with_commas(net.synapses()).c_str(), static_cast<unsigned long long>(net.spec.run.seed),
                 r.threads > 0 ? r.threads : (a.threads > 0 ? a.threads : omp_get_max_threads()), isa_name(selected_isa()));
@@ -310,6 +322,64 @@ int cmd_run(const Args& a) {
     return 128 + stop_signal();
   }
   return 0;
+}
+
+int cmd_run(const Args& a) {
+  RunOptions opt = engine_options(a);
+  if (a.threads > 0) omp_set_num_threads(a.threads);  // network construction too
+  NetworkSpec spec = parse_network_file(a.file, a.ov);
+  if (a.device != "cpu") check_device_support(spec);
+  check_outputs(spec);
+  Network net = build_network(std::move(spec));
+  install_stop_handlers();
+  opt.threads = a.threads;
+  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.profile = a.profile;
+  opt.log_trials = !a.quiet;
+  opt.checkpoint = a.checkpoint_every >= 0;
+  opt.checkpoint_every_ms = std::max(a.checkpoint_every, 0.0);
+  const RunResult r = simulate(net, opt);
+  if (!a.save_state.empty() && !r.interrupted) save_state(a.save_state, net, r.steps);
+  return report_run(a, net, r);
+}
+
+// spikesim resume OUTDIR: the run whose checkpoint.h5 is in OUTDIR, continued from it with
+// its own network (docs/checkpoints.md); its output files are cut back to the checkpoint.
+int cmd_resume(const Args& a) {
+  namespace fs = std::filesystem;
+  const std::string path = (fs::path(a.file) / "checkpoint.h5").string();
+  CheckpointHeader h;
+  try {
+    h = CheckpointReader(path).header();
+  } catch (const CheckpointError& e) {
+    throw SpecError("", e.what());
+  }
+  if (h.engine == "saved-state") throw SpecError("", path + " is a saved state (--save-state), not a checkpoint: start a run from it with \"init_from\"");
+  Overrides ov = a.ov;
+  ov.has_dir = true;
+  ov.dir = a.file;
+  ov.overwrite = true;
+  NetworkSpec spec = parse_network(read_json_text(h.network_json), path, ov);
+  if (spec.run.tstop < h.t_ms) {
+    throw SpecError("/run/tstop", "the checkpoint is at t = " + std::to_string(h.t_ms) + " ms, --tstop " + std::to_string(spec.run.tstop) +
+                                      " ms is before it");
+  }
+  Args b = a;
+  if (!a.device_given) b.device = h.device;
+  RunOptions opt = engine_options(b);
+  if (a.threads > 0) omp_set_num_threads(a.threads);
+  if (b.device != "cpu") check_device_support(spec);
+  Network net = build_network(std::move(spec));
+  install_stop_handlers();
+  opt.threads = a.threads;
+  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.log_trials = !a.quiet;
+  opt.resume_from = path;
+  opt.checkpoint = true;
+  opt.checkpoint_every_ms = a.checkpoint_every >= 0 ? a.checkpoint_every : h.every_ms;
+  if (!a.quiet) std::printf("spikesim: resuming %s from t = %.1f ms\n", a.file.c_str(), h.t_ms);
+  const RunResult r = simulate(net, opt);
+  return report_run(b, net, r);
 }
 
 int cmd_protocol(const Args& a) {
@@ -382,6 +452,7 @@ int main_cli(int argc, char** argv) {
     file = a.file;
     if (a.command == "protocol") return cmd_protocol(a);
     if (a.command == "fit") return cmd_fit(a);
+    if (a.command == "resume") return cmd_resume(a);
     return a.command == "run" ? cmd_run(a) : cmd_validate(a);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "spikesim: error: %s\n%s", e.msg.c_str(), kUsage);
@@ -389,6 +460,9 @@ int main_cli(int argc, char** argv) {
   } catch (const SpecError& e) {
     std::fprintf(stderr, "spikesim: error: %s: %s%s%s\n", file.c_str(), e.pointer.c_str(), e.pointer.empty() ? "" : ": ",
                  e.what());
+    return 2;
+  } catch (const CheckpointError& e) {
+    std::fprintf(stderr, "spikesim: error: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "spikesim: runtime error: %s\n", e.what());

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/archive.hpp"
 #include "core/run.hpp"
 
 namespace spikesim {
@@ -68,6 +69,11 @@ class Backend {
   virtual void finish(uint64_t steps) = 0;
   // Every global signal's current value (before the first step: the initial values).
   virtual const double* signals() const = 0;
+  // Checkpoints (core/archive.hpp): the whole state at the start of step n (before that
+  // step's host events), saved; or restored (a.loading()) before a resumed run's first advance.
+  virtual void state(Archive& a, uint64_t n) = 0;
+  // What a checkpoint calls the engine's state ("cpu", "device"): it resumes on the same kind.
+  virtual const char* engine() const = 0;
   // The backend's own figures (rewards triggered by pairs, phase times, device memory).
   virtual void report(RunResult& res) = 0;
 };

@@ -7,11 +7,15 @@
 //   sample_state()       at steps that state_stride() divides (not at the last step), when
 //                        the state arrays the monitor points into are current;
 //   flush()              every 2 s of wall time;
-//   finish(end)          once, at the end of the run, however it ended.
+//   finish(end)          once, at the end of the run, however it ended;
+//   checkpoint(a)        at a checkpoint (core/archive.hpp): the monitor flushes its files to
+//                        disk and saves its position (rows written, its own counters); at a
+//                        resume (files opened for it) it cuts its files back to that position.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/archive.hpp"
 #include "core/task.hpp"
 
 namespace spikesim {
@@ -41,9 +45,15 @@ class Monitor {
   virtual void sample_state() {}
   virtual void flush() {}
   virtual void finish(const RunEnd& end) = 0;
+  virtual void checkpoint(Archive& /*a*/) {}
   // The populations whose spikes step() reads from StepSample::spikes (the backend must fill them).
   virtual std::vector<int> spike_populations() const { return {}; }
   std::vector<std::string> files;  // the files it writes
+  // Where its position goes in a checkpoint: named after its first file.
+  std::string checkpoint_key() const {
+    const std::string& f = files.at(0);
+    return "monitors/" + key(f.substr(f.find_last_of('/') + 1));
+  }
 };
 
 }  // namespace spikesim

@@ -28,6 +28,11 @@ struct RunOptions {
   bool profile = false;  // time the phases (RunResult::phase_s)
   bool log_trials = false;  // a task prints its running accuracy every 10 trials (stderr)
   bool file_monitors = true;  // false: none of the network file's monitors (no output files; a fit's candidates)
+  // Checkpoints (docs/checkpoints.md): checkpoint.h5 in the output folder every
+  // checkpoint_every_ms of model time (0: only when the run stops or ends), when `checkpoint`.
+  bool checkpoint = false;
+  double checkpoint_every_ms = 0.0;
+  std::string resume_from;  // a checkpoint this run continues from (spikesim resume)
 };
 
 struct RunResult {
@@ -42,6 +47,9 @@ struct RunResult {
   std::array<double, kPhaseCount> phase_s{};  // with RunOptions::profile (core/phase_clock.hpp)
   double setup_s = 0.0, finish_s = 0.0;      // opening and closing the output files
   double loop_s = 0.0;                        // the step loop (wall), without setup and finish
+  uint64_t checkpoints = 0;                   // checkpoints written
+  double checkpoint_s = 0.0;                  // wall time writing them (monitors' flushes included)
+  uint64_t checkpoint_bytes = 0;              // size of the last one
   uint64_t device_bytes = 0, device_synapse_bytes = 0;  // device engine: memory it allocated, of it for synapses
 };
 

@@ -20,8 +20,8 @@ std::vector<int> recorded_populations(const std::vector<std::unique_ptr<Monitor>
 }
 
 RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, std::vector<std::unique_ptr<Monitor>>& monitors,
-                 Signals& signals, const RunOptions& opt)
-    : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors),
+                 Signals& signals, const RunOptions& opt, const Checkpointing& cp)
+    : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors), signals_(signals), cp_(cp),
       progress_(opt.progress, spec.run.tstop), live_(backend.live_state()) {
   res_.spike_counts.assign(spec.populations.size(), 0);
   for (const auto& m : monitors_) {
@@ -36,7 +36,8 @@ RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, st
       backend_.end_trial(static_cast<uint64_t>(std::llround(r.t_end / dt)), r.feedback, r.reward, r.action);
     });
   }
-  for (uint64_t period : backend_.periods()) schedule_periodic(period, period);
+  for (uint64_t period : backend_.periods())  // the first multiple of the period from the start on
+    schedule_periodic(std::max(period, (cp_.start + period - 1) / period * period), period);
 }
 
 RunLoop::~RunLoop() = default;
@@ -65,8 +66,30 @@ void RunLoop::sample_states(uint64_t n) {
     if (n % m->state_stride() == 0) m->sample_state();
 }
 
+void RunLoop::state(Archive& a, uint64_t n) {
+  backend_.state(a, n);
+  a.fixed("run/spike_counts", res_.spike_counts);
+  if (task_) task_->state(a);
+  if (a.loading()) sched_.drop_before(n);  // a task's trial events: made again by its constructor
+  sched_.state(a, "run/scheduler", signals_);
+  for (auto& m : monitors_) m->checkpoint(a);
+  // The state samples of step n are taken unless n was the last step (a run that ended
+  // there); a run resumed past it takes them now.
+  bool sampled = n < n_steps_;
+  a.flag("run/states_sampled", sampled);
+  if (a.loading() && !sampled && n < n_steps_ && states_due(n)) sample_states(n);
+}
+
+void RunLoop::checkpoint(uint64_t n) {
+  const auto t0 = std::chrono::steady_clock::now();
+  cp_.sink->write(n, [this, n](Archive& a) { state(a, n); });
+  ++res_.checkpoints;
+  res_.checkpoint_s += seconds_since(t0);
+}
+
 uint64_t RunLoop::chunk(uint64_t n) const {
   uint64_t k = std::min(n_steps_ - n, sched_.next_step() - n);
+  if (cp_.sink && cp_.every) k = std::min(k, (n / cp_.every + 1) * cp_.every - n);
   if (!live_)  // end the chunk where a state or weights monitor samples
     for (const Monitor* m : sampled_) {
       const uint64_t due = (n / m->state_stride() + 1) * m->state_stride();
@@ -97,13 +120,19 @@ bool RunLoop::after_step(const StepView& v) {
 }
 
 RunResult RunLoop::run(std::chrono::steady_clock::time_point wall0) {
-  for (auto& m : monitors_) m->start(backend_.signals());  // row 0: t = 0
+  uint64_t n = cp_.start;
+  if (cp_.from) {  // a resumed run: state, task and files as they were at step n
+    state(*cp_.from, n);
+    res_.steps = n;
+  } else {
+    for (auto& m : monitors_) m->start(backend_.signals());  // row 0: t = 0
+  }
   res_.setup_s = seconds_since(wall0);
   last_flush_ = std::chrono::steady_clock::now();
   const auto loop0 = std::chrono::steady_clock::now();
-  uint64_t n = 0;
   bool stop = false;
   while (n < n_steps_ && !stop) {
+    if (cp_.sink && cp_.every && n > cp_.start && n % cp_.every == 0) checkpoint(n);
     sched_.run_due(n);  // host events of step n, before the backend's own (phase 1)
     backend_.host_events_done();
     const uint64_t k = chunk(n);
@@ -116,6 +145,7 @@ RunResult RunLoop::run(std::chrono::steady_clock::time_point wall0) {
   progress_.done();
   const auto finish0 = std::chrono::steady_clock::now();
   res_.interrupted = res_.steps < n_steps_;
+  if (cp_.sink && res_.steps > cp_.start) checkpoint(res_.steps);  // where a resume continues
   if (!res_.interrupted) {  // host events due at t_stop (a task's last trial end)
     sched_.run_due(n_steps_);
     backend_.host_events_done();

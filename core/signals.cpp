@@ -44,12 +44,19 @@ void PairRewards::on_step(const std::vector<std::vector<uint32_t>>& spikes, uint
     const CounterRng rng{seed_, kStreamReward | static_cast<uint32_t>(rule.signal)};
     const int64_t at = pair_reward_step(r, rule.state, fired(r.pre_pop, r.pre), fired(r.post_pop, r.post), now, dt, rng);
     if (at < 0) continue;
-    Signals* sig = &signals;
-    const size_t k = rule.signal;
-    const double amount = r.amount;
-    sched.at(static_cast<uint64_t>(at), [sig, k, amount] { sig->add(k, amount); });
+    sched.jump(static_cast<uint64_t>(at), signals, rule.signal, r.amount);
     ++triggered_;
   }
+}
+
+void PairRewards::state(Archive& a, const std::string& k) {
+  std::vector<int64_t> last;
+  std::vector<uint64_t> count;
+  for (const Rule& r : rules_) last.push_back(r.state.last_pre), count.push_back(r.state.count);
+  a.fixed(k + "/last_pre", last);
+  a.fixed(k + "/count", count);
+  a.value(k + "/triggered", triggered_);
+  for (size_t i = 0; i < rules_.size(); ++i) rules_[i].state = {last[i], count[i]};
 }
 
 }  // namespace spikesim

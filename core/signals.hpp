@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/archive.hpp"
 #include "core/distribution.hpp"
 #include "core/hd.hpp"
 
@@ -101,6 +102,9 @@ class PairRewards {
   void on_step(const std::vector<std::vector<uint32_t>>& spikes, uint64_t now, double dt, Scheduler& sched,
                Signals& signals);
   uint64_t triggered() const { return triggered_; }
+  // Each rule's last pre spike and reward count (checkpoints; the rewards still to come are
+  // jumps in the scheduler).
+  void state(Archive& a, const std::string& k);
 
  private:
   struct Rule {
@@ -128,6 +132,12 @@ class Signals {
   // A jump of `amount` in signal k, applied at the end of this step (at t_{n+1}).
   void add(size_t k, double amount) { pending_[k] += amount; }
   bool empty() const { return value.empty(); }
+  // Values at t_n and t_{n+1} and the jumps queued for this step (checkpoints).
+  void state(Archive& a) {
+    a.fixed("signals/value", value);
+    a.fixed("signals/prev", prev);
+    a.fixed("signals/pending", pending_);
+  }
   SignalView view() const { return {prev.data(), baseline.data(), tau.data()}; }
   // The jumps queued by add() since the last step, taken (the device engine moves them to the device).
   std::vector<double> take_pending() {

@@ -109,6 +109,7 @@ struct SeriesMonitorSpec {
 
 struct NetworkSpec {
   std::string file;  // where it came from, for messages
+  std::string init_from;  // "init_from": a checkpoint or saved state the run starts from (io/checkpoint.hpp)
   json resolved;     // the file with command-line overrides applied (provenance)
   RunSpec run;
   OutputSpec output;

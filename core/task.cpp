@@ -69,11 +69,9 @@ void TaskRunner::decide(uint32_t k, uint64_t step) {
   if (current_.reward != 0 && spec_.signal >= 0) {
     // Appears in the signal at t_decision + delay (a jump at the end of the step before).
     const int64_t at = static_cast<int64_t>(step) + std::llround(o.delay / dt_) - 1;
-    Signals* sig = &signals_;
     const size_t s = static_cast<size_t>(spec_.signal);
-    const double amount = current_.reward;
-    if (at <= static_cast<int64_t>(step)) sig->add(s, amount);
-    else sched_.at(static_cast<uint64_t>(at), [sig, s, amount] { sig->add(s, amount); });
+    if (at <= static_cast<int64_t>(step)) signals_.add(s, current_.reward);
+    else sched_.jump(static_cast<uint64_t>(at), signals_, s, current_.reward);
   }
 }
 
@@ -97,6 +95,50 @@ void TaskRunner::finish(uint32_t k, uint64_t step) {
     std::fprintf(stderr, "  trial %u/%u: accuracy %.0f%% over the last %zu trials, %.0f%% over all\n", k + 1, spec_.trials,
                  100.0 * right / n, n, 100.0 * all / records_.size());
   }
+}
+
+namespace {
+
+// Trial records as columns (the current trial is one more row).
+void records_state(Archive& a, const std::string& k, std::vector<TrialRecord>& rs) {
+  std::vector<uint32_t> trial;
+  std::vector<int32_t> category, action;
+  std::vector<uint8_t> correct;
+  std::vector<double> reward, feedback, t_end;
+  std::vector<std::vector<uint64_t>> counts;
+  for (const TrialRecord& r : rs) {
+    trial.push_back(r.trial), category.push_back(r.category), action.push_back(r.action), correct.push_back(r.correct);
+    reward.push_back(r.reward), feedback.push_back(r.feedback), t_end.push_back(r.t_end), counts.push_back(r.counts);
+  }
+  a.array(k + "/trial", trial);
+  a.array(k + "/category", category);
+  a.array(k + "/action", action);
+  a.array(k + "/correct", correct);
+  a.array(k + "/reward", reward);
+  a.array(k + "/feedback", feedback);
+  a.array(k + "/t_end", t_end);
+  a.nested(k + "/counts", counts);
+  if (!a.loading()) return;
+  const size_t n = trial.size();
+  if (category.size() != n || action.size() != n || correct.size() != n || reward.size() != n || feedback.size() != n ||
+      t_end.size() != n || counts.size() != n)
+    throw CheckpointError(k + ": trial columns of unequal lengths");
+  rs.assign(n, TrialRecord{});
+  for (size_t i = 0; i < n; ++i)
+    rs[i] = {trial[i], category[i], action[i], correct[i] != 0, reward[i], feedback[i], t_end[i], counts[i]};
+}
+
+}  // namespace
+
+void TaskRunner::state(Archive& a) {
+  records_state(a, "task/records", records_);
+  std::vector<TrialRecord> cur{current_};
+  records_state(a, "task/current", cur);
+  if (a.loading()) {
+    if (cur.size() != 1) throw CheckpointError("task/current: expected one trial");
+    current_ = cur[0];
+  }
+  a.array("task/window0", window0_);
 }
 
 }  // namespace spikesim

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/archive.hpp"
+
 namespace spikesim {
 
 struct TaskOutcome {
@@ -72,6 +74,9 @@ class TaskRunner {
   TaskRunner(const TaskSpec& spec, uint32_t stimulus_size, Backend& backend, const std::vector<uint64_t>& counts,
              Signals& signals, Scheduler& sched, double dt, uint64_t seed, bool log);
   const std::vector<TrialRecord>& records() const { return records_; }
+  // The trials so far, the current trial and its window's counts (checkpoints; the trial
+  // events themselves are made again by the constructor).
+  void state(Archive& a);
   template <class F>
   void on_trial_end(F f) { end_ = f; }
 

@@ -12,6 +12,7 @@
 #include "core/poisson_rate.hpp"
 #include "core/run_loop.hpp"
 #include "core/scheduler.hpp"
+#include "plasticity/network_state.hpp"
 #include "plasticity/plasticity.hpp"
 
 namespace spikesim {
@@ -41,6 +42,8 @@ class CpuBackend final : public Backend {
       net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(steps), hook_[i]);
   }
   const double* signals() const override { return net_.signals.value.data(); }
+  void state(Archive& a, uint64_t n) override;
+  const char* engine() const override { return "cpu"; }
   void report(RunResult& res) override {
     res.pair_rewards = pair_rewards_.triggered();
     res.threads = team_;
@@ -109,6 +112,16 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
   local_.assign(nthreads_, std::vector<std::vector<uint32_t>>(n_pops));
   step_spikes_.resize(n_pops);
   step_counts_.resize(n_pops);
+}
+
+void CpuBackend::state(Archive& a, uint64_t n) {
+  network_state(net_, a, true);
+  pair_rewards_.state(a, "engine/pair_rewards");
+  if (a.loading()) sched_.drop_before(n);  // rate changes and the file's rewards: made again by the constructor
+  sched_.state(a, "engine/scheduler", net_.signals);
+  a.nested("engine/trial_counts", trial_counts_);
+  if (a.loading())  // weights_equal and the rows' splits from the restored weights
+    for (auto& proj : net_.projs) proj.partition(nthreads_, net_.pops[proj.target].size);
 }
 
 void CpuBackend::end_trial(uint64_t step, double feedback, double reward, int action) {

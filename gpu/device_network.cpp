@@ -445,4 +445,42 @@ void DeviceNetwork::clear_trial_counts() {
     if (p.trial_count) L.zero(p.trial_count, p.size * sizeof(uint32_t));
 }
 
+void DeviceNetwork::state(Archive& a, uint64_t n) {
+  // A device array of `count` elements: downloaded and saved, or read and uploaded.
+  auto arr = [&](const std::string& k, auto* ptr, size_t count) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(ptr)>>;
+    std::vector<T> v(count);
+    if (!ptr || count == 0) return;
+    if (!a.loading()) L.download(v.data(), ptr, count * sizeof(T));
+    a.fixed(k, v);
+    if (a.loading()) L.upload(ptr, v.data(), count * sizeof(T));
+  };
+  for (size_t p = 0; p < pops.size(); ++p) {
+    const DevPop& d = pops[p];
+    const std::string k = "device/pops/" + key(net.pops[p].name);
+    arr(k + "/ring_count", d.spikes.count, d.spikes.slots);
+    arr(k + "/ring_list", d.spikes.list, size_t{d.spikes.slots} * d.size);
+    arr(k + "/ring_bits", d.spikes.bits, size_t{d.spikes.slots} * d.spikes.words);
+    arr(k + "/generator_next", d.gen_next, d.gen_next ? d.size : 0);
+    arr(k + "/trial_count", d.trial_count, d.trial_count ? d.size : 0);
+  }
+  if (emit.n_pairs) {
+    std::vector<PairRewardState> st(emit.n_pairs);
+    if (!a.loading()) L.download(st.data(), emit.pair_state, st.size() * sizeof(PairRewardState));
+    std::vector<int64_t> last;
+    std::vector<uint64_t> count;
+    for (const PairRewardState& x : st) last.push_back(x.last_pre), count.push_back(x.count);
+    a.fixed("device/pair_rewards/last_pre", last);
+    a.fixed("device/pair_rewards/count", count);
+    for (size_t i = 0; i < st.size(); ++i) st[i] = {last[i], count[i]};
+    if (a.loading()) L.upload(emit.pair_state, st.data(), st.size() * sizeof(PairRewardState));
+  }
+  arr("device/future_jumps", emit.future, size_t{emit.future_slots} * std::max<size_t>(emit.n_signals, 1));
+  arr("device/reward_next", emit.reward_next, 1);
+  if (a.loading()) {
+    const auto c = static_cast<uint32_t>(n);
+    L.upload(clock, &c, sizeof c);
+  }
+}
+
 }  // namespace spikesim

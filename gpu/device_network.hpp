@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/archive.hpp"
 #include "core/run.hpp"
 #include "plasticity/network.hpp"
 #include "gpu/launcher.hpp"
@@ -89,6 +90,10 @@ class DeviceNetwork {
   void period(size_t i, uint32_t now, TrialCtx ctx);
   void clear_trial_counts();
   uint64_t pair_rewards();  // rewards triggered by spike pairs so far
+  // Checkpoints: what only the device holds (spike rings, generators' positions, trial
+  // counts, pair rewards' state and jumps to come, the scheduled rewards' position), saved
+  // or restored at step n; the rest is the host network's (plasticity/network_state.hpp).
+  void state(Archive& a, uint64_t n);
 
   Launcher& L;
   Network& net;

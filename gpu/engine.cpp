@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/run_loop.hpp"
 #include "gpu/device_network.hpp"
+#include "plasticity/network_state.hpp"
 #include "plasticity/plasticity.hpp"
 
 namespace spikesim {
@@ -53,7 +54,8 @@ class DeviceBackend final : public Backend {
  public:
   DeviceBackend(Network& net, const RunOptions& opt, const std::vector<int>& recorded, std::unique_ptr<Launcher> owned,
                 Launcher& l)
-      : owned_(std::move(owned)), L_(l), net_(net), dn_(net, opt, recorded, l) {
+      : owned_(std::move(owned)), L_(l), net_(net), opt_(opt), recorded_(recorded),
+        dn_(std::make_unique<DeviceNetwork>(net, opt, recorded, l)) {
     const size_t n_pops = net.pops.size();
     count_hist_.resize(static_cast<size_t>(kHistory) * n_pops);
     signal_hist_.resize(static_cast<size_t>(kHistory) * net.signals.value.size());
@@ -68,36 +70,48 @@ class DeviceBackend final : public Backend {
   bool live_state() const override { return false; }
   uint64_t advance(uint64_t n0, uint64_t k, RunLoop& loop) override;
   void sync_state(uint64_t n, const std::vector<int>& lazy) override {
-    for (int i : lazy) dn_.settle(static_cast<size_t>(i), n);
-    dn_.download(false, n);
+    for (int i : lazy) dn_->settle(static_cast<size_t>(i), n);
+    dn_->download(false, n);
   }
-  void host_events_done() override { dn_.upload_events(); }
+  void host_events_done() override { dn_->upload_events(); }
   void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
   void end_trial(uint64_t step, double feedback, double reward, int action) override {
     for (size_t i : trial_projs_) {
       Plasticity& pl = *net_.projs[i].plastic;
       if (!pl.trial.learns_on(action)) continue;
       const TrialCtx ctx = pl.trial_ctx(feedback, reward, nullptr, net_.spec.task.trial_ms);
-      if (step >= pl.learn_from) dn_.trial(i, ctx);
+      if (step >= pl.learn_from) dn_->trial(i, ctx);
     }
-    dn_.clear_trial_counts();
+    dn_->clear_trial_counts();
   }
   std::vector<uint64_t> periods() const override { return periods_of(net_); }
   void periodic(uint64_t step, uint64_t period) override {
     for (size_t i : plastic_) {
       const Plasticity& pl = *net_.projs[i].plastic;
-      if (pl.period_due(step) && pl.period_steps() == period) dn_.period(i, static_cast<uint32_t>(step), pl.period_ctx(nullptr));
+      if (pl.period_due(step) && pl.period_steps() == period) dn_->period(i, static_cast<uint32_t>(step), pl.period_ctx(nullptr));
     }
   }
   void finish(uint64_t steps) override {
-    for (size_t i : plastic_) dn_.settle(i, steps);  // lazy rules: every weight up to the time reached
-    dn_.download(true, steps);
+    for (size_t i : plastic_) dn_->settle(i, steps);  // lazy rules: every weight up to the time reached
+    dn_->download(true, steps);
   }
   const double* signals() const override { return net_.signals.value.data(); }
+  // Saving copies the whole state back (lazy weights not settled: that would change the
+  // run); restoring loads the host network and copies it to the device again.
+  void state(Archive& a, uint64_t n) override {
+    if (!a.loading()) dn_->download(true, n);
+    network_state(net_, a, false);
+    if (a.loading()) {
+      dn_.reset();
+      dn_ = std::make_unique<DeviceNetwork>(net_, opt_, recorded_, L_);
+    }
+    dn_->state(a, n);
+  }
+  const char* engine() const override { return "device"; }
   void report(RunResult& res) override {
-    res.pair_rewards = dn_.pair_rewards();
-    res.device_bytes = dn_.dev.bytes;
-    res.device_synapse_bytes = dn_.synapse_bytes;
+    res.pair_rewards = dn_->pair_rewards();
+    res.device_bytes = dn_->dev.bytes;
+    res.device_synapse_bytes = dn_->synapse_bytes;
   }
 
  private:
@@ -106,7 +120,9 @@ class DeviceBackend final : public Backend {
   std::unique_ptr<Launcher> owned_;
   Launcher& L_;
   Network& net_;
-  DeviceNetwork dn_;
+  RunOptions opt_;
+  std::vector<int> recorded_;
+  std::unique_ptr<DeviceNetwork> dn_;
   std::vector<size_t> plastic_, trial_projs_;
   std::vector<uint32_t> count_hist_, step_counts_;
   std::vector<double> signal_hist_;
@@ -118,8 +134,8 @@ uint64_t DeviceBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
   uint64_t done = 0;
   bool stop = false;
   while (done < k && !stop) {
-    const uint64_t kk = std::min<uint64_t>({kHistory, k - done, dn_.rec_steps});
-    L_.run_steps(kk, [&] { dn_.step(); });
+    const uint64_t kk = std::min<uint64_t>({kHistory, k - done, dn_->rec_steps});
+    L_.run_steps(kk, [&] { dn_->step(); });
     stop = replay(n0 + done, kk, loop);
     done += kk;
   }
@@ -128,10 +144,10 @@ uint64_t DeviceBackend::advance(uint64_t n0, uint64_t k, RunLoop& loop) {
 
 bool DeviceBackend::replay(uint64_t n, uint64_t k, RunLoop& loop) {
   const size_t n_pops = net_.pops.size(), n_sig = net_.signals.value.size();
-  L_.download(count_hist_.data(), dn_.emit.count_hist, count_hist_.size() * sizeof(uint32_t));
-  L_.download(signal_hist_.data(), dn_.emit.signal_hist, signal_hist_.size() * sizeof(double));
-  const DevRecord& rec = dn_.rec;
-  if (dn_.recorded) {
+  L_.download(count_hist_.data(), dn_->emit.count_hist, count_hist_.size() * sizeof(uint32_t));
+  L_.download(signal_hist_.data(), dn_->emit.signal_hist, signal_hist_.size() * sizeof(double));
+  const DevRecord& rec = dn_->rec;
+  if (dn_->recorded) {
     uint32_t n_rec = 0;
     L_.download(&n_rec, rec.count, sizeof n_rec);
     if (n_rec > rec.capacity) throw RunError("device spike record overflowed (an engine defect)");
@@ -140,7 +156,7 @@ bool DeviceBackend::replay(uint64_t n, uint64_t k, RunLoop& loop) {
     L_.zero(rec.count, sizeof(uint32_t));
     sort_record(entries_);
   }
-  const std::vector<int>& rec_pop = dn_.rec_pop;
+  const std::vector<int>& rec_pop = dn_->rec_pop;
   bool stop = false;
   size_t e = 0;
   for (uint64_t step = n; step < n + k; ++step) {  // step `step` stamps its spikes step + 1
@@ -150,8 +166,8 @@ bool DeviceBackend::replay(uint64_t n, uint64_t k, RunLoop& loop) {
     size_t slot = 0;
     for (; e < entries_.size() && (entries_[e] >> 32) == stamp; ++e) {
       const auto id = static_cast<uint32_t>(entries_[e]);
-      while (slot + 1 < rec_pop.size() && id >= dn_.rec_offset[rec_pop[slot + 1]]) ++slot;
-      ids_[rec_pop[slot]].push_back(id - dn_.rec_offset[rec_pop[slot]]);
+      while (slot + 1 < rec_pop.size() && id >= dn_->rec_offset[rec_pop[slot + 1]]) ++slot;
+      ids_[rec_pop[slot]].push_back(id - dn_->rec_offset[rec_pop[slot]]);
     }
     // A stop request ends the run after the chunk: its steps have run on the device.
     stop = loop.after_step({stamp, &ids_, step_counts_.data(), signal_hist_.data() + h * n_sig}) || stop;

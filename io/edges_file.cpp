@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "io/checkpoint.hpp"
 #include "neurons/models.hpp"
 
 namespace spikesim {
@@ -92,6 +93,12 @@ void load_weights(const std::string& path, const std::string& name, Projection& 
                           std::to_string(tgt[k]) + ", expected " + std::to_string(j) + " -> " +
                           std::to_string(c.target[k]) + " (the same connectivity and seed as the run that wrote it)");
   proj.csr.weight = w;
+}
+
+Network build_network(NetworkSpec spec) {
+  Network net = build_network(std::move(spec), load_weights);
+  if (!net.spec.init_from.empty()) init_from_state(net);
+  return net;
 }
 
 }  // namespace spikesim

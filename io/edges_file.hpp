@@ -21,7 +21,8 @@ void write_edges(const std::string& path, const Network& net, const std::vector<
 // must hold the same synapses (source and target per row). Errors name `ptr`.
 void load_weights(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr);
 
-// build_network (plasticity/network.hpp) with "weights_from" read by load_weights.
-inline Network build_network(NetworkSpec spec) { return build_network(std::move(spec), load_weights); }
+// build_network (plasticity/network.hpp) with "weights_from" read by load_weights, then the
+// state of "init_from" (io/checkpoint.hpp init_from_state).
+Network build_network(NetworkSpec spec);
 
 }  // namespace spikesim

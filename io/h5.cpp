@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <unistd.h>
+
 #include "build_info.hpp"
+#include "core/archive.hpp"
 #include "core/error.hpp"
 
 namespace spikesim {
@@ -41,6 +44,21 @@ H5Id h5_create_file(const std::string& path) {
   return H5Id(f, H5Fclose);
 }
 
+H5Id h5_open_resume(const std::string& path) {
+  quiet_errors();
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (f < 0) throw CheckpointError("cannot open the output file " + path + " to continue it (missing or unreadable)");
+  H5Id file(f, H5Fclose);
+  write_status(file, "running", 0.0);
+  return file;
+}
+
+void h5_sync(hid_t file) {
+  h5_check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) >= 0 && handle) ::fsync(*static_cast<int*>(handle));
+}
+
 H5Id h5_open_read(const std::string& path) {
   quiet_errors();
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -71,6 +89,12 @@ H5Id h5_create_group(hid_t parent, const std::string& path) {
   H5Id lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   h5_check(H5Pset_create_intermediate_group(lcpl, 1), "group property");
   return H5Id(H5Gcreate2(parent, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+}
+
+H5Id h5_group(hid_t parent, const std::string& path, bool open) {
+  if (!open) return h5_create_group(parent, path);
+  if (!h5_exists(parent, path)) throw CheckpointError("the output file has no group " + path);
+  return H5Id(H5Gopen2(parent, path.c_str(), H5P_DEFAULT), H5Gclose);
 }
 
 namespace {
@@ -125,6 +149,34 @@ AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_
   h5_check(H5Pset_shuffle(dcpl), "shuffle");
   h5_check(H5Pset_deflate(dcpl, 1), "deflate");  // level 1: after shuffle almost as small as 4, at a fraction of the time
   ds_ = H5Id(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose);
+}
+
+AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_t mem_type) : mem_type_(mem_type) {
+  if (H5Lexists(parent, name.c_str(), H5P_DEFAULT) <= 0) throw CheckpointError("the output file has no dataset " + name);
+  ds_ = H5Id(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Id space(H5Dget_space(ds_), H5Sclose);
+  hsize_t dims[2] = {0, 0};
+  const int rank = H5Sget_simple_extent_dims(space, dims, nullptr);
+  rows_ = dims[0];
+  cols_ = rank == 2 ? dims[1] : 0;
+}
+
+void AppendableDataset::cut(hsize_t rows) {
+  if (rows > rows_) throw CheckpointError("an output file holds fewer rows (" + std::to_string(rows_) + ") than its checkpoint (" +
+                                          std::to_string(rows) + ")");
+  const hsize_t dims[2] = {rows, cols_};
+  h5_check(H5Dset_extent(ds_, dims), "cut dataset");
+  rows_ = rows;
+}
+
+void AppendableDataset::read(hsize_t first, hsize_t rows, void* out) const {
+  if (rows == 0) return;
+  const int rank = cols_ ? 2 : 1;
+  H5Id fspace(H5Dget_space(ds_), H5Sclose);
+  const hsize_t start[2] = {first, 0}, count[2] = {rows, cols_};
+  h5_check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
+  H5Id mspace(H5Screate_simple(rank, count, nullptr), H5Sclose);
+  h5_check(H5Dread(ds_, mem_type_, mspace, fspace, H5P_DEFAULT, out), "read back");
 }
 
 void AppendableDataset::append(const void* data, hsize_t rows) { write_at(rows_, data, rows); }

@@ -30,9 +30,15 @@ class H5Id {
 
 void h5_check(herr_t status, const std::string& what);  // throws RunError
 H5Id h5_create_file(const std::string& path);          // truncates
+// A resumed run's output file (core/archive.hpp): opened for writing, status "running".
+H5Id h5_open_resume(const std::string& path);           // throws CheckpointError
+// Flushes a file and asks the OS to put it on disk (fsync): a checkpoint's files survive a
+// power cut as they are at that moment.
+void h5_sync(hid_t file);
 H5Id h5_open_read(const std::string& path);            // read-only; throws RunError
 bool h5_exists(hid_t file, const std::string& path);   // "/a/b/c": every link on the way exists
 H5Id h5_create_group(hid_t parent, const std::string& path);
+H5Id h5_group(hid_t parent, const std::string& path, bool open);  // opened (a resumed file) or created
 
 void attr_string(hid_t obj, const std::string& name, const std::string& value);  // VL UTF-8, replaces
 std::string h5_read_attr_string(hid_t obj, const std::string& name);  // throws RunError
@@ -47,7 +53,13 @@ class AppendableDataset {
   AppendableDataset() = default;
   AppendableDataset(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, hsize_t cols,
                     hsize_t chunk_rows);
+  // An existing dataset (a resumed run's file), `rows` its current extent.
+  AppendableDataset(hid_t parent, const std::string& name, hid_t mem_type);
   void append(const void* data, hsize_t rows);
+  // Cuts the dataset back to its first `rows` rows (a resumed run continues from there).
+  void cut(hsize_t rows);
+  // Rows [first, first + rows) read back into `out`.
+  void read(hsize_t first, hsize_t rows, void* out) const;
   // Rows [first, first + rows) through HDF5's filters, or (one-dimensional datasets) one
   // whole chunk given already filtered (H5Dwrite_chunk; `first` a multiple of the chunk
   // size). Either may rewrite rows written before; the extent grows to cover what is written.

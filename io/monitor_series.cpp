@@ -16,10 +16,11 @@ class SignalsMonitor final : public Monitor {
     for (int k : mon.items) names.push_back(s.signals[k].name), units.push_back(s.signals[k].unit);
     const std::string path = c.path(mon.file_name());
     file_ = std::make_unique<SeriesFile>(path, "signals", names, units, mon.step,
-                                         "row k: each signal's value at t = k * step (row 0: t = 0)", c.prov);
+                                         "row k: each signal's value at t = k * step (row 0: t = 0)", c.prov, c.resume);
     files.push_back(path);
   }
   void start(const double* signals) override { record(signals); }
+  void checkpoint(Archive& a) override { file_->checkpoint(a, checkpoint_key()); }
   void step(const StepSample& s) override {
     if (!s.last && s.stamp % stride_ == 0) record(s.signals);
   }
@@ -46,7 +47,7 @@ class RatesMonitor final : public Monitor {
     const std::string path = c.path(mon.file_name());
     file_ = std::make_unique<SeriesFile>(path, "rates", names, units, mon.step,
                                          "row k: spikes stamped in (k * step, (k + 1) * step] per neuron per second (complete bins only)",
-                                         c.prov);
+                                         c.prov, c.resume);
     files.push_back(path);
   }
   void step(const StepSample& s) override {
@@ -60,6 +61,10 @@ class RatesMonitor final : public Monitor {
     file_->record(row_.data());
   }
   void finish(const RunEnd& end) override { file_->finish(end.status, end.t_reached_ms); }
+  void checkpoint(Archive& a) override {
+    file_->checkpoint(a, checkpoint_key());
+    a.fixed(checkpoint_key() + "/bin_start_counts", count0_);
+  }
 
  private:
   std::vector<int> pops_;

@@ -15,7 +15,7 @@ class SpikeMonitor final : public Monitor {
     std::vector<std::string> names;
     for (int p : pops_) names.push_back(c.net.pops[p].name);
     // Spike chunks are compressed on a helper thread only when a core is left for it.
-    file_ = std::make_unique<SpikeFile>(path, names, c.prov, c.nthreads < omp_get_num_procs());
+    file_ = std::make_unique<SpikeFile>(path, names, c.prov, c.nthreads < omp_get_num_procs(), c.resume);
     files.push_back(path);
   }
   std::vector<int> spike_populations() const override { return pops_; }
@@ -26,6 +26,7 @@ class SpikeMonitor final : public Monitor {
     }
   }
   void flush() override { file_->flush(); }
+  void checkpoint(Archive& a) override { file_->checkpoint(a, checkpoint_key()); }
   void finish(const RunEnd& end) override { file_->finish(end.status, end.t_reached_ms); }
 
  private:

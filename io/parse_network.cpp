@@ -350,12 +350,17 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
     }
   }
   if (const json* task = top.get("task")) parse_task(*task, net);
+  if (const json* f = top.get("init_from")) {
+    if (!f->is_string() || f->get<std::string>().empty())
+      fail("/init_from", *f, "the path of a checkpoint.h5 or a state saved with --save-state");
+    net.init_from = f->get<std::string>();
+  }
   if (const json* mons = top.get("monitors")) {
     if (!mons->is_array()) fail("/monitors", *mons, "an array of monitors");
     std::set<std::string> files{net.output.spikes_file, net.output.edges_file};
     for (size_t i = 0; i < mons->size(); ++i) parse_monitor((*mons)[i], "/monitors/" + std::to_string(i), net, files);
   }
-  top.finish("description, run, output, populations, globals, projections, task, monitors");
+  top.finish("description, run, output, populations, globals, projections, task, monitors, init_from");
   return net;
 }
 

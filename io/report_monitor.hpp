@@ -22,6 +22,7 @@ class ReportMonitor final : public Monitor {
   int lazy_projection() const override { return lazy_; }
   void sample_state() override { file_->record(state_, offset_); }
   void finish(const RunEnd& end) override { file_->finish(end.status, end.t_reached_ms); }
+  void checkpoint(Archive& a) override { file_->checkpoint(a, checkpoint_key()); }
 
  private:
   std::unique_ptr<StateReport> file_;

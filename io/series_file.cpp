@@ -8,21 +8,39 @@ constexpr hsize_t kChunkRows = 4096;
 
 SeriesFile::SeriesFile(const std::string& path, const std::string& group, const std::vector<std::string>& names,
                        const std::vector<std::string>& units, double step_ms, const std::string& description,
-                       const Provenance& prov)
-    : file_(h5_create_file(path)), step_ms_(step_ms) {
-  write_provenance(file_, prov);
-  group_ = h5_create_group(file_, "/" + group);
-  attr_string(group_, "description", description);
+                       const Provenance& prov, bool resume)
+    : file_(resume ? h5_open_resume(path) : h5_create_file(path)), step_ms_(step_ms) {
+  if (!resume) write_provenance(file_, prov);
+  group_ = h5_group(file_, "/" + group, resume);
+  if (!resume) attr_string(group_, "description", description);
   for (size_t k = 0; k < names.size(); ++k) {
-    H5Id g = h5_create_group(group_, names[k]);
+    H5Id g = h5_group(group_, names[k], resume);
+    if (resume) {
+      data_.emplace_back(g, "data", H5T_NATIVE_DOUBLE);
+      continue;
+    }
     data_.emplace_back(g, "data", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, kChunkRows);
     attr_string(data_.back().id(), "units", units[k]);
   }
+  buf_.reserve(kChunkRows * names.size());
+  if (resume) return;
   const double time[3] = {0.0, 0.0, step_ms};
   write_vector(group_, "time", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, time, 3);
   H5Id tds(H5Dopen2(group_, "time", H5P_DEFAULT), H5Dclose);
   attr_string(tds, "units", "ms");
-  buf_.reserve(kChunkRows * names.size());
+}
+
+void SeriesFile::checkpoint(Archive& a, const std::string& k) {
+  std::vector<uint64_t> rows;
+  if (!a.loading()) {
+    flush();
+    h5_sync(file_);
+    for (const auto& d : data_) rows.push_back(d.rows());
+  }
+  a.array(k + "/rows", rows);
+  if (!a.loading()) return;
+  if (rows.size() != data_.size()) throw CheckpointError(k + "/rows: another number of series");
+  for (size_t i = 0; i < data_.size(); ++i) data_[i].cut(rows[i]);
 }
 
 void SeriesFile::record(const double* row) {

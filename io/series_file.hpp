@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/archive.hpp"
 #include "io/h5.hpp"
 
 namespace spikesim {
@@ -15,10 +16,11 @@ class SeriesFile {
  public:
   SeriesFile(const std::string& path, const std::string& group, const std::vector<std::string>& names,
              const std::vector<std::string>& units, double step_ms, const std::string& description,
-             const Provenance& prov);
+             const Provenance& prov, bool resume = false);
   void record(const double* row);  // one value per series
   void flush();
   void finish(const std::string& status, double t_reached_ms);
+  void checkpoint(Archive& a, const std::string& k);  // as SpikeFile::checkpoint
 
  private:
   H5Id file_, group_;

@@ -12,21 +12,50 @@ constexpr int kLevel = 1;           // deflate level, as io/h5.cpp gives every d
 }
 
 SpikeFile::SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov,
-                     bool helper)
-    : file_(h5_create_file(path)), policy_(helper ? std::launch::async : std::launch::deferred) {
-  attr_u32(file_, "magic", {0x0A7A});
-  attr_u32(file_, "version", {0, 1});
-  write_provenance(file_, prov);
+                     bool helper, bool resume)
+    : file_(resume ? h5_open_resume(path) : h5_create_file(path)), policy_(helper ? std::launch::async : std::launch::deferred) {
+  if (!resume) {
+    attr_u32(file_, "magic", {0x0A7A});
+    attr_u32(file_, "version", {0, 1});
+    write_provenance(file_, prov);
+  }
   for (const auto& name : populations) {
     Pop p;
-    p.group = h5_create_group(file_, "/spikes/" + name);
-    attr_sorting(p.group, 2);  // by_time: spikes are appended in time order
-    p.ts = AppendableDataset(p.group, "timestamps", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, kChunk);
-    attr_string(p.ts.id(), "units", "ms");
-    p.ids = AppendableDataset(p.group, "node_ids", H5T_NATIVE_UINT64, H5T_STD_U64LE, 0, kChunk);
+    p.group = h5_group(file_, "/spikes/" + name, resume);
+    if (resume) {
+      p.ts = AppendableDataset(p.group, "timestamps", H5T_NATIVE_DOUBLE);
+      p.ids = AppendableDataset(p.group, "node_ids", H5T_NATIVE_UINT64);
+    } else {
+      attr_sorting(p.group, 2);  // by_time: spikes are appended in time order
+      p.ts = AppendableDataset(p.group, "timestamps", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, kChunk);
+      attr_string(p.ts.id(), "units", "ms");
+      p.ids = AppendableDataset(p.group, "node_ids", H5T_NATIVE_UINT64, H5T_STD_U64LE, 0, kChunk);
+    }
     pops_.push_back(std::move(p));
   }
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
+}
+
+void SpikeFile::checkpoint(Archive& a, const std::string& k) {
+  std::vector<uint64_t> rows;
+  if (!a.loading()) {
+    flush();
+    h5_sync(file_);
+    for (const Pop& p : pops_) rows.push_back(p.handed + p.tbuf.size());
+  }
+  a.array(k + "/rows", rows);
+  if (!a.loading()) return;
+  if (rows.size() != pops_.size()) throw CheckpointError(k + "/rows: another number of populations");
+  for (size_t i = 0; i < pops_.size(); ++i) {  // whole chunks stay; the last one's spikes are buffered again
+    Pop& p = pops_[i];
+    p.ts.cut(rows[i]);
+    p.ids.cut(rows[i]);
+    p.handed = rows[i] / kChunk * kChunk;
+    p.tbuf.resize(rows[i] - p.handed);
+    p.ibuf.resize(rows[i] - p.handed);
+    p.ts.read(p.handed, p.tbuf.size(), p.tbuf.data());
+    p.ids.read(p.handed, p.ibuf.size(), p.ibuf.data());
+  }
 }
 
 void SpikeFile::add(size_t slot, double t_ms, const std::vector<uint32_t>& ids) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/archive.hpp"
 #include "io/h5.hpp"
 
 namespace spikesim {
@@ -17,10 +18,13 @@ namespace spikesim {
 class SpikeFile {
  public:
   SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov,
-            bool helper = true);
+            bool helper = true, bool resume = false);
   void add(size_t slot, double t_ms, const std::vector<uint32_t>& ids);  // slot: index in `populations`
   void flush();  // write everything buffered and flush the file (readable up to here)
   void finish(const std::string& status, double t_reached_ms);
+  // Checkpoints: saving flushes to disk and records each population's spikes so far;
+  // loading (a file opened with `resume`) cuts the file back to them.
+  void checkpoint(Archive& a, const std::string& k);
 
  private:
   struct Pop {

@@ -33,15 +33,20 @@ ReportMapping ReportMapping::synapses(const std::vector<uint64_t>& syn, const st
 }
 
 StateReport::StateReport(const std::string& path, const std::string& group, const std::string& unit, ReportMapping m,
-                         double dt_rec, double tstop, const Provenance& prov)
-    : file_(h5_create_file(path)), gather_(std::move(m.gather)), dt_rec_(dt_rec) {
-  write_provenance(file_, prov);
-  group_ = h5_create_group(file_, "/report/" + group);
+                         double dt_rec, double tstop, const Provenance& prov, bool resume)
+    : file_(resume ? h5_open_resume(path) : h5_create_file(path)), gather_(std::move(m.gather)), dt_rec_(dt_rec) {
   const size_t n = gather_.size();
   chunk_rows_ = std::max<size_t>(1, std::min<size_t>(4096, (1 << 16) / n));
+  buf_.reserve(chunk_rows_ * n);
+  group_ = h5_group(file_, "/report/" + group, resume);
+  mapping_ = h5_group(group_, "mapping", resume);
+  if (resume) {
+    data_ = AppendableDataset(group_, "data", H5T_NATIVE_FLOAT);
+    return;
+  }
+  write_provenance(file_, prov);
   data_ = AppendableDataset(group_, "data", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, n, chunk_rows_);
   attr_string(data_.id(), "units", unit);
-  mapping_ = h5_create_group(group_, "mapping");
   write_vector(mapping_, "node_ids", H5T_NATIVE_UINT64, H5T_STD_U64LE, m.node_ids.data(), m.node_ids.size());
   write_vector(mapping_, "index_pointers", H5T_NATIVE_UINT64, H5T_STD_U64LE, m.index_pointers.data(),
                m.index_pointers.size());
@@ -52,7 +57,17 @@ StateReport::StateReport(const std::string& path, const std::string& group, cons
   write_vector(mapping_, "time", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, time, 3);
   H5Id tds(H5Dopen2(mapping_, "time", H5P_DEFAULT), H5Dclose);
   attr_string(tds, "units", "ms");
-  buf_.reserve(chunk_rows_ * n);
+}
+
+void StateReport::checkpoint(Archive& a, const std::string& k) {
+  uint64_t rows = 0;
+  if (!a.loading()) {
+    flush();
+    h5_sync(file_);
+    rows = data_.rows();
+  }
+  a.value(k + "/rows", rows);
+  if (a.loading()) data_.cut(rows);
 }
 
 void StateReport::record(const float* values, float offset) {

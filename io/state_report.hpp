@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/archive.hpp"
 #include "io/h5.hpp"
 
 namespace spikesim {
@@ -24,10 +25,11 @@ struct ReportMapping {
 class StateReport {
  public:
   StateReport(const std::string& path, const std::string& group, const std::string& unit, ReportMapping mapping,
-              double dt_rec, double tstop, const Provenance& prov);
+              double dt_rec, double tstop, const Provenance& prov, bool resume = false);
   void record(const float* values, float offset);  // one row: values[gather[c]] + offset
   void flush();
   void finish(const std::string& status, double t_reached_ms);
+  void checkpoint(Archive& a, const std::string& k);  // as SpikeFile::checkpoint
 
  private:
   H5Id file_, group_, mapping_;

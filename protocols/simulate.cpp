@@ -3,11 +3,14 @@
 #include <omp.h>
 
 #include <chrono>
+#include <filesystem>
 
+#include "build_info.hpp"
 #include "core/run_loop.hpp"
 #include "cpu/engine.hpp"
 #include "cpu/thread_count.hpp"
 #include "gpu/engine.hpp"
+#include "io/checkpoint.hpp"
 #include "io/monitors.hpp"
 
 namespace spikesim {
@@ -21,15 +24,45 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   opt.threads = opt.device == Device::kCpu ? cpu_threads(net, opt, omp_get_max_threads())
                                            : (opt.threads > 0 ? opt.threads : omp_get_max_threads());
   opt.measure_threads = opt.device == Device::kCpu && given.threads <= 0 && opt.threads > 1;
-  MonitorList monitors = opt.file_monitors ? open_monitors(net, opt.threads) : MonitorList{};
+  std::unique_ptr<CheckpointReader> from;
+  if (!opt.resume_from.empty()) from = std::make_unique<CheckpointReader>(opt.resume_from);
+  MonitorList monitors = opt.file_monitors ? open_monitors(net, opt.threads, from != nullptr) : MonitorList{};
   const size_t n_file = monitors.size();
   if (extra)
     for (auto& m : *extra) monitors.push_back(std::move(m));
   const std::vector<int> recorded = recorded_populations(monitors, net.pops.size());
   std::unique_ptr<Backend> backend =
       opt.device == Device::kCpu ? make_cpu_backend(net, opt) : make_device_backend(net, opt, recorded, launcher);
-  RunLoop loop(net.spec, net.steps(), *backend, monitors, net.signals, opt);
+  Checkpointing cp;
+  std::unique_ptr<CheckpointWriter> writer;
+  if (from) {
+    const CheckpointHeader& h = from->header();
+    if (h.engine != backend->engine())
+      throw CheckpointError(opt.resume_from + " holds the " + h.engine + " engine's state; resume it with --device " +
+                            (h.engine == "cpu" ? std::string("cpu") : "cuda or --device emulate"));
+    if (h.network_hash != network_hash(net.spec.resolved))
+      throw CheckpointError(opt.resume_from + " was written by another network (hash " + h.network_hash + ", this one " +
+                            network_hash(net.spec.resolved) + ")");
+    if (h.dt != net.spec.run.dt) throw CheckpointError(opt.resume_from + ": another dt");
+    cp.from = &from->archive();
+    cp.start = h.step;
+  }
+  if (opt.checkpoint) {
+    CheckpointHeader h;
+    h.spikesim_version = SPIKESIM_VERSION;
+    h.network_json = net.spec.resolved.dump();
+    h.network_hash = network_hash(net.spec.resolved);
+    h.engine = backend->engine();
+    h.device = opt.device == Device::kCpu ? "cpu" : opt.device == Device::kCuda ? "cuda" : "emulate";
+    h.dt = net.spec.run.dt;
+    h.every_ms = opt.checkpoint_every_ms;
+    writer = std::make_unique<CheckpointWriter>((std::filesystem::path(net.spec.output.dir) / "checkpoint.h5").string(), h);
+    cp.sink = writer.get();
+    cp.every = opt.checkpoint_every_ms > 0 ? std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(opt.checkpoint_every_ms / net.spec.run.dt))) : 0;
+  }
+  RunLoop loop(net.spec, net.steps(), *backend, monitors, net.signals, opt, cp);
   RunResult res = loop.run(wall0);
+  if (writer) res.checkpoint_bytes = writer->last_bytes;
   if (extra)
     for (size_t i = 0; i < extra->size(); ++i) (*extra)[i] = std::move(monitors[n_file + i]);
   return res;
