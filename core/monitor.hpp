@@ -46,6 +46,9 @@ class Monitor {
   virtual void flush() {}
   virtual void finish(const RunEnd& end) = 0;
   virtual void checkpoint(Archive& /*a*/) {}
+  // A resumed run starts at s.stamp, where the run it continues ended: the samples step()
+  // leaves out at a run's last step are taken now (state samples: sample_state()).
+  virtual void resume_at(const StepSample& /*s*/) {}
   // The populations whose spikes step() reads from StepSample::spikes (the backend must fill them).
   virtual std::vector<int> spike_populations() const { return {}; }
   std::vector<std::string> files;  // the files it writes

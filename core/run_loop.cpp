@@ -77,7 +77,15 @@ void RunLoop::state(Archive& a, uint64_t n) {
   // there); a run resumed past it takes them now.
   bool sampled = n < n_steps_;
   a.flag("run/states_sampled", sampled);
-  if (a.loading() && !sampled && n < n_steps_ && states_due(n)) sample_states(n);
+  if (a.loading() && !sampled && n < n_steps_) {
+    StepSample s;
+    s.stamp = n;
+    s.t = static_cast<double>(n) * spec_.run.dt;
+    s.counts = &res_.spike_counts;
+    s.signals = backend_.signals();
+    for (auto& m : monitors_) m->resume_at(s);
+    if (states_due(n)) sample_states(n);
+  }
 }
 
 void RunLoop::checkpoint(uint64_t n) {

@@ -20,6 +20,9 @@ class SignalsMonitor final : public Monitor {
     files.push_back(path);
   }
   void start(const double* signals) override { record(signals); }
+  void resume_at(const StepSample& s) override {
+    if (s.stamp % stride_ == 0) record(s.signals);
+  }
   void checkpoint(Archive& a) override { file_->checkpoint(a, checkpoint_key()); }
   void step(const StepSample& s) override {
     if (!s.last && s.stamp % stride_ == 0) record(s.signals);
