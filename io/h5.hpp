@@ -112,5 +112,8 @@ struct Provenance {
 };
 void write_provenance(hid_t file, const Provenance& p);
 void write_status(hid_t file, const std::string& status, double t_reached_ms);
+// A run that failed: the HDF5 file at `path` (if it is one) gets status "failed" and the
+// reason in attribute "failure_reason". Never throws.
+void mark_failed(const std::string& path, const std::string& reason) noexcept;
 
 }  // namespace spikesim

@@ -61,7 +61,16 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
     cp.every = opt.checkpoint_every_ms > 0 ? std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(opt.checkpoint_every_ms / net.spec.run.dt))) : 0;
   }
   RunLoop loop(net.spec, net.steps(), *backend, monitors, net.signals, opt, cp);
-  RunResult res = loop.run(wall0);
+  RunResult res;
+  try {
+    res = loop.run(wall0);
+  } catch (const std::exception& e) {  // the files say so, with the reason, instead of "running"
+    std::vector<std::string> paths;
+    for (size_t i = 0; i < n_file; ++i) paths.insert(paths.end(), monitors[i]->files.begin(), monitors[i]->files.end());
+    monitors.clear();  // closes them
+    for (const std::string& p : paths) mark_failed(p, e.what());
+    throw;
+  }
   if (writer) res.checkpoint_bytes = writer->last_bytes;
   if (extra)
     for (size_t i = 0; i < extra->size(); ++i) (*extra)[i] = std::move(monitors[n_file + i]);

@@ -73,6 +73,7 @@ inline std::string slurp(const fs::path& p) {
 
 // Starts the spikesim binary; returns its pid. Output goes to files under `dir`.
 inline pid_t spawn_cli(const std::vector<std::string>& args, const fs::path& dir) {
+  std::fflush(stdout);  // or the child writes the parent's buffered output again
   const pid_t pid = fork();
   if (pid == 0) {
     const std::string out = (dir / "stdout.txt").string(), err = (dir / "stderr.txt").string();
