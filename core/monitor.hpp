@@ -4,8 +4,8 @@
 //   start(signals)       before step 0: row 0 (t = 0) of state and signals monitors;
 //   step(sample)         after every step, with the step's spikes, the spike counts so far
 //                        and the signals (no state: see sample_state);
-//   sample_state()       at steps that state_stride() divides (not at the last step), when
-//                        the state arrays the monitor points into are current;
+//   sample_state()       at the steps due() says (those state_stride() divides; not at the
+//                        last step), when the state arrays the monitor points into are current;
 //   flush()              every 2 s of wall time;
 //   finish(end)          once, at the end of the run, however it ended;
 //   checkpoint(a)        at a checkpoint (core/archive.hpp): the monitor flushes its files to
@@ -41,6 +41,11 @@ class Monitor {
   virtual void start(const double* /*signals*/) {}
   virtual void step(const StepSample& /*s*/) {}
   virtual uint64_t state_stride() const { return 0; }  // 0: never samples the state
+  // The steps where sample_state() is called: multiples of state_stride(), unless a monitor
+  // lists its own (weights snapshots at given times).
+  virtual bool samples() const { return state_stride() > 0; }
+  virtual bool due(uint64_t n) const { return n % state_stride() == 0; }
+  virtual uint64_t next_due(uint64_t n) const { return (n / state_stride() + 1) * state_stride(); }  // the first after n
   virtual int lazy_projection() const { return -1; }   // weights of a lazy rule: settled first
   virtual void sample_state() {}
   virtual void flush() {}

@@ -25,7 +25,7 @@ RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, st
       progress_(opt.progress, spec.run.tstop), live_(backend.live_state()) {
   res_.spike_counts.assign(spec.populations.size(), 0);
   for (const auto& m : monitors_) {
-    if (m->state_stride() > 0) sampled_.push_back(m.get());
+    if (m->samples()) sampled_.push_back(m.get());
     res_.files.insert(res_.files.end(), m->files.begin(), m->files.end());
   }
   if (spec.task.active()) {
@@ -53,17 +53,17 @@ void RunLoop::schedule_periodic(uint64_t step, uint64_t period) {
 
 bool RunLoop::states_due(uint64_t n) const {
   for (const Monitor* m : sampled_)
-    if (n % m->state_stride() == 0) return true;
+    if (m->due(n)) return true;
   return false;
 }
 
 void RunLoop::sample_states(uint64_t n) {
   lazy_due_.clear();
   for (const Monitor* m : sampled_)
-    if (n % m->state_stride() == 0 && m->lazy_projection() >= 0) lazy_due_.push_back(m->lazy_projection());
+    if (m->due(n) && m->lazy_projection() >= 0) lazy_due_.push_back(m->lazy_projection());
   backend_.sync_state(n, lazy_due_);
   for (Monitor* m : sampled_)
-    if (n % m->state_stride() == 0) m->sample_state();
+    if (m->due(n)) m->sample_state();
 }
 
 void RunLoop::state(Archive& a, uint64_t n) {
@@ -100,7 +100,7 @@ uint64_t RunLoop::chunk(uint64_t n) const {
   if (cp_.sink && cp_.every) k = std::min(k, (n / cp_.every + 1) * cp_.every - n);
   if (!live_)  // end the chunk where a state or weights monitor samples
     for (const Monitor* m : sampled_) {
-      const uint64_t due = (n / m->state_stride() + 1) * m->state_stride();
+      const uint64_t due = m->next_due(n);
       if (due < n_steps_) k = std::min(k, due - n);
     }
   return k;

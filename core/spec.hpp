@@ -92,8 +92,11 @@ struct WeightMonitorSpec {
   uint64_t sample = 0;              // > 0: that many synapses drawn at random (resolved at build)
   std::vector<uint64_t> synapses;   // synapse indices (CSR order); checked at build
   double dt = 0.0;
+  // Snapshots ("all": true, "times": [ms, ...]): every synapse at each time, written as
+  // SONATA edges (one edge group per snapshot) to <name>_snapshots.h5; steps ascending.
+  std::vector<uint64_t> snapshot_steps;
 
-  std::string file_name() const { return name + "_weights.h5"; }
+  std::string file_name() const { return name + (snapshot_steps.empty() ? "_weights.h5" : "_snapshots.h5"); }
 };
 
 // A monitor of scalar series written to <name>.h5 (io/series_file.hpp):

@@ -26,50 +26,57 @@ std::vector<T> read_column(hid_t file, const std::string& path, hid_t mem_type, 
 
 }  // namespace
 
+void write_edge_columns(hid_t g, const Network& net, const Projection& p) {
+  const Csr& c = p.csr;
+  const uint64_t n = c.size();
+  // Columns are written in pieces: a plastic run's peak memory stays that of its synapses.
+  write_vector_pieces<uint64_t>(g, "source_node_id", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
+                                [&](uint64_t first, uint64_t count, uint64_t* out) {
+                                  uint64_t j = std::upper_bound(c.row_ptr.begin(), c.row_ptr.end(), first) - c.row_ptr.begin() - 1;
+                                  for (uint64_t k = first; k < first + count; ++k) {
+                                    while (c.row_ptr[j + 1] <= k) ++j;
+                                    out[k - first] = j;
+                                  }
+                                });
+  name_population(g, "source_node_id", net.pops[p.source].name);
+  write_vector_pieces<uint64_t>(g, "target_node_id", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
+                                [&](uint64_t first, uint64_t count, uint64_t* out) {
+                                  std::copy(c.target.begin() + first, c.target.begin() + first + count, out);
+                                });
+  name_population(g, "target_node_id", net.pops[p.target].name);
+  write_vector_pieces<uint64_t>(g, "edge_group_index", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
+                                [](uint64_t first, uint64_t count, uint64_t* out) { std::iota(out, out + count, first); });
+  write_vector_pieces<int64_t>(g, "edge_type_id", H5T_NATIVE_INT64, H5T_STD_I64LE, n,
+                               [](uint64_t, uint64_t count, int64_t* out) { std::fill(out, out + count, 0); });
+  write_vector_pieces<uint32_t>(g, "edge_group_id", H5T_NATIVE_UINT32, H5T_STD_U32LE, n,
+                                [](uint64_t, uint64_t count, uint32_t* out) { std::fill(out, out + count, 0u); });
+}
+
+void write_edge_weights(hid_t g, const std::string& group, const Network& net, const Projection& p, bool delays) {
+  const Csr& c = p.csr;
+  const uint64_t n = c.size();
+  H5Id g0 = h5_create_group(g, group);
+  write_vector(g0, "syn_weight", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, c.weight.data(), n);
+  H5Id wds(H5Dopen2(g0, "syn_weight", H5P_DEFAULT), H5Dclose);
+  attr_string(wds, "units", weight_unit(net.pops[p.target].model));
+  if (!delays) return;
+  const double dt = net.spec.run.dt;
+  write_vector_pieces<double>(g0, "delay", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, n, [&](uint64_t first, uint64_t count, double* out) {
+    for (uint64_t k = first; k < first + count; ++k) out[k - first] = (c.delay.empty() ? c.delay_min : c.delay[k]) * dt;
+  });
+  H5Id dds(H5Dopen2(g0, "delay", H5P_DEFAULT), H5Dclose);
+  attr_string(dds, "units", "ms");
+}
+
 void write_edges(const std::string& path, const Network& net, const std::vector<size_t>& projections,
                  const Provenance& prov, const std::string& status, double t_reached_ms) {
   H5Id file = h5_create_file(path);
   write_provenance(file, prov);
   for (size_t idx : projections) {
     const Projection& p = net.projs[idx];
-    const Csr& c = p.csr;
-    const uint64_t n = c.size();
     H5Id g = h5_create_group(file, "/edges/" + p.name);
-    // Columns are written in pieces: a plastic run's peak memory stays that of its synapses.
-    write_vector_pieces<uint64_t>(g, "source_node_id", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
-                                  [&](uint64_t first, uint64_t count, uint64_t* out) {
-                                    uint64_t j = std::upper_bound(c.row_ptr.begin(), c.row_ptr.end(), first) - c.row_ptr.begin() - 1;
-                                    for (uint64_t k = first; k < first + count; ++k) {
-                                      while (c.row_ptr[j + 1] <= k) ++j;
-                                      out[k - first] = j;
-                                    }
-                                  });
-    name_population(g, "source_node_id", net.pops[p.source].name);
-    write_vector_pieces<uint64_t>(g, "target_node_id", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
-                                  [&](uint64_t first, uint64_t count, uint64_t* out) {
-                                    std::copy(c.target.begin() + first, c.target.begin() + first + count, out);
-                                  });
-    name_population(g, "target_node_id", net.pops[p.target].name);
-    write_vector_pieces<uint64_t>(g, "edge_group_index", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
-                                  [](uint64_t first, uint64_t count, uint64_t* out) {
-                                    std::iota(out, out + count, first);
-                                  });
-    write_vector_pieces<int64_t>(g, "edge_type_id", H5T_NATIVE_INT64, H5T_STD_I64LE, n,
-                                 [](uint64_t, uint64_t count, int64_t* out) { std::fill(out, out + count, 0); });
-    write_vector_pieces<uint32_t>(g, "edge_group_id", H5T_NATIVE_UINT32, H5T_STD_U32LE, n,
-                                  [](uint64_t, uint64_t count, uint32_t* out) { std::fill(out, out + count, 0u); });
-    H5Id g0 = h5_create_group(g, "0");
-    write_vector(g0, "syn_weight", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, c.weight.data(), n);
-    const double dt = net.spec.run.dt;
-    write_vector_pieces<double>(g0, "delay", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, n,
-                                [&](uint64_t first, uint64_t count, double* out) {
-                                  for (uint64_t k = first; k < first + count; ++k)
-                                    out[k - first] = (c.delay.empty() ? c.delay_min : c.delay[k]) * dt;
-                                });
-    H5Id dds(H5Dopen2(g0, "delay", H5P_DEFAULT), H5Dclose);
-    attr_string(dds, "units", "ms");
-    H5Id wds(H5Dopen2(g0, "syn_weight", H5P_DEFAULT), H5Dclose);
-    attr_string(wds, "units", weight_unit(net.pops[p.target].model));
+    write_edge_columns(g, net, p);
+    write_edge_weights(g, "0", net, p, true);
   }
   write_status(file, status, t_reached_ms);
 }

@@ -17,6 +17,11 @@ namespace spikesim {
 void write_edges(const std::string& path, const Network& net, const std::vector<size_t>& projections,
                  const Provenance& prov, const std::string& status, double t_reached_ms);
 
+// One projection's edge columns (source/target ids, types, group ids and indices) in group
+// `g`; and its current weights (and with `delays` its delays) as edge group `group` of `g`.
+void write_edge_columns(hid_t g, const Network& net, const Projection& p);
+void write_edge_weights(hid_t g, const std::string& group, const Network& net, const Projection& p, bool delays);
+
 // Replaces the weights of projection `proj` by those stored for `name` in `path`; the file
 // must hold the same synapses (source and target per row). Errors name `ptr`.
 void load_weights(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr);

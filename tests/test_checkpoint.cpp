@@ -221,7 +221,7 @@ TEST_CASE("a checkpoint of another version, another network or another engine is
   CHECK(p.err.find("no checkpoint") != std::string::npos);
 }
 
-TEST_CASE("--save-state and init_from: a new run starts from the trained weights; a mismatch is exit 2 with what differs") {
+TEST_CASE("--save-state and init_from: a new run starts from the trained weights, a mismatch is exit 2 with what differs") {
   const fs::path dir = temp_dir("ckpt_init");
   const std::string trained = (dir / "trained").string(), state = (dir / "state.h5").string();
   REQUIRE(run_cli({"run", example("examples/coba_stdp.json"), "--tstop", "500", "-o", trained, "--quiet", "--save-state", state}).code == 0);
@@ -289,4 +289,42 @@ TEST_CASE("a run that fails marks its files failed with the reason, not running"
   H5Id f = open_file(dir / "spikes.h5");
   CHECK(read_attr_string(f, "status") == "failed");
   CHECK(read_attr_string(f, "failure_reason") == "disk full (a test's failure)");
+}
+
+TEST_CASE("weights snapshots: every synapse at given times as SONATA edge groups, plastic and static, through a resume") {
+  const fs::path dir = temp_dir("snapshots");
+  json j = json::parse(slurp(example("examples/coba_stdp.json")));
+  j["monitors"] = json::array({{{"type", "weights"}, {"projection", "exc_exc"}, {"all", true}, {"times", {0, 250, 500, 1000}}},
+                               {{"type", "weights"}, {"projection", "exc_inh"}, {"all", true}, {"times", {100, 1000}}, {"name", "static"}}});
+  const std::string file = write_file(dir, "snap.json", j.dump()).string();
+  const std::string whole = (dir / "whole").string(), cut = (dir / "cut").string();
+  REQUIRE(run_cli({"run", file, "--tstop", "1000", "-o", whole, "--quiet", "--threads", "2"}).code == 0);
+  H5Id f = open_file(fs::path(whole) / "exc_exc_snapshots.h5");
+  CHECK(read_attr_string(f, "status") == "complete");
+  Network fresh = build_network(parse_network_file(file, Overrides{}));
+  const Projection& ee = fresh.projs[0];
+  REQUIRE(ee.name == "exc_exc");
+  // Snapshot 0 is the file's initial weights, the last (at tstop) the final ones of edges.h5.
+  CHECK(read_f32(f, "/edges/exc_exc/0/syn_weight") == ee.csr.weight);
+  H5Id e = open_file(fs::path(whole) / "edges.h5");
+  const std::vector<float> final_w = read_f32(e, "/edges/exc_exc/0/syn_weight");
+  CHECK(read_f32(f, "/edges/exc_exc/3/syn_weight") == final_w);
+  CHECK(read_f32(f, "/edges/exc_exc/1/syn_weight") != final_w);
+  CHECK(read_u64(f, "/edges/exc_exc/target_node_id").size() == ee.csr.size());
+  CHECK(read_f64(f, "/edges/exc_exc/0/delay").size() == ee.csr.size());
+  {
+    H5Id g(H5Gopen2(f, "/edges/exc_exc/2", H5P_DEFAULT), H5Gclose);
+    H5Id at(H5Aopen(g, "time", H5P_DEFAULT), H5Aclose);
+    double t = 0;
+    H5Aread(at, H5T_NATIVE_DOUBLE, &t);
+    CHECK(t == 500.0);
+  }
+  // A static projection's snapshots hold its unchanging weights.
+  H5Id s = open_file(fs::path(whole) / "static_snapshots.h5");
+  CHECK(read_f32(s, "/edges/exc_inh/0/syn_weight") == fresh.projs[1].csr.weight);
+  CHECK(read_f32(s, "/edges/exc_inh/1/syn_weight") == fresh.projs[1].csr.weight);
+  // Cut at 500 ms (a snapshot time and the first run's last step), resumed to 1000 ms.
+  REQUIRE(run_cli({"run", file, "--tstop", "500", "-o", cut, "--quiet", "--checkpoint-every", "300"}).code == 0);
+  REQUIRE(run_cli({"resume", cut, "--tstop", "1000", "--quiet", "--threads", "2"}).code == 0);
+  CHECK(compare_outputs(whole, cut) == "");
 }
