@@ -364,6 +364,10 @@ int cmd_resume(const Args& a) {
     throw SpecError("/run/tstop", "the checkpoint is at t = " + std::to_string(h.t_ms) + " ms, --tstop " + std::to_string(spec.run.tstop) +
                                       " ms is before it");
   }
+  // The checkpoint holds every weight and state: the files the network started from
+  // ("init_from", "weights_from") are not needed any more.
+  spec.init_from.clear();
+  for (ProjectionSpec& p : spec.projections) p.weights_from.clear();
   Args b = a;
   if (!a.device_given) b.device = h.device;
   RunOptions opt = engine_options(b);
