@@ -224,6 +224,7 @@ void check_outputs(const NetworkSpec& s) {
   for (const auto& m : s.rate_monitors) files.push_back(m.file_name());
   if (s.task.active()) files.insert(files.end(), {"trials.h5", "trials.csv"});
   if (s.any_plastic()) files.push_back(s.output.edges_file);
+  files.push_back("checkpoint.h5");  // an earlier run's: replaced below, or resume would mix the runs
   for (const auto& f : files) {
     const fs::path p = fs::path(s.output.dir) / f;
     if (fs::exists(p))
@@ -330,6 +331,7 @@ int cmd_run(const Args& a) {
   NetworkSpec spec = parse_network_file(a.file, a.ov);
   if (a.device != "cpu") check_device_support(spec);
   check_outputs(spec);
+  std::filesystem::remove(std::filesystem::path(spec.output.dir) / "checkpoint.h5");  // (only with --overwrite)
   Network net = build_network(std::move(spec));
   install_stop_handlers();
   opt.threads = a.threads;

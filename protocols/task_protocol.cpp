@@ -10,6 +10,7 @@
 
 #include "core/phase_clock.hpp"
 #include "plasticity/network.hpp"
+#include "io/checkpoint.hpp"
 #include "protocols/simulate.hpp"
 #include "plasticity/plasticity.hpp"
 #include "protocols/protocol.hpp"
@@ -44,7 +45,14 @@ TaskProtocol load_task_protocol(const json& raw, const std::string& path) {
   if (!p.network.is_object()) fail("/network", p.network, "a network file with a \"task\" block");
   if (!p.network.contains("task"))
     throw SpecError("/network", "found a network without \"task\", expected a network file with a \"task\" block");
-  o.finish("name, kind, summary, seeds, control, criteria, network");
+  if (const json* t = o.get("test")) {
+    JObj to(*t, "/test");
+    const int64_t n = to.integer("trials", "a number of test trials >= 1");
+    if (n < 1 || n > 1000000) fail(to.at("trials"), (*t)["trials"], "a number of test trials in [1, 1e6]");
+    p.test_trials = static_cast<uint32_t>(n);
+    to.finish("trials");
+  }
+  o.finish("name, kind, summary, seeds, control, criteria, network, test");
   return p;
 }
 
@@ -95,6 +103,20 @@ TaskProtocolRun run_one(const TaskProtocol& p, uint64_t seed, bool plastic, cons
   const size_t n = run.trials.size();
   run.first_acc = accuracy(run.trials, 0, std::min<size_t>(p.first, n));
   run.last_acc = accuracy(run.trials, n - std::min<size_t>(p.last, n), n);
+  if (plastic && p.test_trials > 0) {  // saved, then tested from the saved state
+    const std::string state = (fs::path(dir) / "trained_state.h5").string();
+    save_state(state, net, r.steps);
+    json tj = network_for_run(p.network, dir + "_test", seed);
+    tj["task"]["trials"] = p.test_trials;
+    tj["task"].erase("reward_probability");
+    tj["run"]["tstop"] = p.test_trials * net.spec.task.trial_ms;
+    tj["init_from"] = state;
+    Network test = build_protocol_network(tj, p.file, "", "/network");
+    for (auto& proj : test.projs)
+      if (proj.plastic) proj.plastic->switch_off();
+    const RunResult tr = simulate(test, opt);
+    run.test_acc = accuracy(tr.trials, 0, tr.trials.size());
+  }
   return run;
 }
 
@@ -180,6 +202,9 @@ TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& o
         std::printf("  %-10s seed %-3llu accuracy: first %u trials %.2f, last %u trials %.2f (%.1f s wall)\n",
                     plastic ? "learning" : "control", static_cast<unsigned long long>(seed), p.first, r.first_acc, p.last,
                     r.last_acc, r.wall_s);
+      if (!quiet && r.test_acc >= 0)
+        std::printf("  %-10s seed %-3llu accuracy over %u trials from the saved state, plasticity off: %.2f\n", "test",
+                    static_cast<unsigned long long>(seed), p.test_trials, r.test_acc);
     }
   }
   std::vector<const TaskProtocolRun*> learning, control;
@@ -189,6 +214,11 @@ TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& o
   res.first = pooled(learning, true, p.first, res.chance, p.chance_se);
   res.control_last = pooled(control, false, p.last, res.chance, p.chance_se);
   res.pass = res.learned && res.first.at_chance && (control.empty() || res.control_last.at_chance);
+  if (p.test_trials > 0) {
+    res.test_mean = 0;
+    for (const auto* r : learning) res.test_mean += r->test_acc / learning.size();
+    res.pass = res.pass && res.test_mean >= p.min_accuracy;
+  }
   write_outputs(p, out_dir, res);
   if (!quiet) {
     std::printf("  last %u trials, mean over %zu seeds: %.3f (at least %.2f): %s\n", p.last, learning.size(), res.last_mean,
@@ -200,6 +230,9 @@ TaskProtocolResult run_task_protocol(const TaskProtocol& p, const std::string& o
       std::printf("  control, last %u trials, pooled (%llu trials): %.3f, chance band [%.3f, %.3f]: %s\n", p.last,
                   static_cast<unsigned long long>(res.control_last.trials), res.control_last.accuracy, res.control_last.low,
                   res.control_last.high, res.control_last.at_chance ? "yes" : "NO");
+    if (p.test_trials > 0)
+      std::printf("  test from the saved states, %u trials, mean over %zu seeds: %.3f (at least %.2f): %s\n", p.test_trials,
+                  learning.size(), res.test_mean, p.min_accuracy, res.test_mean >= p.min_accuracy ? "yes" : "NO");
     std::printf("  -> %s\n", res.pass ? "PASS" : "FAIL");
   }
   return res;

@@ -7,7 +7,10 @@
 //   learned:      mean over seeds of the accuracy of the last `last` trials >= min_accuracy;
 //   from chance:  the accuracy of the first `first` trials, pooled over seeds, within
 //                 `chance_se` binomial standard errors of chance (1 / number of actions);
-//   control:      the control's accuracy over its last `last` trials, pooled, likewise.
+//   control:      the control's accuracy over its last `last` trials, pooled, likewise;
+//   tested:       with "test": {"trials": N}, each learning run's final state is saved
+//                 (save_state) and a new run of N trials starts from it ("init_from"),
+//                 plasticity off: the mean test accuracy >= min_accuracy.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +28,7 @@ struct TaskProtocol : ProtocolHeader {
   bool control = true;
   uint32_t first = 20, last = 50, block = 10;
   double min_accuracy = 0.8, chance_se = 2.0;
+  uint32_t test_trials = 0;  // "test": {"trials": N}: trained, saved, tested from the saved state
 };
 
 struct TaskProtocolRun {
@@ -32,6 +36,7 @@ struct TaskProtocolRun {
   bool plastic = true;
   std::vector<TrialRecord> trials;
   double first_acc = 0, last_acc = 0, wall_s = 0;
+  double test_acc = -1;  // from the saved state, plasticity off (-1: no test)
 };
 
 // A pooled accuracy against chance: within chance +- chance_se * sqrt(c (1 - c) / n).
@@ -44,7 +49,7 @@ struct ChanceCheck {
 struct TaskProtocolResult {
   std::vector<TaskProtocolRun> runs;  // the seeds with plasticity, then the controls
   std::vector<std::string> categories, actions;
-  double chance = 0.5, last_mean = 0;
+  double chance = 0.5, last_mean = 0, test_mean = -1;
   ChanceCheck first, control_last;
   bool learned = false, pass = false;
   std::vector<std::string> files;

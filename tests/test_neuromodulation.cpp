@@ -89,7 +89,7 @@ TEST_CASE("distal_reward (600 s): the rewarded synapse grows from 0 past the oth
   CHECK(ctl.final_chosen < 0.1);  // no reward: the synapse that started at 0 stays near 0
 }
 
-TEST_CASE("category_learning protocol: learns to 80% from chance, with plasticity off it stays at chance") {
+TEST_CASE("category_learning protocol: learns to 80% from chance, tested from its saved state, with plasticity off it stays at chance") {
   // The acceptance run itself (5 seeds x 200 trials, with and without plasticity; about 10 s).
   // Chance is 1/2 (two actions); a pooled accuracy over n trials is "at chance" within 2
   // binomial standard errors, 2 sqrt(0.25 / n): +-0.1 for the first 20 trials of 5 seeds,
@@ -119,6 +119,16 @@ TEST_CASE("category_learning protocol: learns to 80% from chance, with plasticit
   }
   for (const char* f : {"category_learning.csv", "category_learning_curve.csv", "category_learning.svg"})
     CHECK(fs::exists(dir / f));
+  // Trained, saved, tested: each test run starts from its seed's saved state (its weights,
+  // unchanged with plasticity off, are the trained ones) and chooses as well as it learned.
+  CHECK(r.test_mean >= 0.8);
+  for (const char* proj : {"cortex_left", "cortex_right"}) {
+    H5Id trained = open_file(dir / "seed1" / "edges.h5"), tested = open_file(dir / "seed1_test" / "edges.h5");
+    const std::string w = std::string("/edges/") + proj + "/0/syn_weight";
+    const auto a = read_all<float>(trained, w, H5T_NATIVE_FLOAT), b = read_all<float>(tested, w, H5T_NATIVE_FLOAT);
+    CHECK(a == b);
+    CHECK(std::count(a.begin(), a.end(), 5.0f) < 2000);
+  }
 }
 
 namespace {
