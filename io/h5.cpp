@@ -39,10 +39,11 @@ void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }  // errors 
 
 namespace {
 
-// Output files stay readable, as of their last flush, whatever happens to the process after
-// it (SIGKILL, power cut with the flush synced): space freed by a rewritten chunk is never
-// reused (what the flushed metadata points to stays as it was; allocation only at the end
-// of the file), and metadata reaches the file only at flushes, never by eviction.
+// Crash-safe output files (FileMode::crash_safe) stay readable, as of their last flush,
+// whatever happens to the process after it (SIGKILL, power cut with the flush synced): space
+// freed by a rewritten chunk is never reused (what the flushed metadata points to stays as
+// it was; allocation only at the end of the file), and metadata reaches the file only at
+// flushes, never by eviction.
 H5Id crash_safe_creation() {
   H5Id fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
   h5_check(H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1), "file space strategy");
@@ -68,20 +69,21 @@ H5Id crash_safe_access() {
 
 }  // namespace
 
-H5Id h5_create_file(const std::string& path) {
+H5Id h5_create_file(const std::string& path) { return h5_open_output(path, FileMode{}); }
+
+H5Id h5_open_output(const std::string& path, const FileMode& mode) {
   quiet_errors();
-  const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, crash_safe_creation(), crash_safe_access());
+  if (mode.resume) {  // a resumed run is a run with checkpoints: crash safe
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, crash_safe_access());
+    if (f < 0) throw CheckpointError("cannot open the output file " + path + " to continue it (missing or unreadable)");
+    H5Id file(f, H5Fclose);
+    write_status(file, "running", 0.0);
+    return file;
+  }
+  const hid_t f = mode.crash_safe ? H5Fcreate(path.c_str(), H5F_ACC_TRUNC, crash_safe_creation(), crash_safe_access())
+                                  : H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (f < 0) throw RunError("cannot create HDF5 file " + path);
   return H5Id(f, H5Fclose);
-}
-
-H5Id h5_open_resume(const std::string& path) {
-  quiet_errors();
-  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, crash_safe_access());
-  if (f < 0) throw CheckpointError("cannot open the output file " + path + " to continue it (missing or unreadable)");
-  H5Id file(f, H5Fclose);
-  write_status(file, "running", 0.0);
-  return file;
 }
 
 void h5_sync(hid_t file) {
@@ -170,7 +172,7 @@ void attr_sorting(hid_t obj, uint8_t value) {
 
 AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type,
                                      hsize_t cols, hsize_t chunk_rows)
-    : mem_type_(mem_type), cols_(cols) {
+    : mem_type_(mem_type), cols_(cols), chunk_(chunk_rows) {
   const int rank = cols ? 2 : 1;
   const hsize_t dims[2] = {0, cols}, maxdims[2] = {H5S_UNLIMITED, cols};
   const hsize_t chunk[2] = {chunk_rows, cols ? cols : 1};
@@ -190,6 +192,9 @@ AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_
   const int rank = H5Sget_simple_extent_dims(space, dims, nullptr);
   rows_ = dims[0];
   cols_ = rank == 2 ? dims[1] : 0;
+  H5Id dcpl(H5Dget_create_plist(ds_), H5Pclose);
+  hsize_t chunk[2] = {1, 1};
+  if (H5Pget_chunk(dcpl, 2, chunk) > 0) chunk_ = chunk[0];
 }
 
 void AppendableDataset::cut(hsize_t rows) {

@@ -30,8 +30,17 @@ class H5Id {
 
 void h5_check(herr_t status, const std::string& what);  // throws RunError
 H5Id h5_create_file(const std::string& path);          // truncates
-// A resumed run's output file (core/archive.hpp): opened for writing, status "running".
-H5Id h5_open_resume(const std::string& path);           // throws CheckpointError
+// How a monitor opens its file. `resume`: an earlier run's file, opened to continue it
+// (status "running" again; CheckpointError if missing). `crash_safe` (runs with checkpoints):
+// the file stays readable as of its last flush whatever happens after it (SIGKILL, a power
+// cut once the flush is synced): freed space is never reused, metadata reaches the file only
+// at flushes; the writers' periodic flushes then write whole chunks only, so no chunk is
+// rewritten (and no space left behind) between checkpoints.
+struct FileMode {
+  bool resume = false;
+  bool crash_safe = false;
+};
+H5Id h5_open_output(const std::string& path, const FileMode& mode);
 // Flushes a file and asks the OS to put it on disk (fsync): a checkpoint's files survive a
 // power cut as they are at that moment.
 void h5_sync(hid_t file);
@@ -66,12 +75,18 @@ class AppendableDataset {
   void write_at(hsize_t first, const void* data, hsize_t rows);
   void write_chunk(hsize_t first, hsize_t rows, const std::vector<uint8_t>& filtered);
   hsize_t rows() const { return rows_; }
+  // How many of `buffered` rows to append so that the dataset ends on a chunk boundary (the
+  // most that does; 0 if none): what a crash-safe periodic flush writes.
+  hsize_t whole(hsize_t buffered) const {
+    const hsize_t to_edge = rows_ % chunk_ ? chunk_ - rows_ % chunk_ : 0;
+    return buffered < to_edge ? 0 : to_edge + (buffered - to_edge) / chunk_ * chunk_;
+  }
   hid_t id() const { return ds_; }
 
  private:
   H5Id ds_;
   hid_t mem_type_ = -1;
-  hsize_t cols_ = 0, rows_ = 0;
+  hsize_t cols_ = 0, rows_ = 0, chunk_ = 1;
 };
 
 // Reads a whole dataset (any shape, flattened) as `mem_type`.

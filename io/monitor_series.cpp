@@ -16,7 +16,7 @@ class SignalsMonitor final : public Monitor {
     for (int k : mon.items) names.push_back(s.signals[k].name), units.push_back(s.signals[k].unit);
     const std::string path = c.path(mon.file_name());
     file_ = std::make_unique<SeriesFile>(path, "signals", names, units, mon.step,
-                                         "row k: each signal's value at t = k * step (row 0: t = 0)", c.prov, c.resume);
+                                         "row k: each signal's value at t = k * step (row 0: t = 0)", c.prov, c.mode);
     files.push_back(path);
   }
   void start(const double* signals) override { record(signals); }
@@ -50,7 +50,7 @@ class RatesMonitor final : public Monitor {
     const std::string path = c.path(mon.file_name());
     file_ = std::make_unique<SeriesFile>(path, "rates", names, units, mon.step,
                                          "row k: spikes stamped in (k * step, (k + 1) * step] per neuron per second (complete bins only)",
-                                         c.prov, c.resume);
+                                         c.prov, c.mode);
     files.push_back(path);
   }
   void step(const StepSample& s) override {

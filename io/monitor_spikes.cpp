@@ -15,7 +15,7 @@ class SpikeMonitor final : public Monitor {
     std::vector<std::string> names;
     for (int p : pops_) names.push_back(c.net.pops[p].name);
     // Spike chunks are compressed on a helper thread only when a core is left for it.
-    file_ = std::make_unique<SpikeFile>(path, names, c.prov, c.nthreads < omp_get_num_procs(), c.resume);
+    file_ = std::make_unique<SpikeFile>(path, names, c.prov, c.nthreads < omp_get_num_procs(), c.mode);
     files.push_back(path);
   }
   std::vector<int> spike_populations() const override { return pops_; }

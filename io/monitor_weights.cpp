@@ -24,12 +24,11 @@ class SnapshotMonitor final : public Monitor {
       : net_(c.net), proj_(c.net.projs[mon.projection]), steps_(mon.snapshot_steps), lazy_(lazy) {
     const std::string path = c.path(mon.file_name());
     files.push_back(path);
-    if (c.resume) {
-      file_ = h5_open_resume(path);
+    file_ = h5_open_output(path, c.mode);
+    if (c.mode.resume) {
       group_ = h5_group(file_, "/edges/" + proj_.name, true);
       return;
     }
-    file_ = h5_create_file(path);
     attr_u32(file_, "magic", {0x0A7A});
     attr_u32(file_, "version", {0, 1});
     write_provenance(file_, c.prov);
@@ -98,7 +97,7 @@ void open_weights_monitors(const MonitorContext& c, MonitorList& out) {
     }
     const std::string path = c.path(mon.file_name());
     auto file = std::make_unique<StateReport>(path, proj.name, weight_unit(c.net.pops[proj.target].model),
-                                              ReportMapping::synapses(mon.synapses, proj.csr.target), mon.dt, s.run.tstop, c.prov, c.resume);
+                                              ReportMapping::synapses(mon.synapses, proj.csr.target), mon.dt, s.run.tstop, c.prov, c.mode);
     out.push_back(std::make_unique<ReportMonitor>(std::move(file), path, proj.csr.weight.data(), 0.0f, c.stride(mon.dt), lazy));
   }
 }

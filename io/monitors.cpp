@@ -11,9 +11,9 @@ std::string MonitorContext::path(const std::string& file) const {
 
 uint64_t MonitorContext::stride(double ms) const { return static_cast<uint64_t>(std::llround(ms / net.spec.run.dt)); }
 
-MonitorList open_monitors(const Network& net, int nthreads, bool resume) {
+MonitorList open_monitors(const Network& net, int nthreads, const FileMode& mode) {
   std::filesystem::create_directories(net.spec.output.dir);
-  const MonitorContext c{net, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, nthreads, resume};
+  const MonitorContext c{net, Provenance{net.spec.resolved.dump(), net.spec.run.seed}, nthreads, mode};
   MonitorList out;
 #define SPIKESIM_OPEN_MONITOR_KIND(kind, type) open_##kind##_monitors(c, out);
   SPIKESIM_MONITOR_KINDS(SPIKESIM_OPEN_MONITOR_KIND)

@@ -37,7 +37,7 @@ struct MonitorContext {
   const Network& net;
   Provenance prov;
   int nthreads;
-  bool resume = false;  // the files exist: open them to continue (Monitor::checkpoint cuts them back)
+  FileMode mode;  // resume: the files exist, open them to continue (Monitor::checkpoint cuts them back)
   std::string path(const std::string& file) const;  // file under the output folder
   uint64_t stride(double ms) const;                 // ms as steps of dt
 };
@@ -47,7 +47,8 @@ SPIKESIM_MONITOR_KINDS(SPIKESIM_DECLARE_MONITOR_KIND)
 #undef SPIKESIM_DECLARE_MONITOR_KIND
 
 // Creates the output folder and opens every monitor of net.spec, in the order of the list.
-// With `resume`, opens the files of an earlier run in the folder instead of creating them.
-MonitorList open_monitors(const Network& net, int nthreads, bool resume = false);
+// mode.resume opens the files of an earlier run in the folder instead of creating them;
+// mode.crash_safe (a run with checkpoints) makes them safe against a kill (io/h5.hpp).
+MonitorList open_monitors(const Network& net, int nthreads, const FileMode& mode = {});
 
 }  // namespace spikesim

@@ -8,8 +8,9 @@ constexpr hsize_t kChunkRows = 4096;
 
 SeriesFile::SeriesFile(const std::string& path, const std::string& group, const std::vector<std::string>& names,
                        const std::vector<std::string>& units, double step_ms, const std::string& description,
-                       const Provenance& prov, bool resume)
-    : file_(resume ? h5_open_resume(path) : h5_create_file(path)), step_ms_(step_ms) {
+                       const Provenance& prov, const FileMode& mode)
+    : file_(h5_open_output(path, mode)), step_ms_(step_ms), crash_safe_(mode.crash_safe) {
+  const bool resume = mode.resume;
   if (!resume) write_provenance(file_, prov);
   group_ = h5_group(file_, "/" + group, resume);
   if (!resume) attr_string(group_, "description", description);
@@ -33,7 +34,7 @@ SeriesFile::SeriesFile(const std::string& path, const std::string& group, const 
 void SeriesFile::checkpoint(Archive& a, const std::string& k) {
   std::vector<uint64_t> rows;
   if (!a.loading()) {
-    flush();
+    write(true);
     h5_sync(file_);
     for (const auto& d : data_) rows.push_back(d.rows());
   }
@@ -45,23 +46,28 @@ void SeriesFile::checkpoint(Archive& a, const std::string& k) {
 
 void SeriesFile::record(const double* row) {
   buf_.insert(buf_.end(), row, row + data_.size());
-  if (buf_.size() >= kChunkRows * data_.size()) flush();
+  if (buf_.size() >= kChunkRows * data_.size()) write(false);
 }
 
-void SeriesFile::flush() {
-  const size_t n = data_.size(), rows = n ? buf_.size() / n : 0;
+void SeriesFile::write(bool all) {
+  const size_t n = data_.size(), buffered = n ? buf_.size() / n : 0;
+  const size_t rows = all || !crash_safe_ ? buffered : static_cast<size_t>(data_[0].whole(buffered));
   if (rows == 0) return;
   column_.resize(rows);
   for (size_t k = 0; k < n; ++k) {
     for (size_t r = 0; r < rows; ++r) column_[r] = buf_[r * n + k];
     data_[k].append(column_.data(), rows);
   }
-  buf_.clear();
+  buf_.erase(buf_.begin(), buf_.begin() + rows * n);
+}
+
+void SeriesFile::flush() {
+  write(false);
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
 void SeriesFile::finish(const std::string& status, double t_reached_ms) {
-  flush();
+  write(true);
   const double rows = data_.empty() ? 0.0 : static_cast<double>(data_[0].rows());
   const double time[3] = {0.0, rows * step_ms_, step_ms_};
   H5Id tds(H5Dopen2(group_, "time", H5P_DEFAULT), H5Dclose);

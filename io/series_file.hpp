@@ -16,9 +16,9 @@ class SeriesFile {
  public:
   SeriesFile(const std::string& path, const std::string& group, const std::vector<std::string>& names,
              const std::vector<std::string>& units, double step_ms, const std::string& description,
-             const Provenance& prov, bool resume = false);
+             const Provenance& prov, const FileMode& mode = {});
   void record(const double* row);  // one value per series
-  void flush();
+  void flush();  // every 2 s: buffered rows (crash_safe: up to a chunk boundary), then the file
   void finish(const std::string& status, double t_reached_ms);
   void checkpoint(Archive& a, const std::string& k);  // as SpikeFile::checkpoint
 
@@ -28,6 +28,8 @@ class SeriesFile {
   std::vector<double> buf_;  // rows x series, row-major
   std::vector<double> column_;
   double step_ms_;
+  bool crash_safe_;
+  void write(bool all);  // buffered rows: all, or up to a chunk boundary
 };
 
 }  // namespace spikesim

@@ -12,8 +12,10 @@ constexpr int kLevel = 1;           // deflate level, as io/h5.cpp gives every d
 }
 
 SpikeFile::SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov,
-                     bool helper, bool resume)
-    : file_(resume ? h5_open_resume(path) : h5_create_file(path)), policy_(helper ? std::launch::async : std::launch::deferred) {
+                     bool helper, const FileMode& mode)
+    : file_(h5_open_output(path, mode)), policy_(helper ? std::launch::async : std::launch::deferred),
+      crash_safe_(mode.crash_safe) {
+  const bool resume = mode.resume;
   if (!resume) {
     attr_u32(file_, "magic", {0x0A7A});
     attr_u32(file_, "version", {0, 1});
@@ -39,7 +41,7 @@ SpikeFile::SpikeFile(const std::string& path, const std::vector<std::string>& po
 void SpikeFile::checkpoint(Archive& a, const std::string& k) {
   std::vector<uint64_t> rows;
   if (!a.loading()) {
-    flush();
+    write_all();
     h5_sync(file_);
     for (const Pop& p : pops_) rows.push_back(p.handed + p.tbuf.size());
   }
@@ -88,7 +90,7 @@ void SpikeFile::write_ready(bool wait) {
   }
 }
 
-void SpikeFile::flush() {
+void SpikeFile::write_all() {
   write_ready(true);
   // The unfinished chunk goes through HDF5's filters; it stays buffered, and is rewritten
   // whole once it is full.
@@ -96,11 +98,16 @@ void SpikeFile::flush() {
     p.ts.write_at(p.handed, p.tbuf.data(), p.tbuf.size());
     p.ids.write_at(p.handed, p.ibuf.data(), p.ibuf.size());
   }
+}
+
+void SpikeFile::flush() {
+  if (crash_safe_) write_ready(true);
+  else write_all();
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
 void SpikeFile::finish(const std::string& status, double t_reached_ms) {
-  flush();
+  write_all();
   write_status(file_, status, t_reached_ms);
   pops_.clear();
   file_.reset();

@@ -18,9 +18,11 @@ namespace spikesim {
 class SpikeFile {
  public:
   SpikeFile(const std::string& path, const std::vector<std::string>& populations, const Provenance& prov,
-            bool helper = true, bool resume = false);
+            bool helper = true, const FileMode& mode = {});
   void add(size_t slot, double t_ms, const std::vector<uint32_t>& ids);  // slot: index in `populations`
-  void flush();  // write everything buffered and flush the file (readable up to here)
+  // Every 2 s: the compressed chunks, and (unless crash_safe) the unfinished chunk, then
+  // flushes the file (readable up to here).
+  void flush();
   void finish(const std::string& status, double t_reached_ms);
   // Checkpoints: saving flushes to disk and records each population's spikes so far;
   // loading (a file opened with `resume`) cuts the file back to them.
@@ -40,10 +42,12 @@ class SpikeFile {
     std::future<std::vector<uint8_t>> ts, ids;
   };
   void write_ready(bool wait);   // writes compressed chunks in order; all of them if `wait`
+  void write_all();              // every chunk and the unfinished one (checkpoints, finish)
   H5Id file_;
   std::vector<Pop> pops_;
   std::deque<Pending> pending_;
   std::launch policy_;
+  bool crash_safe_;
 };
 
 }  // namespace spikesim

@@ -33,8 +33,9 @@ ReportMapping ReportMapping::synapses(const std::vector<uint64_t>& syn, const st
 }
 
 StateReport::StateReport(const std::string& path, const std::string& group, const std::string& unit, ReportMapping m,
-                         double dt_rec, double tstop, const Provenance& prov, bool resume)
-    : file_(resume ? h5_open_resume(path) : h5_create_file(path)), gather_(std::move(m.gather)), dt_rec_(dt_rec) {
+                         double dt_rec, double tstop, const Provenance& prov, const FileMode& mode)
+    : file_(h5_open_output(path, mode)), gather_(std::move(m.gather)), dt_rec_(dt_rec), crash_safe_(mode.crash_safe) {
+  const bool resume = mode.resume;
   const size_t n = gather_.size();
   chunk_rows_ = std::max<size_t>(1, std::min<size_t>(4096, (1 << 16) / n));
   buf_.reserve(chunk_rows_ * n);
@@ -62,7 +63,7 @@ StateReport::StateReport(const std::string& path, const std::string& group, cons
 void StateReport::checkpoint(Archive& a, const std::string& k) {
   uint64_t rows = 0;
   if (!a.loading()) {
-    flush();
+    write(true);
     h5_sync(file_);
     rows = data_.rows();
   }
@@ -72,17 +73,24 @@ void StateReport::checkpoint(Archive& a, const std::string& k) {
 
 void StateReport::record(const float* values, float offset) {
   for (uint64_t i : gather_) buf_.push_back(values[i] + offset);
-  if (buf_.size() >= chunk_rows_ * gather_.size()) flush();
+  if (buf_.size() >= chunk_rows_ * gather_.size()) write(false);
+}
+
+void StateReport::write(bool all) {
+  const size_t n = gather_.size(), buffered = buf_.size() / n;
+  const size_t rows = all || !crash_safe_ ? buffered : static_cast<size_t>(data_.whole(buffered));
+  if (rows == 0) return;
+  data_.append(buf_.data(), rows);
+  buf_.erase(buf_.begin(), buf_.begin() + rows * n);
 }
 
 void StateReport::flush() {
-  data_.append(buf_.data(), buf_.size() / gather_.size());
-  buf_.clear();
+  write(false);
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
 void StateReport::finish(const std::string& status, double t_reached_ms) {
-  flush();
+  write(true);
   // The time axis says what was recorded: stop = start + rows * dt.
   const double time[3] = {0.0, static_cast<double>(data_.rows()) * dt_rec_, dt_rec_};
   H5Id tds(H5Dopen2(mapping_, "time", H5P_DEFAULT), H5Dclose);

@@ -25,9 +25,9 @@ struct ReportMapping {
 class StateReport {
  public:
   StateReport(const std::string& path, const std::string& group, const std::string& unit, ReportMapping mapping,
-              double dt_rec, double tstop, const Provenance& prov, bool resume = false);
+              double dt_rec, double tstop, const Provenance& prov, const FileMode& mode = {});
   void record(const float* values, float offset);  // one row: values[gather[c]] + offset
-  void flush();
+  void flush();  // every 2 s: buffered rows (crash_safe: up to a chunk boundary), then the file
   void finish(const std::string& status, double t_reached_ms);
   void checkpoint(Archive& a, const std::string& k);  // as SpikeFile::checkpoint
 
@@ -38,6 +38,8 @@ class StateReport {
   std::vector<float> buf_;
   size_t chunk_rows_ = 1;
   double dt_rec_;
+  bool crash_safe_;
+  void write(bool all);  // buffered rows: all, or up to a chunk boundary
 };
 
 }  // namespace spikesim

@@ -26,7 +26,7 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   opt.measure_threads = opt.device == Device::kCpu && given.threads <= 0 && opt.threads > 1;
   std::unique_ptr<CheckpointReader> from;
   if (!opt.resume_from.empty()) from = std::make_unique<CheckpointReader>(opt.resume_from);
-  MonitorList monitors = opt.file_monitors ? open_monitors(net, opt.threads, from != nullptr) : MonitorList{};
+  MonitorList monitors = opt.file_monitors ? open_monitors(net, opt.threads, FileMode{from != nullptr, opt.checkpoint}) : MonitorList{};
   const size_t n_file = monitors.size();
   if (extra)
     for (auto& m : *extra) monitors.push_back(std::move(m));

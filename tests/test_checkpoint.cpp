@@ -10,6 +10,7 @@
 #include "core/archive.hpp"
 #include "helpers.hpp"
 #include "io/checkpoint.hpp"
+#include "io/series_file.hpp"
 
 using namespace spikesim;
 using namespace spikesim::test;
@@ -327,4 +328,38 @@ TEST_CASE("weights snapshots: every synapse at given times as SONATA edge groups
   REQUIRE(run_cli({"run", file, "--tstop", "500", "-o", cut, "--quiet", "--checkpoint-every", "300"}).code == 0);
   REQUIRE(run_cli({"resume", cut, "--tstop", "1000", "--quiet", "--threads", "2"}).code == 0);
   CHECK(compare_outputs(whole, cut) == "");
+}
+
+TEST_CASE("crash-safe files: periodic flushes write whole chunks only, checkpoints and the end everything") {
+  const fs::path dir = temp_dir("crash_safe");
+  {  // the arithmetic: rows up to the next chunk boundary, then whole chunks
+    H5Id f = h5_open_output((dir / "a.h5").string(), FileMode{false, true});
+    AppendableDataset d(f, "x", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, 4);
+    CHECK(d.whole(3) == 0);
+    CHECK(d.whole(4) == 4);
+    CHECK(d.whole(9) == 8);
+    const double v[2] = {1, 2};
+    d.append(v, 2);
+    CHECK(d.whole(1) == 0);
+    CHECK(d.whole(2) == 2);
+    CHECK(d.whole(7) == 6);
+  }
+  // A series of 5000 rows (chunks of 4096): a crash-safe flush leaves the file at 4096 rows
+  // (the rest stays buffered, so no chunk is written twice), a plain one at 5000.
+  for (const bool safe : {true, false}) {
+    const std::string path = (dir / (safe ? "safe.h5" : "plain.h5")).string();
+    SeriesFile s(path, "signals", {"x"}, {"1"}, 1.0, "test", Provenance{"{}", 1}, FileMode{false, safe});
+    for (int r = 0; r < 5000; ++r) {
+      const double x = r;
+      s.record(&x);
+    }
+    s.flush();
+    {
+      H5Id f = open_file(path);
+      CHECK(dims(f, "/signals/x/data")[0] == (safe ? 4096u : 5000u));
+    }
+    s.finish("complete", 5000);
+    H5Id f = open_file(path);
+    CHECK(dims(f, "/signals/x/data")[0] == 5000u);
+  }
 }
