@@ -82,6 +82,18 @@ std::string network_hash(const json& resolved) {
   return buf;
 }
 
+CheckpointHeader checkpoint_header(const Network& net, const std::string& engine, const RunOptions& opt) {
+  CheckpointHeader h;
+  h.spikesim_version = SPIKESIM_VERSION;
+  h.network_json = net.spec.resolved.dump();
+  h.network_hash = network_hash(net.spec.resolved);
+  h.engine = engine;
+  h.device = opt.device == Device::kCpu ? "cpu" : opt.device == Device::kCuda ? "cuda" : "emulate";
+  h.dt = net.spec.run.dt;
+  h.every_ms = opt.checkpoint_every_ms;
+  return h;
+}
+
 void CheckpointWriter::write(uint64_t n, const std::function<void(Archive&)>& fill) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string tmp = path_ + ".tmp";
@@ -117,7 +129,7 @@ struct CheckpointReader::File {
   H5Id id;
 };
 
-CheckpointReader::CheckpointReader(const std::string& path) : file_(std::make_unique<File>()) {
+CheckpointReader::CheckpointReader(const std::string& path) : file_(std::make_unique<File>()), path_(path) {
   if (!std::filesystem::is_regular_file(path)) throw CheckpointError("no checkpoint " + path);
   try {
     file_->id = h5_open_read(path);
@@ -161,6 +173,17 @@ CheckpointReader::CheckpointReader(const std::string& path) : file_(std::make_un
 
 CheckpointReader::~CheckpointReader() = default;
 
+void CheckpointReader::check(const Network& net, const std::string& engine) const {
+  const std::string& path = path_;
+  if (header_.engine != engine)
+    throw CheckpointError(path + " holds the " + header_.engine + " engine's state; resume it with --device " +
+                          (header_.engine == "cpu" ? std::string("cpu") : "cuda or --device emulate"));
+  const std::string hash = network_hash(net.spec.resolved);
+  if (header_.network_hash != hash)
+    throw CheckpointError(path + " was written by another network (hash " + header_.network_hash + ", this one " + hash + ")");
+  if (header_.dt != net.spec.run.dt) throw CheckpointError(path + " was written with another dt");
+}
+
 void init_from_state(Network& net) {
   const std::string& path = net.spec.init_from;
   try {
@@ -173,13 +196,8 @@ void init_from_state(Network& net) {
 }
 
 void save_state(const std::string& path, Network& net, uint64_t steps) {
-  CheckpointHeader h;
-  h.spikesim_version = SPIKESIM_VERSION;
-  h.network_json = net.spec.resolved.dump();
-  h.network_hash = network_hash(net.spec.resolved);
-  h.engine = "saved-state";  // not resumable: no delay rings, lazy weights settled
-  h.dt = net.spec.run.dt;
-  CheckpointWriter(path, h).write(steps, [&](Archive& a) { network_state(net, a, false); });
+  // not resumable ("saved-state"): no delay rings, lazy weights settled
+  CheckpointWriter(path, checkpoint_header(net, "saved-state", RunOptions{})).write(steps, [&](Archive& a) { network_state(net, a, false); });
 }
 
 }  // namespace spikesim

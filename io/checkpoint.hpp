@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/archive.hpp"
+#include "core/run.hpp"
 #include "core/run_loop.hpp"
 #include "core/spec.hpp"
 #include "plasticity/network.hpp"
@@ -25,6 +26,9 @@ struct CheckpointHeader {
   uint64_t step = 0;
   double t_ms = 0.0, dt = 0.0, every_ms = 0.0;
 };
+
+// The header of a run's checkpoints (step and time are set at each write).
+CheckpointHeader checkpoint_header(const Network& net, const std::string& engine, const RunOptions& opt);
 
 // What identifies a network for checkpoints: a hash of the resolved network JSON without
 // run.tstop and output (a resumed run may go further and its folder may have moved).
@@ -49,6 +53,9 @@ class CheckpointReader {
   explicit CheckpointReader(const std::string& path);  // throws CheckpointError
   ~CheckpointReader();
   const CheckpointHeader& header() const { return header_; }
+  // Throws CheckpointError unless it can resume `net` on `engine`: same engine, network
+  // (hash) and dt.
+  void check(const Network& net, const std::string& engine) const;
   Archive& archive() { return *archive_; }
 
  private:
@@ -56,6 +63,7 @@ class CheckpointReader {
   std::unique_ptr<File> file_;
   std::unique_ptr<Archive> archive_;
   CheckpointHeader header_;
+  std::string path_;
 };
 
 // A new run's start from the state in net.spec.init_from (plasticity/network_state.hpp

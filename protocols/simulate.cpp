@@ -5,7 +5,6 @@
 #include <chrono>
 #include <filesystem>
 
-#include "build_info.hpp"
 #include "core/run_loop.hpp"
 #include "cpu/engine.hpp"
 #include "cpu/thread_count.hpp"
@@ -36,29 +35,15 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   Checkpointing cp;
   std::unique_ptr<CheckpointWriter> writer;
   if (from) {
-    const CheckpointHeader& h = from->header();
-    if (h.engine != backend->engine())
-      throw CheckpointError(opt.resume_from + " holds the " + h.engine + " engine's state; resume it with --device " +
-                            (h.engine == "cpu" ? std::string("cpu") : "cuda or --device emulate"));
-    if (h.network_hash != network_hash(net.spec.resolved))
-      throw CheckpointError(opt.resume_from + " was written by another network (hash " + h.network_hash + ", this one " +
-                            network_hash(net.spec.resolved) + ")");
-    if (h.dt != net.spec.run.dt) throw CheckpointError(opt.resume_from + ": another dt");
+    from->check(net, backend->engine());
     cp.from = &from->archive();
-    cp.start = h.step;
+    cp.start = from->header().step;
   }
   if (opt.checkpoint) {
-    CheckpointHeader h;
-    h.spikesim_version = SPIKESIM_VERSION;
-    h.network_json = net.spec.resolved.dump();
-    h.network_hash = network_hash(net.spec.resolved);
-    h.engine = backend->engine();
-    h.device = opt.device == Device::kCpu ? "cpu" : opt.device == Device::kCuda ? "cuda" : "emulate";
-    h.dt = net.spec.run.dt;
-    h.every_ms = opt.checkpoint_every_ms;
-    writer = std::make_unique<CheckpointWriter>((std::filesystem::path(net.spec.output.dir) / "checkpoint.h5").string(), h);
+    writer = std::make_unique<CheckpointWriter>((std::filesystem::path(net.spec.output.dir) / "checkpoint.h5").string(),
+                                                checkpoint_header(net, backend->engine(), opt));
     cp.sink = writer.get();
-    cp.every = opt.checkpoint_every_ms > 0 ? std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(opt.checkpoint_every_ms / net.spec.run.dt))) : 0;
+    cp.every = opt.checkpoint_every_ms > 0 ? std::max<uint64_t>(1, std::llround(opt.checkpoint_every_ms / net.spec.run.dt)) : 0;
   }
   RunLoop loop(net.spec, net.steps(), *backend, monitors, net.signals, opt, cp);
   RunResult res;

@@ -1,0 +1,40 @@
+#pragma once
+// What the command line's commands share (cli/commands.cpp parses, cli/run_commands.cpp runs
+// networks): the parsed arguments and the engine options they ask for.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/run.hpp"
+#include "core/spec.hpp"
+
+namespace spikesim::cli {
+
+struct UsageError {
+  std::string msg;
+};
+
+struct Args {
+  std::string command, file;
+  std::vector<std::string> sets;  // protocol --set
+  bool list = false;
+  Overrides ov;
+  int threads = 0;
+  std::string device = "cpu", propagation = "auto";
+  bool quiet = false;
+  bool profile = false;
+  bool device_given = false;
+  double checkpoint_every = -1.0;  // ms; -1: not given
+  std::string save_state;
+};
+
+// --device and --propagation as the options of every run of this command (protocols
+// included); fails (exit 2) before any work when cuda is asked for and no device is usable.
+RunOptions engine_options(const Args& a);
+std::string with_commas(uint64_t n);  // 1,234,567
+
+// spikesim run NET.json and spikesim resume DIR (docs/checkpoints.md).
+int cmd_run(const Args& a);
+int cmd_resume(const Args& a);
+
+}  // namespace spikesim::cli

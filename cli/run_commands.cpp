@@ -1,0 +1,154 @@
+// spikesim run and spikesim resume: a network run from its file, or continued from the
+// checkpoint in its output folder; the summary printed after either.
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "build_info.hpp"
+#include "cli/args.hpp"
+#include "core/isa.hpp"
+#include "core/stop_signal.hpp"
+#include "gpu/engine.hpp"
+#include "io/checkpoint.hpp"
+#include "io/edges_file.hpp"
+#include "protocols/simulate.hpp"
+
+namespace spikesim::cli {
+
+namespace {
+
+void check_outputs(const NetworkSpec& s) {
+  if (s.output.overwrite) return;
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  if (s.record_spikes) files.push_back(s.output.spikes_file);
+  for (const auto& m : s.states)
+    for (const auto& v : m.variables) files.push_back(m.file_name(v));
+  for (const auto& m : s.weights) files.push_back(m.file_name());
+  for (const auto& m : s.signal_monitors) files.push_back(m.file_name());
+  for (const auto& m : s.rate_monitors) files.push_back(m.file_name());
+  if (s.task.active()) files.insert(files.end(), {"trials.h5", "trials.csv"});
+  if (s.any_plastic()) files.push_back(s.output.edges_file);
+  files.push_back("checkpoint.h5");  // an earlier run's: replaced below, or resume would mix the runs
+  for (const auto& f : files) {
+    const fs::path p = fs::path(s.output.dir) / f;
+    if (fs::exists(p))
+      throw SpecError("/output/overwrite", "output file " + p.string() +
+                                               " exists; pass --overwrite or set \"overwrite\": true");
+  }
+}
+
+// Where the run's wall time went (--profile); printed even with --quiet.
+void print_profile(const RunResult& r) {
+  double loop = 0.0;
+  for (double x : r.phase_s) loop += x;
+  std::printf("  profile (wall s)       seconds   %% of loop\n");
+  for (int p = 0; p < kPhaseCount; ++p)
+    std::printf("    %-18s %10.3f %10.1f\n", kPhaseNames[p], r.phase_s[p], loop > 0 ? 100.0 * r.phase_s[p] / loop : 0.0);
+  std::printf("    %-18s %10.3f\n", "step loop", loop);
+  std::printf("    %-18s %10.3f\n", "open outputs", r.setup_s);
+  std::printf("    %-18s %10.3f\n", "close outputs", r.finish_s);
+}
+
+// The summary of a run (run, resume) and its exit code.
+int report_run(const Args& a, const Network& net, const RunResult& r) {
+  if (a.profile) print_profile(r);
+  if (!a.quiet) {
+    const double t_s = r.t_reached_ms * 1e-3;
+    std::printf("spikesim %s: %s\n", SPIKESIM_VERSION, a.file.c_str());
+    if (r.checkpoints)
+      std::printf("  checkpoints: %llu written (last %.1f MiB), %.3f s in all\n", static_cast<unsigned long long>(r.checkpoints),
+                  r.checkpoint_bytes / 1048576.0, r.checkpoint_s);
+    std::printf("  neurons %s, synapses %s, seed %llu, %d threads, CPU path %s\n", with_commas(net.neurons()).c_str(),
+                with_commas(net.synapses()).c_str(), static_cast<unsigned long long>(net.spec.run.seed),
+                r.threads > 0 ? r.threads : (a.threads > 0 ? a.threads : omp_get_max_threads()), isa_name(selected_isa()));
+    if (a.device != "cpu")
+      std::printf("  device %s: %.1f MiB of device memory, %.2f bytes per synapse for synapses\n", a.device.c_str(),
+                  r.device_bytes / 1048576.0,
+                  net.synapses() ? static_cast<double>(r.device_synapse_bytes) / net.synapses() : 0.0);
+    std::printf("  simulated %.1f ms in %.3f s wall, step loop %.3f s (real-time factor %.3f)\n", r.t_reached_ms, r.wall_s,
+                r.loop_s, r.wall_s > 0 ? t_s / r.wall_s : 0.0);
+    std::printf("  %-16s %10s %12s %12s\n", "population", "size", "spikes", "rate (Hz)");
+    for (size_t p = 0; p < net.pops.size(); ++p)
+      std::printf("  %-16s %10s %12s %12.3f\n", net.pops[p].name.c_str(), with_commas(net.pops[p].size).c_str(),
+                  with_commas(r.spike_counts[p]).c_str(),
+                  t_s > 0 ? static_cast<double>(r.spike_counts[p]) / (net.pops[p].size * t_s) : 0.0);
+    for (const auto& f : r.files) std::printf("  output: %s\n", f.c_str());
+  }
+  if (r.interrupted) {
+    std::fprintf(stderr, "spikesim: interrupted by signal %d at t = %.1f ms; output files are closed and marked \"interrupted\"\n",
+                 stop_signal(), r.t_reached_ms);
+    return 128 + stop_signal();
+  }
+  return 0;
+}
+
+}  // namespace
+
+int cmd_run(const Args& a) {
+  RunOptions opt = engine_options(a);
+  if (a.threads > 0) omp_set_num_threads(a.threads);  // network construction too
+  NetworkSpec spec = parse_network_file(a.file, a.ov);
+  if (a.device != "cpu") check_device_support(spec);
+  check_outputs(spec);
+  std::filesystem::remove(std::filesystem::path(spec.output.dir) / "checkpoint.h5");  // (only with --overwrite)
+  Network net = build_network(std::move(spec));
+  install_stop_handlers();
+  opt.threads = a.threads;
+  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.profile = a.profile;
+  opt.log_trials = !a.quiet;
+  opt.checkpoint = a.checkpoint_every >= 0;
+  opt.checkpoint_every_ms = std::max(a.checkpoint_every, 0.0);
+  const RunResult r = simulate(net, opt);
+  if (!a.save_state.empty() && !r.interrupted) save_state(a.save_state, net, r.steps);
+  return report_run(a, net, r);
+}
+
+// spikesim resume OUTDIR: the run whose checkpoint.h5 is in OUTDIR, continued from it with
+// its own network (docs/checkpoints.md); its output files are cut back to the checkpoint.
+int cmd_resume(const Args& a) {
+  namespace fs = std::filesystem;
+  const std::string path = (fs::path(a.file) / "checkpoint.h5").string();
+  CheckpointHeader h;
+  try {
+    h = CheckpointReader(path).header();
+  } catch (const CheckpointError& e) {
+    throw SpecError("", e.what());
+  }
+  if (h.engine == "saved-state") throw SpecError("", path + " is a saved state (--save-state), not a checkpoint: start a run from it with \"init_from\"");
+  Overrides ov = a.ov;
+  ov.has_dir = true;
+  ov.dir = a.file;
+  ov.overwrite = true;
+  NetworkSpec spec = parse_network(read_json_text(h.network_json), path, ov);
+  if (spec.run.tstop < h.t_ms) {
+    throw SpecError("/run/tstop", "the checkpoint is at t = " + std::to_string(h.t_ms) + " ms, --tstop " + std::to_string(spec.run.tstop) +
+                                      " ms is before it");
+  }
+  // The checkpoint holds every weight and state: the files the network started from
+  // ("init_from", "weights_from") are not needed any more.
+  spec.init_from.clear();
+  for (ProjectionSpec& p : spec.projections) p.weights_from.clear();
+  Args b = a;
+  if (!a.device_given) b.device = h.device;
+  RunOptions opt = engine_options(b);
+  if (a.threads > 0) omp_set_num_threads(a.threads);
+  if (b.device != "cpu") check_device_support(spec);
+  Network net = build_network(std::move(spec));
+  install_stop_handlers();
+  opt.threads = a.threads;
+  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.log_trials = !a.quiet;
+  opt.resume_from = path;
+  opt.checkpoint = true;
+  opt.checkpoint_every_ms = a.checkpoint_every >= 0 ? a.checkpoint_every : h.every_ms;
+  if (!a.quiet) std::printf("spikesim: resuming %s from t = %.1f ms\n", a.file.c_str(), h.t_ms);
+  const RunResult r = simulate(net, opt);
+  return report_run(b, net, r);
+}
+
+}  // namespace spikesim::cli
