@@ -66,6 +66,19 @@ std::string compare_outputs(const fs::path& a, const fs::path& b) {
 
 std::string example(const std::string& name) { return source_dir() + "/" + name; }
 
+// Waits until `ready()` while the process `pid` runs; fails (instead of hanging) when it
+// ends first or after 120 s.
+template <class F>
+void wait_while_running(pid_t pid, F ready) {
+  const auto t0 = std::chrono::steady_clock::now();
+  while (!ready()) {
+    int status = 0;
+    REQUIRE_MESSAGE(waitpid(pid, &status, WNOHANG) == 0, "the run ended before it could be stopped");
+    REQUIRE(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(120));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 double checkpoint_t(const fs::path& dir) {
   const fs::path p = dir / "checkpoint.h5";
   if (!fs::exists(p)) return -1;
@@ -149,7 +162,7 @@ TEST_CASE("SIGKILL after the second checkpoint: files readable, resume gives the
   REQUIRE(run_cli({"run", net, "--tstop", "12000", "-o", (dir / "whole").string(), "--quiet", "--threads", "2"}).code == 0);
   const pid_t pid = spawn_cli({"run", net, "--tstop", "12000", "-o", killed, "--quiet", "--threads", "2", "--checkpoint-every", "500"},
                               dir);
-  while (checkpoint_t(killed) < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  wait_while_running(pid, [&] { return checkpoint_t(killed) >= 1000; });
   std::this_thread::sleep_for(std::chrono::milliseconds(150));  // into the next interval, files half-written
   kill(pid, SIGKILL);
   const Proc p = wait_cli(pid, dir);
@@ -174,7 +187,7 @@ TEST_CASE("SIGTERM with checkpoints: a checkpoint at the step reached, then resu
   const std::string net = example("examples/coba.json"), stopped = (dir / "stopped").string();
   REQUIRE(run_cli({"run", net, "--tstop", "8000", "-o", (dir / "whole").string(), "--quiet", "--threads", "2"}).code == 0);
   const pid_t pid = spawn_cli({"run", net, "--tstop", "8000", "-o", stopped, "--quiet", "--threads", "2", "--checkpoint-every", "3000"}, dir);
-  while (!fs::exists(fs::path(stopped) / "spikes.h5")) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  wait_while_running(pid, [&] { return fs::exists(fs::path(stopped) / "spikes.h5"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(pid, SIGTERM);
   const Proc p = wait_cli(pid, dir);
