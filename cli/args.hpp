@@ -24,6 +24,7 @@ struct Args {
   bool quiet = false;
   bool profile = false;
   bool device_given = false;
+  bool progress = false;  // --progress: the progress line even when stderr is not a terminal (python/spikesim reads it)
   double checkpoint_every = -1.0;  // ms; -1: not given
   std::string save_state;
 };
@@ -36,5 +37,7 @@ std::string with_commas(uint64_t n);  // 1,234,567
 // spikesim run NET.json and spikesim resume DIR (docs/checkpoints.md).
 int cmd_run(const Args& a);
 int cmd_resume(const Args& a);
+// spikesim describe --json (cli/describe.cpp).
+int cmd_describe(const Args& a);
 
 }  // namespace spikesim::cli

@@ -38,12 +38,13 @@ const char* kUsage =
     "usage:\n"
     "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N]\n"
     "               [--device cpu|cuda|emulate] [--propagation auto|per_spike|per_target] [--quiet] [--profile]\n"
-    "               [--checkpoint-every MS] [--save-state FILE]\n"
+    "               [--checkpoint-every MS] [--save-state FILE] [--progress]\n"
     "  spikesim resume OUTDIR [--tstop MS] [--threads N] [--device D] [--checkpoint-every MS] [--quiet]\n"
     "  spikesim validate NET.json\n"
     "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--device D] [--propagation P] [--quiet]\n"
     "  spikesim protocol --list\n"
     "  spikesim fit FIT.json [-o DIR] [--set key=value ...] [--threads N] [--quiet]\n"
+    "  spikesim describe --json       # models, rules, monitors, connection rules, other simulators' names\n"
     "  spikesim --version\n";
 
 double parse_ms(const std::string& flag, const std::string& x) {
@@ -74,7 +75,8 @@ Args parse_args(int argc, char** argv) {
   std::vector<std::string> v(argv + 1, argv + argc);
   if (v.empty()) throw UsageError{"no command given"};
   a.command = v[0];
-  if (a.command != "run" && a.command != "validate" && a.command != "protocol" && a.command != "fit" && a.command != "resume")
+  if (a.command != "run" && a.command != "validate" && a.command != "protocol" && a.command != "fit" && a.command != "resume" &&
+      a.command != "describe")
     throw UsageError{"unknown command \"" + a.command + "\""};
   for (size_t i = 1; i < v.size(); ++i) {
     const std::string& s = v[i];
@@ -82,6 +84,10 @@ Args parse_args(int argc, char** argv) {
       if (i + 1 >= v.size()) throw UsageError{s + " needs a value"};
       return v[++i];
     };
+    if (a.command == "describe") {
+      if (s != "--json") throw UsageError{"describe takes only --json"};
+      continue;
+    }
     const bool resume = a.command == "resume";
     const bool run = a.command == "run" || resume;  // resume takes run's options that make sense for it
     if (resume && (s == "--seed" || s == "-o" || s == "--output" || s == "--overwrite" || s == "--save-state" || s == "--propagation"))
@@ -129,6 +135,8 @@ Args parse_args(int argc, char** argv) {
       a.propagation = value();
       if (a.propagation != "auto" && a.propagation != "per_spike" && a.propagation != "per_target")
         throw UsageError{"--propagation expects auto, per_spike or per_target, found \"" + a.propagation + "\""};
+    } else if (run && s == "--progress") {
+      a.progress = true;
     } else if (run && s == "--profile") {
       a.profile = true;
     } else if (run && s == "--quiet") {
@@ -141,7 +149,7 @@ Args parse_args(int argc, char** argv) {
       throw UsageError{"more than one network file: " + a.file + ", " + s};
     }
   }
-  if (a.file.empty() && !a.list)
+  if (a.file.empty() && !a.list && a.command != "describe")
     throw UsageError{a.command == "protocol" ? "no protocol name given" : a.command == "fit" ? "no fit file given"
                      : a.command == "resume" ? "no output folder given" : "no network file given"};
   return a;
@@ -317,6 +325,7 @@ int main_cli(int argc, char** argv) {
     if (a.command == "protocol") return cmd_protocol(a);
     if (a.command == "fit") return cmd_fit(a);
     if (a.command == "resume") return cmd_resume(a);
+    if (a.command == "describe") return cmd_describe(a);
     return a.command == "run" ? cmd_run(a) : cmd_validate(a);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "spikesim: error: %s\n%s", e.msg.c_str(), kUsage);

@@ -98,7 +98,7 @@ int cmd_run(const Args& a) {
   Network net = build_network(std::move(spec));
   install_stop_handlers();
   opt.threads = a.threads;
-  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.progress = !a.quiet && (a.progress || isatty(STDERR_FILENO));
   opt.profile = a.profile;
   opt.log_trials = !a.quiet;
   opt.checkpoint = a.checkpoint_every >= 0;
@@ -141,7 +141,7 @@ int cmd_resume(const Args& a) {
   Network net = build_network(std::move(spec));
   install_stop_handlers();
   opt.threads = a.threads;
-  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.progress = !a.quiet && (a.progress || isatty(STDERR_FILENO));
   opt.log_trials = !a.quiet;
   opt.resume_from = path;
   opt.checkpoint = true;

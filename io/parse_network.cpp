@@ -69,14 +69,11 @@ void parse_output(JObj o, OutputSpec& out) {
 // (neurons/model_info.hpp), and NEST's tau_m for g_L where a model has both C_m and g_L.
 void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
   std::string names;
-  bool has_C_m = false, has_g_L = false;
   for (const ParamInfo& q : info.params) {
     pop.params[q.name] = p.number_or(q.name, q.def, "a number");
     names += (names.empty() ? "" : ", ") + q.name;
-    has_C_m = has_C_m || q.name == "C_m";
-    has_g_L = has_g_L || q.name == "g_L";
   }
-  if (has_C_m && has_g_L) {
+  if (!alternative_params(info).empty()) {  // tau_m in place of g_L
     names += ", tau_m";
     if (p.has("tau_m")) {  // NEST's iaf_psc_exp is parameterised by tau_m; accept it for g_L.
       if (p.has("g_L")) fail_msg(p.at("tau_m"), "found both tau_m and g_L, expected one of them (g_L = C_m / tau_m)");

@@ -18,9 +18,11 @@ int population_index(const json& j, const std::string& ptr, const NetworkSpec& n
   return idx;
 }
 
+const char* const kConnectionRules = "all_to_all, one_to_one, pairwise_bernoulli, fixed_indegree, fixed_outdegree, fixed_total_number, explicit";
+
 namespace {
 
-const char* kRules = "all_to_all, one_to_one, pairwise_bernoulli, fixed_indegree, fixed_outdegree, fixed_total_number, explicit";
+const char* kRules = kConnectionRules;
 
 std::vector<uint32_t> index_list(JObj& c, const std::string& key, uint32_t size) {
   const json& a = c.need(key, "an array of neuron indices");

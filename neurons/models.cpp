@@ -70,4 +70,11 @@ bool self_driven(const PopulationSpec& s) {
   return driven;
 }
 
+std::vector<ParamInfo> alternative_params(const ModelInfo& info) {
+  bool C_m = false, g_L = false;
+  for (const ParamInfo& q : info.params) C_m = C_m || q.name == "C_m", g_L = g_L || q.name == "g_L";
+  if (C_m && g_L) return {{"tau_m", 0.0, "ms", "a membrane time constant, in place of g_L (g_L = C_m / tau_m)", ParamInfo::kPositive}};
+  return {};
+}
+
 }  // namespace spikesim

@@ -23,6 +23,9 @@ std::string model_label(Model m);
 // Unit of a projection's weights onto a population of model m ("nS", "pA"; "1" for a
 // spike_generator, whose plastic weights deliver nothing).
 std::string weight_unit(Model m);
+// Parameters a model also accepts in place of one of its own: tau_m (ms) for g_L = C_m / tau_m
+// where the model has both C_m and g_L (NEST's iaf_psc_exp and iaf_cond_exp take tau_m).
+std::vector<ParamInfo> alternative_params(const ModelInfo& info);
 // Whether a population can fire without input (a source, or a neuron model's own rule).
 bool self_driven(const PopulationSpec& s);
 

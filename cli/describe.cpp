@@ -1,0 +1,95 @@
+// spikesim describe --json: what the binary accepts, as data, for tools that write network
+// files (python/spikesim builds networks from it and repeats no name, default or unit): the
+// models with their parameters (default, unit, range), state variables and receptors; the
+// plasticity rules; the monitor types; the connection rules; and the names NEST, PyNN and
+// Brian2 users bring, with what spikesim calls them.
+#include <cstdio>
+#include <sstream>
+
+#include "build_info.hpp"
+#include "cli/args.hpp"
+#include "core/json_access.hpp"
+#include "io/monitors.hpp"
+#include "neurons/models.hpp"
+#include "plasticity/registry.hpp"
+
+namespace spikesim::cli {
+
+namespace {
+
+json models() {
+  json out = json::array();
+  for (const ModelInfo& m : model_registry()) {
+    json params = json::array(), state = json::array();
+    for (const ParamInfo& p : m.params)
+      params.push_back({{"name", p.name}, {"default", p.def}, {"unit", p.unit}, {"what", p.what},
+                        {"range", p.range == ParamInfo::kPositive ? "> 0" : p.range == ParamInfo::kNonNegative ? ">= 0" : "any"}});
+    for (const StateVarInfo& v : m.state) state.push_back({{"name", v.name}, {"unit", v.unit}});
+    json alternatives = json::array();
+    for (const ParamInfo& p : alternative_params(m))
+      alternatives.push_back({{"name", p.name}, {"unit", p.unit}, {"what", p.what}});
+    out.push_back({{"name", m.name}, {"method", m.method}, {"params", params}, {"alternatives", alternatives}, {"state", state},
+                   {"receptors", m.has_receptors}, {"weight_unit", weight_unit(m.model)}});
+  }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream ss(list);
+  for (std::string item; std::getline(ss, item, ',');) out.push_back(item.substr(item.find_first_not_of(' ')));
+  return out;
+}
+
+// Names users bring from other simulators: each maps to spikesim's, with a note where the
+// unit differs (never converted silently: python/spikesim and the docs suggest, users write).
+json aliases() {
+  return {
+      {"models",
+       {{"IF_cond_exp", "lif_cond_exp"}, {"iaf_cond_exp", "lif_cond_exp"}, {"IF_curr_exp", "lif_curr_exp"},
+        {"iaf_psc_exp", "lif_curr_exp"}, {"EIF_cond_exp_isfa_ista", "aeif_cond_exp"}, {"aeif_cond_exp", "aeif_cond_exp"},
+        {"Izhikevich", "izhikevich"}, {"izhikevich", "izhikevich"}, {"SpikeSourcePoisson", "poisson"},
+        {"poisson_generator", "poisson"}, {"SpikeSourceArray", "spike_generator"}, {"spike_generator", "spike_generator"},
+        {"pp_psc_delta", "pp_psc_delta"}}},
+      {"params",
+       {{"tau_refrac", {{"name", "t_ref"}, {"note", "ms, as in PyNN"}}},
+        {"cm", {{"name", "C_m"}, {"note", "PyNN's cm is in nF, spikesim's C_m in pF: multiply by 1000"}}},
+        {"v_rest", {{"name", "E_L"}, {"note", "mV"}}},
+        {"v_thresh", {{"name", "V_th"}, {"note", "mV"}}},
+        {"v_reset", {{"name", "V_reset"}, {"note", "mV"}}},
+        {"tau_syn_E", {{"name", "tau_syn_ex"}, {"note", "ms"}}},
+        {"tau_syn_I", {{"name", "tau_syn_in"}, {"note", "ms"}}},
+        {"e_rev_E", {{"name", "E_ex"}, {"note", "mV"}}},
+        {"e_rev_I", {{"name", "E_in"}, {"note", "mV"}}},
+        {"i_offset", {{"name", "I_e"}, {"note", "PyNN's i_offset is in nA, spikesim's I_e in pA: multiply by 1000"}}},
+        {"v", {{"name", "V_m"}, {"note", "mV"}}},
+        {"N", {{"name", "n"}, {"note", "fixed_total_number's synapse count"}}}}},
+      {"connection_rules",
+       {{"FixedProbabilityConnector", "pairwise_bernoulli"}, {"AllToAllConnector", "all_to_all"},
+        {"OneToOneConnector", "one_to_one"}, {"FixedNumberPreConnector", "fixed_indegree"},
+        {"FixedNumberPostConnector", "fixed_outdegree"}, {"FixedTotalNumberConnector", "fixed_total_number"},
+        {"FromListConnector", "explicit"}}},
+      {"monitors", {{"spike_recorder", "spikes"}, {"multimeter", "state"}, {"voltmeter", "state"},
+                    {"SpikeMonitor", "spikes"}, {"StateMonitor", "state"}, {"PopulationRateMonitor", "rates"}}}};
+}
+
+}  // namespace
+
+int cmd_describe(const Args&) {
+  json rules = json::array();
+  for (const RuleInfo& r : rule_list()) rules.push_back({{"name", r.name}, {"summary", r.summary}});
+  json monitors = json::array();
+#define SPIKESIM_DESCRIBE_MONITOR(kind, type) monitors.push_back(type);
+  SPIKESIM_MONITOR_KINDS(SPIKESIM_DESCRIBE_MONITOR)
+#undef SPIKESIM_DESCRIBE_MONITOR
+  const json out = {{"spikesim_version", SPIKESIM_VERSION},
+                    {"models", models()},
+                    {"rules", rules},
+                    {"monitors", monitors},
+                    {"connection_rules", split(kConnectionRules)},
+                    {"aliases", aliases()}};
+  std::printf("%s\n", out.dump(1).c_str());
+  return 0;
+}
+
+}  // namespace spikesim::cli
