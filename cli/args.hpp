@@ -24,6 +24,7 @@ struct Args {
   bool quiet = false;
   bool profile = false;
   bool device_given = false;
+  std::string network;  // resume --network NET.json: continue with a changed network
   bool progress = false;  // --progress: the progress line even when stderr is not a terminal (python/spikesim reads it)
   double checkpoint_every = -1.0;  // ms; -1: not given
   std::string save_state;

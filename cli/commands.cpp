@@ -39,7 +39,7 @@ const char* kUsage =
     "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N]\n"
     "               [--device cpu|cuda|emulate] [--propagation auto|per_spike|per_target] [--quiet] [--profile]\n"
     "               [--checkpoint-every MS] [--save-state FILE] [--progress]\n"
-    "  spikesim resume OUTDIR [--tstop MS] [--threads N] [--device D] [--checkpoint-every MS] [--quiet]\n"
+    "  spikesim resume OUTDIR [--tstop MS] [--threads N] [--device D] [--checkpoint-every MS] [--network NET.json] [--quiet]\n"
     "  spikesim validate NET.json\n"
     "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--device D] [--propagation P] [--quiet]\n"
     "  spikesim protocol --list\n"
@@ -135,6 +135,8 @@ Args parse_args(int argc, char** argv) {
       a.propagation = value();
       if (a.propagation != "auto" && a.propagation != "per_spike" && a.propagation != "per_target")
         throw UsageError{"--propagation expects auto, per_spike or per_target, found \"" + a.propagation + "\""};
+    } else if (resume && s == "--network") {
+      a.network = value();
     } else if (run && s == "--progress") {
       a.progress = true;
     } else if (run && s == "--profile") {

@@ -124,7 +124,10 @@ int cmd_resume(const Args& a) {
   ov.has_dir = true;
   ov.dir = a.file;
   ov.overwrite = true;
-  NetworkSpec spec = parse_network(read_json_text(h.network_json), path, ov);
+  // --network: the run continues with a changed file (parameters, rates, monitors' sampling);
+  // the checkpoint's arrays must still fit it (sizes, connections, rules are checked).
+  NetworkSpec spec = a.network.empty() ? parse_network(read_json_text(h.network_json), path, ov)
+                                       : parse_network_file(a.network, ov);
   if (spec.run.tstop < h.t_ms) {
     throw SpecError("/run/tstop", "the checkpoint is at t = " + std::to_string(h.t_ms) + " ms, --tstop " + std::to_string(spec.run.tstop) +
                                       " ms is before it");
@@ -144,6 +147,7 @@ int cmd_resume(const Args& a) {
   opt.progress = !a.quiet && (a.progress || isatty(STDERR_FILENO));
   opt.log_trials = !a.quiet;
   opt.resume_from = path;
+  opt.resume_changed = !a.network.empty();
   opt.checkpoint = true;
   opt.checkpoint_every_ms = a.checkpoint_every >= 0 ? a.checkpoint_every : h.every_ms;
   if (!a.quiet) std::printf("spikesim: resuming %s from t = %.1f ms\n", a.file.c_str(), h.t_ms);

@@ -33,6 +33,7 @@ struct RunOptions {
   bool checkpoint = false;
   double checkpoint_every_ms = 0.0;
   std::string resume_from;  // a checkpoint this run continues from (spikesim resume)
+  bool resume_changed = false;  // with another network than the checkpoint's (resume --network)
 };
 
 struct RunResult {

@@ -173,13 +173,13 @@ CheckpointReader::CheckpointReader(const std::string& path) : file_(std::make_un
 
 CheckpointReader::~CheckpointReader() = default;
 
-void CheckpointReader::check(const Network& net, const std::string& engine) const {
+void CheckpointReader::check(const Network& net, const std::string& engine, bool same_network) const {
   const std::string& path = path_;
   if (header_.engine != engine)
     throw CheckpointError(path + " holds the " + header_.engine + " engine's state; resume it with --device " +
                           (header_.engine == "cpu" ? std::string("cpu") : "cuda or --device emulate"));
   const std::string hash = network_hash(net.spec.resolved);
-  if (header_.network_hash != hash)
+  if (same_network && header_.network_hash != hash)
     throw CheckpointError(path + " was written by another network (hash " + header_.network_hash + ", this one " + hash + ")");
   if (header_.dt != net.spec.run.dt) throw CheckpointError(path + " was written with another dt");
 }

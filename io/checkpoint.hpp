@@ -53,9 +53,9 @@ class CheckpointReader {
   explicit CheckpointReader(const std::string& path);  // throws CheckpointError
   ~CheckpointReader();
   const CheckpointHeader& header() const { return header_; }
-  // Throws CheckpointError unless it can resume `net` on `engine`: same engine, network
-  // (hash) and dt.
-  void check(const Network& net, const std::string& engine) const;
+  // Throws CheckpointError unless it can resume `net` on `engine`: same engine, dt and (with
+  // `same_network`) network hash; a changed network is checked array by array as it loads.
+  void check(const Network& net, const std::string& engine, bool same_network = true) const;
   Archive& archive() { return *archive_; }
 
  private:

@@ -76,9 +76,7 @@ H5Id h5_open_output(const std::string& path, const FileMode& mode) {
   if (mode.resume) {  // a resumed run is a run with checkpoints: crash safe
     const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, crash_safe_access());
     if (f < 0) throw CheckpointError("cannot open the output file " + path + " to continue it (missing or unreadable)");
-    H5Id file(f, H5Fclose);
-    write_status(file, "running", 0.0);
-    return file;
+    return H5Id(f, H5Fclose);  // status "running" once it is cut back (Monitor::checkpoint)
   }
   const hid_t f = mode.crash_safe ? H5Fcreate(path.c_str(), H5F_ACC_TRUNC, crash_safe_creation(), crash_safe_access())
                                   : H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);

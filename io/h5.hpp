@@ -31,7 +31,7 @@ class H5Id {
 void h5_check(herr_t status, const std::string& what);  // throws RunError
 H5Id h5_create_file(const std::string& path);          // truncates
 // How a monitor opens its file. `resume`: an earlier run's file, opened to continue it
-// (status "running" again; CheckpointError if missing). `crash_safe` (runs with checkpoints):
+// (CheckpointError if missing; untouched until the monitor cuts it back, then "running"). `crash_safe` (runs with checkpoints):
 // the file stays readable as of its last flush whatever happens after it (SIGKILL, a power
 // cut once the flush is synced): freed space is never reused, metadata reaches the file only
 // at flushes; the writers' periodic flushes then write whole chunks only, so no chunk is

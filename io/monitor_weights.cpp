@@ -66,6 +66,7 @@ class SnapshotMonitor final : public Monitor {
       if (H5Lexists(group_, std::to_string(k).c_str(), H5P_DEFAULT) > 0)
         h5_check(H5Ldelete(group_, std::to_string(k).c_str(), H5P_DEFAULT), "remove a later snapshot");
     next_ = taken;
+    write_status(file_, "running", 0.0);
   }
 
  private:

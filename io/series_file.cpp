@@ -40,6 +40,7 @@ void SeriesFile::checkpoint(Archive& a, const std::string& k) {
   }
   a.array(k + "/rows", rows);
   if (!a.loading()) return;
+  write_status(file_, "running", 0.0);
   if (rows.size() != data_.size()) throw CheckpointError(k + "/rows: another number of series");
   for (size_t i = 0; i < data_.size(); ++i) data_[i].cut(rows[i]);
 }

@@ -47,6 +47,7 @@ void SpikeFile::checkpoint(Archive& a, const std::string& k) {
   }
   a.array(k + "/rows", rows);
   if (!a.loading()) return;
+  write_status(file_, "running", 0.0);
   if (rows.size() != pops_.size()) throw CheckpointError(k + "/rows: another number of populations");
   for (size_t i = 0; i < pops_.size(); ++i) {  // whole chunks stay; the last one's spikes are buffered again
     Pop& p = pops_[i];

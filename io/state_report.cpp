@@ -68,7 +68,9 @@ void StateReport::checkpoint(Archive& a, const std::string& k) {
     rows = data_.rows();
   }
   a.value(k + "/rows", rows);
-  if (a.loading()) data_.cut(rows);
+  if (!a.loading()) return;
+  write_status(file_, "running", 0.0);
+  data_.cut(rows);
 }
 
 void StateReport::record(const float* values, float offset) {

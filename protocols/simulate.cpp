@@ -35,7 +35,7 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   Checkpointing cp;
   std::unique_ptr<CheckpointWriter> writer;
   if (from) {
-    from->check(net, backend->engine());
+    from->check(net, backend->engine(), !opt.resume_changed);
     cp.from = &from->archive();
     cp.start = from->header().step;
   }
@@ -49,6 +49,8 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   RunResult res;
   try {
     res = loop.run(wall0);
+  } catch (const CheckpointError&) {  // a checkpoint that does not fit: refused before any file was changed
+    throw;
   } catch (const std::exception& e) {  // the files say so, with the reason, instead of "running"
     std::vector<std::string> paths;
     for (size_t i = 0; i < n_file; ++i) paths.insert(paths.end(), monitors[i]->files.begin(), monitors[i]->files.end());

@@ -34,6 +34,7 @@ class Network:
         if run:
             self._j["run"] = run
         self.last_out = None  # the folder of the last run (resume continues it)
+        self._last_seed = None
 
     # --- building -------------------------------------------------------------------------
     def population(self, name, size=None, model="lif_cond_exp", method=None, init=None, **params):
@@ -205,15 +206,22 @@ class Network:
         res = runner.run(self._j, tstop=tstop, threads=threads, device=device, out=out, checkpoint_every=checkpoint_every,
                          save_state=save_state, progress=progress, seed=seed)
         self.last_out = res.dir
+        self._last_seed = seed
         return res
 
     def resume(self, out=None, tstop=None, threads=None, device=None, progress=True):
         """Continues the run in `out` (default: this network's last run) from its checkpoint,
-        to `tstop` (run(..., checkpoint_every=...) writes them; docs/checkpoints.md)."""
+        to `tstop`, with the network as it is now: run(); change(); resume() as in Brian2 or
+        NEST, time and state going on. A change must keep the checkpoint's arrays fitting
+        (sizes, connections, rules, monitors); parameters, rates, plasticity's parameters may
+        change. run(..., checkpoint_every=0) writes the checkpoint at the end (docs/checkpoints.md)."""
         out = out or self.last_out
         if out is None:
             raise ValueError("no run to resume: run(..., checkpoint_every=MS) first, or give out=")
-        return runner.resume(out, tstop=tstop, threads=threads, device=device, progress=progress)
+        j = self.to_json()
+        if self._last_seed is not None:
+            j.setdefault("run", {})["seed"] = self._last_seed
+        return runner.resume(out, tstop=tstop, threads=threads, device=device, progress=progress, net_json=j)
 
 
 def _order(original, built):

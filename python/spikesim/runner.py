@@ -47,6 +47,8 @@ def _check(code, out, err):
 def run(net_json, tstop=None, threads=None, device="cpu", out=None, checkpoint_every=None, save_state=None,
         progress=True, seed=None):
     j = json.loads(json.dumps(net_json))
+    if seed is not None:  # in the file, so that a resume with this network gets the same connections
+        j.setdefault("run", {})["seed"] = seed
     if out is None:
         out = j.get("output", {}).get("dir") or j.get("output", {}).get("output_dir") or tempfile.mkdtemp(prefix="spikesim_")
     os.makedirs(out, exist_ok=True)
@@ -55,7 +57,7 @@ def run(net_json, tstop=None, threads=None, device="cpu", out=None, checkpoint_e
         json.dump(j, f, indent=1)
     cmd = [binary(), "run", path, "-o", out, "--overwrite", "--device", device, "--progress"]
     for flag, v in (("--tstop", tstop), ("--threads", threads), ("--checkpoint-every", checkpoint_every),
-                    ("--save-state", save_state), ("--seed", seed)):
+                    ("--save-state", save_state)):
         if v is not None:
             cmd += [flag, str(v)]
     if not progress:
@@ -64,8 +66,13 @@ def run(net_json, tstop=None, threads=None, device="cpu", out=None, checkpoint_e
     return read(out)
 
 
-def resume(out, tstop=None, threads=None, device=None, progress=True):
+def resume(out, tstop=None, threads=None, device=None, progress=True, net_json=None):
     cmd = [binary(), "resume", str(out), "--progress"]
+    if net_json is not None:  # the network as it is now (changed since the run, perhaps)
+        path = os.path.join(out, "network.json")
+        with open(path, "w") as f:
+            json.dump(net_json, f, indent=1)
+        cmd += ["--network", path]
     for flag, v in (("--tstop", tstop), ("--threads", threads), ("--device", device)):
         if v is not None:
             cmd += [flag, str(v)]
