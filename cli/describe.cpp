@@ -73,11 +73,43 @@ json aliases() {
                     {"SpikeMonitor", "spikes"}, {"StateMonitor", "state"}, {"PopulationRateMonitor", "rates"}}}};
 }
 
+// A rule's keys, as its parser reads them (set_key_log): parsed from {"rule": NAME}, each
+// missing required key given a placeholder and parsed again, until the parse succeeds
+// ("complete") or stops for another reason (a trial rule needs the network's task; what the
+// parse never reached is then not listed).
+json rule_keys(const std::string& name) {
+  json p = {{"rule", name}};
+  std::vector<KeyDoc> log;
+  bool complete = false;
+  for (int tries = 0; tries < 16 && !complete; ++tries) {
+    log.clear();
+    set_key_log(&log);
+    try {
+      parse_plasticity(p, "/plasticity", {});
+      complete = true;
+    } catch (const SpecError& e) {
+      const std::string key = e.pointer.substr(e.pointer.find_last_of('/') + 1);
+      if (std::string(e.what()).rfind("missing required key", 0) != 0 || p.contains(key)) break;
+      const std::string what = e.what();
+      p[key] = what.find("an object") != std::string::npos ? json::object() : json(1.0);
+    }
+  }
+  set_key_log(nullptr);
+  json keys = json::array();
+  for (const KeyDoc& d : log)
+    if (d.ptr == "/plasticity" && d.key != "rule")
+      keys.push_back({{"name", d.key}, {"default", d.def}, {"required", d.required}, {"expected", d.expected}});
+  return {{"keys", keys}, {"complete", complete}};
+}
+
 }  // namespace
 
 int cmd_describe(const Args&) {
   json rules = json::array();
-  for (const RuleInfo& r : rule_list()) rules.push_back({{"name", r.name}, {"summary", r.summary}});
+  for (const RuleInfo& r : rule_list()) {
+    const json k = rule_keys(r.name);
+    rules.push_back({{"name", r.name}, {"summary", r.summary}, {"keys", k["keys"]}, {"keys_complete", k["complete"]}});
+  }
   json monitors = json::array();
 #define SPIKESIM_DESCRIBE_MONITOR(kind, type) monitors.push_back(type);
   SPIKESIM_MONITOR_KINDS(SPIKESIM_DESCRIBE_MONITOR)

@@ -50,11 +50,28 @@ int64_t as_integer(const json& j, const std::string& ptr, const std::string& exp
   fail(ptr, j, expected);
 }
 
+namespace {
+thread_local std::vector<KeyDoc>* g_key_log = nullptr;
+// Logs a key once per object (the first look-up says the most: its default or required).
+void log_key(const std::string& ptr, const std::string& key, const json& def, const std::string& expected, bool required) {
+  if (!g_key_log) return;
+  for (KeyDoc& d : *g_key_log)
+    if (d.ptr == ptr && d.key == key) {
+      if (d.expected.empty()) d.expected = expected, d.def = def, d.required = required;
+      return;
+    }
+  g_key_log->push_back({ptr, key, expected, def, required});
+}
+}  // namespace
+
+void set_key_log(std::vector<KeyDoc>* log) { g_key_log = log; }
+
 JObj::JObj(const json& j, std::string ptr) : j_(j), ptr_(std::move(ptr)) {
   if (!j_.is_object()) fail(ptr_.empty() ? "/" : ptr_, j_, "an object");
 }
 
 const json* JObj::get(const std::string& key) {
+  log_key(ptr_, key, nullptr, "", false);
   if (std::find(asked_.begin(), asked_.end(), key) == asked_.end()) asked_.push_back(key);
   auto it = j_.find(key);
   if (it == j_.end()) return nullptr;
@@ -63,6 +80,7 @@ const json* JObj::get(const std::string& key) {
 }
 
 const json& JObj::need(const std::string& key, const std::string& expected) {
+  log_key(ptr_, key, nullptr, expected, true);
   const json* v = get(key);
   if (!v) fail_msg(at(key), "missing required key \"" + key + "\", expected " + expected);
   return *v;
@@ -73,6 +91,7 @@ double JObj::number(const std::string& key, const std::string& expected) {
 }
 
 double JObj::number_or(const std::string& key, double def, const std::string& expected) {
+  log_key(ptr_, key, def, expected, false);
   const json* v = get(key);
   return v ? as_number(*v, at(key), expected) : def;
 }
@@ -82,11 +101,13 @@ int64_t JObj::integer(const std::string& key, const std::string& expected) {
 }
 
 int64_t JObj::integer_or(const std::string& key, int64_t def, const std::string& expected) {
+  log_key(ptr_, key, def, expected, false);
   const json* v = get(key);
   return v ? as_integer(*v, at(key), expected) : def;
 }
 
 bool JObj::boolean_or(const std::string& key, bool def) {
+  log_key(ptr_, key, def, "true or false", false);
   const json* v = get(key);
   if (!v) return def;
   if (!v->is_boolean()) fail(at(key), *v, "true or false");
@@ -100,6 +121,7 @@ std::string JObj::string(const std::string& key, const std::string& expected) {
 }
 
 std::string JObj::string_or(const std::string& key, const std::string& def) {
+  log_key(ptr_, key, def, "a string", false);
   const json* v = get(key);
   if (!v) return def;
   if (!v->is_string()) fail(at(key), *v, "a string");

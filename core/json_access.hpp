@@ -48,6 +48,16 @@ class JObj {
   std::vector<std::string> asked_;  // every key looked up, in order (hint for finish())
 };
 
+// The keys a parser reads, for `spikesim describe`: while a log is installed, every key a JObj
+// looks up is added with where (its object's pointer), its default (null: required, or an
+// optional key without one) and what it expects. Off (null) everywhere else.
+struct KeyDoc {
+  std::string ptr, key, expected;
+  json def;
+  bool required = false;
+};
+void set_key_log(std::vector<KeyDoc>* log);
+
 double as_number(const json& j, const std::string& ptr, const std::string& expected);
 int64_t as_integer(const json& j, const std::string& ptr, const std::string& expected);
 

@@ -1,6 +1,7 @@
 """Plasticity rules by name: `spikesim.rules.stdp(A_plus=0.01, ...)` gives the projection's
-"plasticity" object {"rule": "stdp", ...}. The names come from the binary; the parameters
-are checked by it when the network runs (docs/plasticity.md lists them)."""
+"plasticity" object {"rule": "stdp", ...}. The names and keys (with defaults) come from the
+binary (`spikesim describe --json`, "rules"); values are checked by it when the network runs
+(docs/plasticity.md explains them)."""
 import difflib
 
 from ._binary import describe
@@ -18,6 +19,13 @@ def rule(name, **params):
         close = difflib.get_close_matches(name, known, n=1)
         raise NetworkError("", f"unknown plasticity rule \"{name}\", expected one of: {', '.join(known)}"
                            + (f" (did you mean \"{close[0]}\"?)" if close else ""))
+    info = next(r for r in describe()["rules"] if r["name"] == name)
+    keys = [k["name"] for k in info.get("keys", [])]
+    for k in params:
+        if info.get("keys_complete") and k not in keys:
+            close = difflib.get_close_matches(k, keys, n=1)
+            raise NetworkError("", f"unknown key \"{k}\" of rule {name}, expected one of: {', '.join(keys)}"
+                               + (f" (did you mean \"{close[0]}\"?)" if close else ""))
     return {"rule": name, **params}
 
 

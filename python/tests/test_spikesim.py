@@ -165,6 +165,10 @@ def test_pynn_and_nest_names_are_suggested_not_converted():
     with pytest.raises(spikesim.NetworkError, match="stdp"):
         spikesim.rules.rule("stpd")
     assert spikesim.rules.stdp(A_plus=0.01) == {"rule": "stdp", "A_plus": 0.01}
+    with pytest.raises(spikesim.NetworkError, match="A_minus"):  # keys from the binary's parser
+        spikesim.rules.stdp(A_minsu=0.01)
+    stdp = next(r for r in spikesim.describe()["rules"] if r["name"] == "stdp")
+    assert {"name": "tau_plus", "default": 20.0, "required": False} == {k: v for k, v in stdp["keys"][4].items() if k != "expected"}
 
 
 def test_run_change_run_continues_from_the_checkpoint(tmp_path):
