@@ -102,6 +102,38 @@ json rule_keys(const std::string& name) {
   return {{"keys", keys}, {"complete", complete}};
 }
 
+// A connection rule's keys, as the parser reads them (the same way as rule_keys; between two
+// populations of 10 neurons).
+json connection_keys(const std::string& rule) {
+  json c = {{"rule", rule}};
+  std::vector<KeyDoc> log;
+  for (int tries = 0; tries < 8; ++tries) {
+    log.clear();
+    set_key_log(&log);
+    try {
+      parse_connectivity(JObj(c, "/connectivity"), 10, 10, false);
+      break;
+    } catch (const SpecError& e) {
+      const std::string key = e.pointer.substr(e.pointer.find_last_of('/') + 1);
+      const std::string what = e.what();
+      if (what.rfind("missing required key", 0) != 0 || c.contains(key)) break;
+      c[key] = what.find("array") != std::string::npos ? json::array({0}) : json(1);
+    }
+  }
+  set_key_log(nullptr);
+  json keys = json::array();
+  for (const KeyDoc& d : log)
+    if (d.ptr == "/connectivity" && d.key != "rule")
+      keys.push_back({{"name", d.key}, {"default", d.def}, {"required", d.required}, {"expected", d.expected}});
+  return keys;
+}
+
+json connection_keys_of(const std::vector<std::string>& rules) {
+  json out = json::object();
+  for (const std::string& r : rules) out[r] = connection_keys(r);
+  return out;
+}
+
 }  // namespace
 
 int cmd_describe(const Args&) {
@@ -119,6 +151,7 @@ int cmd_describe(const Args&) {
                     {"rules", rules},
                     {"monitors", monitors},
                     {"connection_rules", split(kConnectionRules)},
+                    {"connection_rule_keys", connection_keys_of(split(kConnectionRules))},
                     {"aliases", aliases()}};
   std::printf("%s\n", out.dump(1).c_str());
   return 0;

@@ -143,6 +143,8 @@ struct Overrides {  // from the command line
 NetworkSpec parse_network_file(const std::string& path, const Overrides& ov);
 NetworkSpec parse_network(const json& j, const std::string& file, const Overrides& ov);
 extern const char* const kConnectionRules;  // "all_to_all, one_to_one, ..." (io/parse_projection.cpp)
+// A projection's "connectivity" object between populations of n_src and n_tgt neurons.
+ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool same_pop);
 json read_json_text(const std::string& text);  // syntax errors name line and column
 NetworkSpec parse_network_text(const std::string& text, const std::string& file = "<string>");
 

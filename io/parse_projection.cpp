@@ -38,6 +38,8 @@ std::vector<uint32_t> index_list(JObj& c, const std::string& key, uint32_t size)
   return out;
 }
 
+}  // namespace
+
 ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool same_pop) {
   ConnectivitySpec s;
   const std::string rule = c.string("rule", std::string("a connection rule, one of: ") + kRules);
@@ -105,8 +107,6 @@ void check_plastic(JObj& o, const ProjectionSpec& p, const ModelInfo& tinfo, boo
     fail(o.at("weight"), o.raw()["weight"], "initial weights within [w_min, w_max] = [" + std::to_string(b.w_min) + ", " +
                                                 std::to_string(b.w_max) + "]");
 }
-
-}  // namespace
 
 ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net) {
   JObj o(j, ptr);

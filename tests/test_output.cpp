@@ -128,6 +128,10 @@ TEST_CASE("an interrupted run (SIGINT) leaves readable files marked interrupted,
     const pid_t pid = spawn_cli({"run", source_dir() + "/examples/coba.json", "--tstop", "1000000",
                                  "-o", out, "--overwrite", "--quiet", "--threads", "2", "--device", device},
                                 dir);
+    // The files exist once the network is built and the run starts; then let it run a while
+    // (on a loaded machine building alone can take longer than a fixed wait).
+    for (int i = 0; i < 30000 && !fs::exists(fs::path(out) / "spikes.h5"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     kill(pid, SIGINT);
     const Proc p = wait_cli(pid, dir);
@@ -144,8 +148,9 @@ TEST_CASE("an interrupted run (SIGINT) leaves readable files marked interrupted,
     REQUIRE(!t.empty());
     CHECK(t.back() <= t_reached + 1e-9);
     CHECK(read_u64(f, "/spikes/exc/node_ids").size() == t.size());
-    // ~20 Hz * 3200 neurons: spikes up to the stop, not only a first chunk.
-    CHECK(static_cast<double>(t.size()) > 0.5 * 20 * 3200 * t_reached * 1e-3);
+    // ~20 Hz * 3200 neurons: spikes up to the stop, not only a first chunk (at least 1,280
+    // expected from 20 ms on, far from the noise).
+    if (t_reached >= 20) CHECK(static_cast<double>(t.size()) > 0.5 * 20 * 3200 * t_reached * 1e-3);
     H5Id r = open_file(fs::path(out) / "exc_V_m.h5");
     CHECK(read_attr_string(r, "status") == "interrupted");
     const auto time = read_f64(r, "/report/exc/mapping/time");
