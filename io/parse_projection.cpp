@@ -50,6 +50,8 @@ ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool
     const std::string expected = std::string("an integer ") + key + " >= 0";
     const int64_t k = c.integer(key, expected);
     if (k < 0) fail(c.at(key), c.raw()[key], expected);
+    if (k > 0 && pool == 0)  // nothing to draw from: the draw would never end
+      fail(c.at(key), c.raw()[key], "0: no pair of neurons can be connected (one neuron and allow_autapses false)");
     if (!s.allow_multapses && static_cast<uint64_t>(k) > pool)
       fail(c.at(key), c.raw()[key], "at most " + std::to_string(pool) + " without multapses");
     return static_cast<uint64_t>(k);

@@ -67,7 +67,7 @@ void parse_task(const json& j, NetworkSpec& net) {
   JObj o(j, "/task");
   t.ptr = "/task";
   const int64_t trials = o.integer("trials", "a number of trials >= 1");
-  if (trials < 1) fail(o.at("trials"), j["trials"], "a number of trials >= 1");
+  if (trials < 1 || trials > 0xFFFFFFFFll) fail(o.at("trials"), j["trials"], "a number of trials from 1 to 2^32 - 1");
   t.trials = static_cast<uint32_t>(trials);
   t.trial_ms = o.number("trial_length", "a trial length in ms, a multiple of dt");
   const double steps = t.trial_ms / net.run.dt;

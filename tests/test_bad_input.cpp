@@ -121,6 +121,7 @@ std::vector<Case> cases() {
       {"neuromodulator population without per_spike", "{" + kPops + R"(, "globals": {"DA": {"type": "neuromodulator", "tau": 200, "population": "a"}}})", "/globals/DA/per_spike"},
       {"da_stdp without modulator", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "da_stdp", "w_max": 4}})"), "/projections/0/plasticity/modulator"},
       {"da_stdp with a constant modulator", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "da_stdp", "w_max": 4, "modulator": 0.5}})"), "/projections/0/plasticity/modulator"},
+      {"task trials 2^32 (was cut to 0 trials)", "{" + kPops + R"(, "task": {"trials": 4294967296, "trial_length": 100, "stimulus": {"population": "p", "categories": {"A": [1,2,3,4,5]}}}})", "/task/trials"},
       {"task stimulus not poisson", "{" + kPops + R"(, "task": {"trials": 2, "trial_length": 100, "stimulus": {"population": "a", "categories": {"A": [1]}}}})", "/task/stimulus/population"},
       {"task pattern of wrong length", "{" + kPops + R"(, "task": {"trials": 2, "trial_length": 100, "stimulus": {"population": "p", "categories": {"A": [1, 2]}}}})", "/task/stimulus/categories/A"},
       {"task decision window outside the trial", "{" + kPops + R"(, "task": {"trials": 2, "trial_length": 100, "stimulus": {"population": "p", "categories": {"A": [1,2,3,4,5]}}, "decision": {"actions": {"l": "a", "r": "c"}, "window": [0, 200]}, "correct": {"A": "l"}}})", "/task/decision/window"},
@@ -139,6 +140,13 @@ std::vector<Case> cases() {
       {"disinhibitory bad inhibition", with_projection(R"({"source": "p", "target": "a", )" + kConn + R"(, "weight": 1, "plasticity": {"rule": "disinhibitory", "eta": 0.01, "w_max": 4, "inhibition": "total"}})"), "/projections/0/plasticity/inhibition"},
       {"weights monitor of unknown projection", with_monitor(R"({"type": "weights", "projection": "x", "synapses": "all"})"), "/monitors/0/projection"},
       {"weights monitor synapse out of range", with_monitor(R"({"type": "weights", "projection": "p_to_a", "synapses": [0, 50]})"), "/monitors/0/synapses/1"},
+      // Each drew forever before: one neuron without autapses has no pair to connect.
+      {"fixed_total_number with no possible pair",
+       R"({"populations": {"a": {"size": 1, "model": "lif_cond_exp"}}, "projections": [{"source": "a", "target": "a", "connectivity": {"rule": "fixed_total_number", "n": 5, "allow_autapses": false}}]})",
+       "/projections/0/connectivity/n"},
+      {"fixed_indegree with no possible pair",
+       R"({"populations": {"a": {"size": 1, "model": "lif_cond_exp"}}, "projections": [{"source": "a", "target": "a", "connectivity": {"rule": "fixed_indegree", "indegree": 2, "allow_autapses": false}}]})",
+       "/projections/0/connectivity/indegree"},
       {"weights monitor bad sample", with_monitor(R"({"type": "weights", "projection": "p_to_a", "synapses": {"sample": 0}})"), "/monitors/0/synapses/sample"},
   };
 }
