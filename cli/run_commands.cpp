@@ -86,16 +86,11 @@ int report_run(const Args& a, const Network& net, const RunResult& r) {
   return 0;
 }
 
-}  // namespace
-
-int cmd_run(const Args& a) {
+// The options run and resume share: engine, threads (network construction too), progress,
+// checkpoints; and the stop handlers.
+RunOptions run_options(const Args& a) {
   RunOptions opt = engine_options(a);
-  if (a.threads > 0) omp_set_num_threads(a.threads);  // network construction too
-  NetworkSpec spec = parse_network_file(a.file, a.ov);
-  if (a.device != "cpu") check_device_support(spec);
-  check_outputs(spec);
-  std::filesystem::remove(std::filesystem::path(spec.output.dir) / "checkpoint.h5");  // (only with --overwrite)
-  Network net = build_network(std::move(spec));
+  if (a.threads > 0) omp_set_num_threads(a.threads);
   install_stop_handlers();
   opt.threads = a.threads;
   opt.progress = !a.quiet && (a.progress || isatty(STDERR_FILENO));
@@ -103,6 +98,18 @@ int cmd_run(const Args& a) {
   opt.log_trials = !a.quiet;
   opt.checkpoint = a.checkpoint_every >= 0;
   opt.checkpoint_every_ms = std::max(a.checkpoint_every, 0.0);
+  return opt;
+}
+
+}  // namespace
+
+int cmd_run(const Args& a) {
+  const RunOptions opt = run_options(a);
+  NetworkSpec spec = parse_network_file(a.file, a.ov);
+  if (a.device != "cpu") check_device_support(spec);
+  check_outputs(spec);
+  std::filesystem::remove(std::filesystem::path(spec.output.dir) / "checkpoint.h5");  // (only with --overwrite)
+  Network net = build_network(std::move(spec));
   const RunResult r = simulate(net, opt);
   if (!a.save_state.empty() && !r.interrupted) save_state(a.save_state, net, r.steps);
   return report_run(a, net, r);
@@ -138,18 +145,12 @@ int cmd_resume(const Args& a) {
   for (ProjectionSpec& p : spec.projections) p.weights_from.clear();
   Args b = a;
   if (!a.device_given) b.device = h.device;
-  RunOptions opt = engine_options(b);
-  if (a.threads > 0) omp_set_num_threads(a.threads);
+  if (a.checkpoint_every < 0) b.checkpoint_every = h.every_ms;  // the interval of the run it continues
+  RunOptions opt = run_options(b);
   if (b.device != "cpu") check_device_support(spec);
   Network net = build_network(std::move(spec));
-  install_stop_handlers();
-  opt.threads = a.threads;
-  opt.progress = !a.quiet && (a.progress || isatty(STDERR_FILENO));
-  opt.log_trials = !a.quiet;
   opt.resume_from = path;
   opt.resume_changed = !a.network.empty();
-  opt.checkpoint = true;
-  opt.checkpoint_every_ms = a.checkpoint_every >= 0 ? a.checkpoint_every : h.every_ms;
   if (!a.quiet) std::printf("spikesim: resuming %s from t = %.1f ms\n", a.file.c_str(), h.t_ms);
   const RunResult r = simulate(net, opt);
   return report_run(b, net, r);

@@ -449,8 +449,8 @@ void DeviceNetwork::state(Archive& a, uint64_t n) {
   // A device array of `count` elements: downloaded and saved, or read and uploaded.
   auto arr = [&](const std::string& k, auto* ptr, size_t count) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(ptr)>>;
-    std::vector<T> v(count);
     if (!ptr || count == 0) return;
+    std::vector<T> v(count);
     if (!a.loading()) L.download(v.data(), ptr, count * sizeof(T));
     a.fixed(k, v);
     if (a.loading()) L.upload(ptr, v.data(), count * sizeof(T));

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
@@ -95,7 +94,6 @@ CheckpointHeader checkpoint_header(const Network& net, const std::string& engine
 }
 
 void CheckpointWriter::write(uint64_t n, const std::function<void(Archive&)>& fill) {
-  const auto t0 = std::chrono::steady_clock::now();
   const std::string tmp = path_ + ".tmp";
   {
     H5Id f = h5_create_file(tmp);
@@ -122,7 +120,6 @@ void CheckpointWriter::write(uint64_t n, const std::function<void(Archive&)>& fi
   if (ec) throw RunError("cannot rename " + tmp + " to " + path_ + ": " + ec.message());
   sync_path(std::filesystem::path(path_).parent_path().string(), true);
   last_bytes = std::filesystem::file_size(path_);
-  last_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 struct CheckpointReader::File {

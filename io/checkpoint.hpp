@@ -40,7 +40,6 @@ class CheckpointWriter final : public CheckpointSink {
   CheckpointWriter(std::string path, CheckpointHeader header) : path_(std::move(path)), header_(std::move(header)) {}
   void write(uint64_t n, const std::function<void(Archive&)>& fill) override;
   uint64_t last_bytes = 0;  // size of the last checkpoint file
-  double last_s = 0.0;      // wall time of the last write (state and file only)
 
  private:
   std::string path_;

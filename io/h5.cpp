@@ -255,6 +255,19 @@ void write_status(hid_t file, const std::string& status, double t_reached_ms) {
   attr_f64(file, "t_reached", {t_reached_ms});
 }
 
+void dataset_positions(Archive& a, const std::string& k, hid_t file, const std::vector<AppendableDataset*>& ds) {
+  std::vector<uint64_t> rows;
+  if (!a.loading()) {
+    h5_sync(file);
+    for (const AppendableDataset* d : ds) rows.push_back(d->rows());
+  }
+  a.array(k + "/rows", rows);
+  if (!a.loading()) return;
+  if (rows.size() != ds.size()) throw CheckpointError(k + "/rows: another number of datasets");
+  write_status(file, "running", 0.0);
+  for (size_t i = 0; i < ds.size(); ++i) ds[i]->cut(rows[i]);
+}
+
 void mark_failed(const std::string& path, const std::string& reason) noexcept {
   try {
     quiet_errors();

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/archive.hpp"
+
 namespace spikesim {
 
 class H5Id {
@@ -88,6 +90,11 @@ class AppendableDataset {
   hid_t mem_type_ = -1;
   hsize_t cols_ = 0, rows_ = 0, chunk_ = 1;
 };
+
+// A file's position in a checkpoint (core/archive.hpp), under `k`/rows, after its writer
+// wrote every row it buffered: saving syncs the file to disk and records each dataset's rows;
+// loading marks the file "running" again and cuts each dataset back to them.
+void dataset_positions(Archive& a, const std::string& k, hid_t file, const std::vector<AppendableDataset*>& ds);
 
 // Reads a whole dataset (any shape, flattened) as `mem_type`.
 template <class T>

@@ -32,17 +32,10 @@ SeriesFile::SeriesFile(const std::string& path, const std::string& group, const 
 }
 
 void SeriesFile::checkpoint(Archive& a, const std::string& k) {
-  std::vector<uint64_t> rows;
-  if (!a.loading()) {
-    write(true);
-    h5_sync(file_);
-    for (const auto& d : data_) rows.push_back(d.rows());
-  }
-  a.array(k + "/rows", rows);
-  if (!a.loading()) return;
-  write_status(file_, "running", 0.0);
-  if (rows.size() != data_.size()) throw CheckpointError(k + "/rows: another number of series");
-  for (size_t i = 0; i < data_.size(); ++i) data_[i].cut(rows[i]);
+  if (!a.loading()) write(true);
+  std::vector<AppendableDataset*> ds;
+  for (AppendableDataset& d : data_) ds.push_back(&d);
+  dataset_positions(a, k, file_, ds);
 }
 
 void SeriesFile::record(const double* row) {

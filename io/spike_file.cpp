@@ -39,23 +39,15 @@ SpikeFile::SpikeFile(const std::string& path, const std::vector<std::string>& po
 }
 
 void SpikeFile::checkpoint(Archive& a, const std::string& k) {
-  std::vector<uint64_t> rows;
-  if (!a.loading()) {
-    write_all();
-    h5_sync(file_);
-    for (const Pop& p : pops_) rows.push_back(p.handed + p.tbuf.size());
-  }
-  a.array(k + "/rows", rows);
+  if (!a.loading()) write_all();
+  std::vector<AppendableDataset*> ds;
+  for (Pop& p : pops_) ds.insert(ds.end(), {&p.ts, &p.ids});
+  dataset_positions(a, k, file_, ds);
   if (!a.loading()) return;
-  write_status(file_, "running", 0.0);
-  if (rows.size() != pops_.size()) throw CheckpointError(k + "/rows: another number of populations");
-  for (size_t i = 0; i < pops_.size(); ++i) {  // whole chunks stay; the last one's spikes are buffered again
-    Pop& p = pops_[i];
-    p.ts.cut(rows[i]);
-    p.ids.cut(rows[i]);
-    p.handed = rows[i] / kChunk * kChunk;
-    p.tbuf.resize(rows[i] - p.handed);
-    p.ibuf.resize(rows[i] - p.handed);
+  for (Pop& p : pops_) {  // whole chunks stay; the last one's spikes are buffered again
+    p.handed = p.ts.rows() / kChunk * kChunk;
+    p.tbuf.resize(p.ts.rows() - p.handed);
+    p.ibuf.resize(p.ids.rows() - p.handed);
     p.ts.read(p.handed, p.tbuf.size(), p.tbuf.data());
     p.ids.read(p.handed, p.ibuf.size(), p.ibuf.data());
   }

@@ -61,16 +61,8 @@ StateReport::StateReport(const std::string& path, const std::string& group, cons
 }
 
 void StateReport::checkpoint(Archive& a, const std::string& k) {
-  uint64_t rows = 0;
-  if (!a.loading()) {
-    write(true);
-    h5_sync(file_);
-    rows = data_.rows();
-  }
-  a.value(k + "/rows", rows);
-  if (!a.loading()) return;
-  write_status(file_, "running", 0.0);
-  data_.cut(rows);
+  if (!a.loading()) write(true);
+  dataset_positions(a, k, file_, {&data_});
 }
 
 void StateReport::record(const float* values, float offset) {

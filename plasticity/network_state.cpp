@@ -59,6 +59,13 @@ void check_rule(Archive& a, const std::string& k, const Projection& pr) {
     throw CheckpointError("projection \"" + pr.name + "\": the saved state is of rule " + saved + ", this network's is " + rule);
 }
 
+// A projection's table (checked to be this one: size, connections, rule) and its weights.
+void table(Archive& a, const std::string& k, Projection& pr) {
+  check_table(a, k, pr);
+  check_rule(a, k, pr);
+  a.fixed(k + "/weight", pr.csr.weight);
+}
+
 }  // namespace
 
 void network_state(Network& net, Archive& a, bool rings) {
@@ -70,9 +77,7 @@ void network_state(Network& net, Archive& a, bool rings) {
   }
   for (Projection& pr : net.projs) {
     const std::string k = "projs/" + key(pr.name);
-    check_table(a, k, pr);
-    check_rule(a, k, pr);
-    a.fixed(k + "/weight", pr.csr.weight);
+    table(a, k, pr);
     if (rings) a.nested(k + "/ring", pr.queue);
     if (!pr.plastic) continue;
     Plasticity& pl = *pr.plastic;
@@ -114,9 +119,7 @@ std::vector<std::string> init_state(Network& net, Archive& a, uint64_t saved_ste
   for (Projection& pr : net.projs) {
     const std::string k = "projs/" + key(pr.name);
     if (!a.has(k)) continue;
-    check_table(a, k, pr);
-    check_rule(a, k, pr);
-    a.fixed(k + "/weight", pr.csr.weight);
+    table(a, k, pr);
     if (pr.plastic) {
       Plasticity& pl = *pr.plastic;
       traces(a, k + "/pre", pl.pre);

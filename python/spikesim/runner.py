@@ -44,6 +44,24 @@ def _check(code, out, err):
         raise RunFailed(f"spikesim exited with {code}: {err.strip()}")
 
 
+def _write_network(out, j):
+    path = os.path.join(out, "network.json")
+    with open(path, "w") as f:
+        json.dump(j, f, indent=1)
+    return path
+
+
+def _invoke(cmd, options, progress, out):
+    """Runs the binary with `options` ((flag, value) pairs, None values left out); the results."""
+    for flag, v in options:
+        if v is not None:
+            cmd += [flag, str(v)]
+    if not progress:
+        cmd.append("--quiet")
+    _check(*_stream(cmd, progress))
+    return read(out)
+
+
 def run(net_json, tstop=None, threads=None, device="cpu", out=None, checkpoint_every=None, save_state=None,
         progress=True, seed=None):
     j = json.loads(json.dumps(net_json))
@@ -52,31 +70,13 @@ def run(net_json, tstop=None, threads=None, device="cpu", out=None, checkpoint_e
     if out is None:
         out = j.get("output", {}).get("dir") or j.get("output", {}).get("output_dir") or tempfile.mkdtemp(prefix="spikesim_")
     os.makedirs(out, exist_ok=True)
-    path = os.path.join(out, "network.json")
-    with open(path, "w") as f:
-        json.dump(j, f, indent=1)
-    cmd = [binary(), "run", path, "-o", out, "--overwrite", "--device", device, "--progress"]
-    for flag, v in (("--tstop", tstop), ("--threads", threads), ("--checkpoint-every", checkpoint_every),
-                    ("--save-state", save_state)):
-        if v is not None:
-            cmd += [flag, str(v)]
-    if not progress:
-        cmd.append("--quiet")
-    _check(*_stream(cmd, progress))
-    return read(out)
+    cmd = [binary(), "run", _write_network(out, j), "-o", str(out), "--overwrite", "--device", device, "--progress"]
+    return _invoke(cmd, (("--tstop", tstop), ("--threads", threads), ("--checkpoint-every", checkpoint_every),
+                         ("--save-state", save_state)), progress, out)
 
 
 def resume(out, tstop=None, threads=None, device=None, progress=True, net_json=None):
     cmd = [binary(), "resume", str(out), "--progress"]
     if net_json is not None:  # the network as it is now (changed since the run, perhaps)
-        path = os.path.join(out, "network.json")
-        with open(path, "w") as f:
-            json.dump(net_json, f, indent=1)
-        cmd += ["--network", path]
-    for flag, v in (("--tstop", tstop), ("--threads", threads), ("--device", device)):
-        if v is not None:
-            cmd += [flag, str(v)]
-    if not progress:
-        cmd.append("--quiet")
-    _check(*_stream(cmd, progress))
-    return read(out)
+        cmd += ["--network", _write_network(out, net_json)]
+    return _invoke(cmd, (("--tstop", tstop), ("--threads", threads), ("--device", device)), progress, out)
