@@ -187,7 +187,7 @@ def main():
             outs = {}
             for dev in ("cpu", a.device):
                 d = os.path.join(WORK, f"proto_{dev}", proto)
-                p = subprocess.run([a.spikesim, "protocol", proto, "--device", dev, "-o", d, "--quiet"], capture_output=True, text=True)
+                p = subprocess.run([a.spikesim, "protocol", proto, "--device", dev, "-o", d, "--quiet", "--overwrite"], capture_output=True, text=True)
                 outs[dev] = d
                 if p.returncode not in (0, 1):
                     failed.append(f"protocol {proto} --device {dev} exit {p.returncode}: {p.stderr.strip()[:300]}")

@@ -28,12 +28,20 @@ struct Args {
   bool progress = false;  // --progress: the progress line even when stderr is not a terminal (python/spikesim reads it)
   double checkpoint_every = -1.0;  // ms; -1: not given
   std::string save_state;
+  double max_memory = 0.0;  // --max-memory, bytes; 0: the available memory
+  bool strict = false;      // --strict: warnings are errors
+  bool help = false, json = false;
 };
 
 // --device and --propagation as the options of every run of this command (protocols
 // included); fails (exit 2) before any work when cuda is asked for and no device is usable.
 RunOptions engine_options(const Args& a);
 std::string with_commas(uint64_t n);  // 1,234,567
+
+// The warnings of a parsed network (NetworkSpec::warnings), threads above the cores, output
+// larger than the free disk: printed to stderr before any work; --strict makes them errors
+// (exit 2, all of them listed).
+void check_warnings(const Args& a, const NetworkSpec& spec);
 
 // spikesim run NET.json and spikesim resume DIR (docs/checkpoints.md).
 int cmd_run(const Args& a);

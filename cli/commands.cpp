@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/version.hpp>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include "io/chunk_codec.hpp"
 #include "io/edges_file.hpp"
 #include "plasticity/network.hpp"
+#include "plasticity/preflight.hpp"
 #include "gpu/device.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/registry.hpp"
@@ -36,16 +38,68 @@ namespace {
 
 const char* kUsage =
     "usage:\n"
-    "  spikesim run NET.json [--seed N] [--tstop MS] [-o DIR] [--overwrite] [--threads N]\n"
-    "               [--device cpu|cuda|emulate] [--propagation auto|per_spike|per_target] [--quiet] [--profile]\n"
-    "               [--checkpoint-every MS] [--save-state FILE] [--progress]\n"
-    "  spikesim resume OUTDIR [--tstop MS] [--threads N] [--device D] [--checkpoint-every MS] [--network NET.json] [--quiet]\n"
-    "  spikesim validate NET.json\n"
-    "  spikesim protocol NAME|FILE.json [-o DIR] [--set key=value ...] [--device D] [--propagation P] [--quiet]\n"
-    "  spikesim protocol --list\n"
-    "  spikesim fit FIT.json [-o DIR] [--set key=value ...] [--threads N] [--quiet]\n"
-    "  spikesim describe --json       # models, rules, monitors, connection rules, other simulators' names\n"
-    "  spikesim --version\n";
+    "  spikesim run NET.json [options]        run a network (spikesim run --help: its options)\n"
+    "  spikesim resume OUTDIR [options]       continue a run from its checkpoint\n"
+    "  spikesim validate NET.json [options]   check a network, print its sizes and pre-flight estimate\n"
+    "  spikesim protocol NAME|FILE.json       run a protocol (--list: the built-in ones)\n"
+    "  spikesim fit FIT.json                  fit a rule to recordings\n"
+    "  spikesim describe --json               models, rules, monitors, connection rules, other simulators' names\n"
+    "  spikesim --version\n"
+    "  spikesim COMMAND --help                a command's options\n";
+
+// Every option, the commands that take it, and its text for --help.
+struct Option {
+  const char* name;
+  const char* value;     // "" for a flag
+  const char* commands;  // space-separated
+  const char* help;
+};
+const Option kOptions[] = {
+    {"--seed", "N", "run validate", "the run's seed (replaces /run/seed)"},
+    {"--tstop", "MS", "run validate resume", "simulated time in ms (replaces /run/tstop; resume: may go past the first run's end)"},
+    {"-o", "DIR", "run protocol fit", "output folder (replaces /output/dir); also --output"},
+    {"--output", "DIR", "run protocol fit", "the same as -o"},
+    {"--overwrite", "", "run protocol fit", "write into a folder that holds an earlier run's files (they are removed first)"},
+    {"--threads", "N", "run resume fit", "OpenMP threads (default: all cores); results do not depend on it"},
+    {"--device", "D", "run resume protocol", "cpu (default), cuda, or emulate (the device engine on the CPU)"},
+    {"--propagation", "P", "run protocol", "device engine: auto, per_spike or per_target delivery of static projections"},
+    {"--checkpoint-every", "MS", "run resume", "write OUT/checkpoint.h5 every MS of model time (0: only at a stop and at the end)"},
+    {"--save-state", "FILE", "run", "save the final state (weights, traces) for another network's \"init_from\""},
+    {"--network", "NET.json", "resume", "continue with this (changed) network instead of the checkpoint's"},
+    {"--max-memory", "SIZE", "run validate resume protocol fit",
+     "refuse networks whose pre-flight estimate exceeds SIZE (bytes, or with K, M, G, T); default: the available memory"},
+    {"--strict", "", "run validate resume", "treat warnings (rounded delays, trials cut by tstop, ...) as errors"},
+    {"--progress", "", "run resume", "draw the progress line even when stderr is not a terminal"},
+    {"--profile", "", "run resume", "print where the run's time went"},
+    {"--quiet", "", "run resume protocol fit", "print nothing but errors"},
+    {"--set", "KEY=VALUE", "protocol fit", "change one value of the protocol file (a.b.0.c=value; repeatable)"},
+    {"--list", "", "protocol", "list the built-in protocols"},
+    {"--json", "", "describe", "print the description as JSON (required)"},
+    {"--help", "", "run resume validate protocol fit describe", "this text"},
+};
+
+const char* command_line(const std::string& c) {
+  if (c == "run") return "spikesim run NET.json [options]";
+  if (c == "resume") return "spikesim resume OUTDIR [options]  (the network, seed and folder are the checkpoint's)";
+  if (c == "validate") return "spikesim validate NET.json [options]";
+  if (c == "protocol") return "spikesim protocol NAME|FILE.json [options]";
+  if (c == "fit") return "spikesim fit FIT.json [options]";
+  return "spikesim describe --json";
+}
+
+bool takes(const Option& o, const std::string& command) {
+  const std::string list = std::string(" ") + o.commands + " ";
+  return list.find(" " + command + " ") != std::string::npos;
+}
+
+void print_help(const std::string& command) {
+  std::printf("usage: %s\n\noptions:\n", command_line(command));
+  for (const Option& o : kOptions)
+    if (takes(o, command)) {
+      const std::string left = std::string(o.name) + (*o.value ? " " + std::string(o.value) : "");
+      std::printf("  %-24s %s\n", left.c_str(), o.help);
+    }
+}
 
 double parse_ms(const std::string& flag, const std::string& x) {
   try {
@@ -70,6 +124,22 @@ uint64_t parse_uint(const std::string& flag, const std::string& v) {
   }
 }
 
+// "512M", "16G", "1000000": bytes.
+double parse_size(const std::string& flag, const std::string& v) {
+  try {
+    size_t pos = 0;
+    double x = std::stod(v, &pos);
+    const std::string unit = v.substr(pos);
+    const std::string units = "KMGT";
+    if (unit.size() > 1 || (unit.size() == 1 && units.find(static_cast<char>(std::toupper(unit[0]))) == std::string::npos)) throw 0;
+    if (unit.size() == 1) x *= std::pow(1024.0, 1 + units.find(static_cast<char>(std::toupper(unit[0]))));
+    if (!(x > 0) || !std::isfinite(x)) throw 0;
+    return x;
+  } catch (...) {
+    throw UsageError{flag + " expects a size > 0 in bytes, or with K, M, G or T (\"16G\"), found \"" + v + "\""};
+  }
+}
+
 Args parse_args(int argc, char** argv) {
   Args a;
   std::vector<std::string> v(argv + 1, argv + argc);
@@ -79,78 +149,57 @@ Args parse_args(int argc, char** argv) {
       a.command != "describe")
     throw UsageError{"unknown command \"" + a.command + "\""};
   for (size_t i = 1; i < v.size(); ++i) {
-    const std::string& s = v[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= v.size()) throw UsageError{s + " needs a value"};
-      return v[++i];
-    };
-    if (a.command == "describe") {
-      if (s != "--json") throw UsageError{"describe takes only --json"};
+    const std::string s = v[i] == "-h" ? "--help" : v[i];
+    if (s.empty() || s[0] != '-') {
+      if (!a.file.empty()) throw UsageError{"more than one " + std::string(a.command == "resume" ? "folder" : "file") + ": " + a.file + ", " + s};
+      a.file = s;
       continue;
     }
-    const bool resume = a.command == "resume";
-    const bool run = a.command == "run" || resume;  // resume takes run's options that make sense for it
-    if (resume && (s == "--seed" || s == "-o" || s == "--output" || s == "--overwrite" || s == "--save-state" || s == "--propagation"))
-      throw UsageError{s + " does not apply to resume: a resumed run keeps its network, seed and folder"};
-    const bool fit = a.command == "fit";
-    const bool protocol = a.command == "protocol" || fit;
-    if (!fit && protocol && s == "--list") {
-      a.list = true;
-      continue;
+    const Option* opt = nullptr;
+    for (const Option& o : kOptions)
+      if (s == o.name) opt = &o;
+    if (!opt) throw UsageError{"unknown option " + s + " for " + a.command + " (spikesim " + a.command + " --help lists its options)"};
+    if (!takes(*opt, a.command))
+      throw UsageError{s + " does not apply to " + a.command +
+                       (a.command == "resume" ? ": a resumed run keeps its network, seed and folder" : "") + " (spikesim " +
+                       a.command + " --help lists its options)"};
+    std::string val;
+    if (*opt->value) {
+      if (i + 1 >= v.size()) throw UsageError{s + " needs a value (" + opt->value + ")"};
+      val = v[++i];
     }
-    if (protocol && s == "--set") {
-      a.sets.push_back(value());
-      continue;
-    }
-    if (protocol && (s == "-o" || s == "--output" || s == "--quiet")) {
-      if (s == "--quiet") a.quiet = true;
-      else a.ov.has_dir = true, a.ov.dir = value();
-      continue;
-    }
-    if (run && s == "--seed") {
-      a.ov.has_seed = true;
-      a.ov.seed = parse_uint(s, value());
-    } else if (run && s == "--tstop") {
-      a.ov.tstop = parse_ms(s, value());
-      a.ov.has_tstop = true;
-    } else if (run && s == "--checkpoint-every") {
-      a.checkpoint_every = parse_ms(s, value());
-    } else if (run && s == "--save-state") {
-      a.save_state = value();
-    } else if (run && (s == "-o" || s == "--output")) {
-      a.ov.has_dir = true;
-      a.ov.dir = value();
-    } else if (run && s == "--overwrite") {
-      a.ov.overwrite = true;
-    } else if ((run || fit) && s == "--threads") {
-      const uint64_t t = parse_uint(s, value());
+    if (s == "--help") a.help = true;
+    else if (s == "--seed") a.ov.has_seed = true, a.ov.seed = parse_uint(s, val);
+    else if (s == "--tstop") a.ov.tstop = parse_ms(s, val), a.ov.has_tstop = true;
+    else if (s == "-o" || s == "--output") a.ov.has_dir = true, a.ov.dir = val;
+    else if (s == "--overwrite") a.ov.overwrite = true;
+    else if (s == "--threads") {
+      const uint64_t t = parse_uint(s, val);
       if (t < 1 || t > 4096) throw UsageError{"--threads expects 1 to 4096"};
       a.threads = static_cast<int>(t);
-    } else if ((run || (protocol && !fit)) && s == "--device") {
-      a.device = value();
+    } else if (s == "--device") {
+      a.device = val;
       a.device_given = true;
       if (a.device != "cpu" && a.device != "cuda" && a.device != "emulate")
         throw UsageError{"--device expects cpu, cuda or emulate, found \"" + a.device + "\""};
-    } else if ((run || (protocol && !fit)) && s == "--propagation") {
-      a.propagation = value();
+    } else if (s == "--propagation") {
+      a.propagation = val;
       if (a.propagation != "auto" && a.propagation != "per_spike" && a.propagation != "per_target")
         throw UsageError{"--propagation expects auto, per_spike or per_target, found \"" + a.propagation + "\""};
-    } else if (resume && s == "--network") {
-      a.network = value();
-    } else if (run && s == "--progress") {
-      a.progress = true;
-    } else if (run && s == "--profile") {
-      a.profile = true;
-    } else if (run && s == "--quiet") {
-      a.quiet = true;
-    } else if (!s.empty() && s[0] == '-') {
-      throw UsageError{"unknown option " + s + " for " + a.command};
-    } else if (a.file.empty()) {
-      a.file = s;
-    } else {
-      throw UsageError{"more than one network file: " + a.file + ", " + s};
-    }
+    } else if (s == "--checkpoint-every") a.checkpoint_every = parse_ms(s, val);
+    else if (s == "--save-state") a.save_state = val;
+    else if (s == "--network") a.network = val;
+    else if (s == "--max-memory") a.max_memory = parse_size(s, val);
+    else if (s == "--strict") a.strict = true;
+    else if (s == "--progress") a.progress = true;
+    else if (s == "--profile") a.profile = true;
+    else if (s == "--quiet") a.quiet = true;
+    else if (s == "--set") a.sets.push_back(val);
+    else if (s == "--list") a.list = true;
+    else if (s == "--json") a.json = true;
   }
+  if (a.help) return a;
+  if (a.command == "describe" && !a.json) throw UsageError{"describe takes --json"};
   if (a.file.empty() && !a.list && a.command != "describe")
     throw UsageError{a.command == "protocol" ? "no protocol name given" : a.command == "fit" ? "no fit file given"
                      : a.command == "resume" ? "no output folder given" : "no network file given"};
@@ -198,13 +247,32 @@ void print_sizes(const Network& net) {
                 with_commas(p.csr.size()).c_str(), p.csr.delay_min * net.spec.run.dt, p.csr.delay_max * net.spec.run.dt);
 }
 
+// The pre-flight estimate (plasticity/preflight.hpp), from the spec alone.
+void print_estimate(const NetworkSpec& spec, const Estimate& e) {
+  std::printf("%s: pre-flight estimate (before anything is built)\n", spec.file.c_str());
+  for (const auto& p : e.projections)
+    std::printf("  %-28s %14.4g synapses (%s), %s\n", p.name.c_str(), p.count, p.note.c_str(), human_bytes(p.bytes).c_str());
+  std::printf("  memory: about %s at the peak (state %s, synapses %s, plasticity %s, spike rings %s, while building %s); "
+              "limit %s\n",
+              human_bytes(e.memory()).c_str(), human_bytes(e.state).c_str(), human_bytes(e.synapses).c_str(),
+              human_bytes(e.plasticity).c_str(), human_bytes(e.rings).c_str(), human_bytes(e.build_extra).c_str(),
+              memory_limit() > 0 ? human_bytes(memory_limit()).c_str() : "unknown");
+  for (const auto& o : e.outputs)
+    std::printf("  output %-28s %12.4g values (%s), %s\n", o.name.c_str(), o.count, o.note.c_str(), human_bytes(o.bytes).c_str());
+  std::printf("  output: about %s over %.6g ms, before compression\n", human_bytes(e.output).c_str(), spec.run.tstop);
+}
+
 int cmd_validate(const Args& a) {
-  const Network net = build_network(parse_network_file(a.file, a.ov));
+  NetworkSpec spec = parse_network_file(a.file, a.ov);
+  check_warnings(a, spec);
+  print_estimate(spec, estimate(spec));
+  std::fflush(stdout);
+  const Network net = build_network(std::move(spec));
   std::printf("%s: valid\n", a.file.c_str());
   print_sizes(net);
   std::printf("  neurons %s, synapses %s, %s steps of %.3g ms\n", with_commas(net.neurons()).c_str(),
               with_commas(net.synapses()).c_str(), with_commas(net.steps()).c_str(), net.spec.run.dt);
-  std::printf("  memory estimate: %.1f MiB (state, synapse tables, spike queues)\n", net.bytes() / 1048576.0);
+  std::printf("  memory as built: %.1f MiB (state, synapse tables, spike queues, plasticity)\n", net.bytes() / 1048576.0);
   for (int p = 0; p < static_cast<int>(net.pops.size()); ++p) {  // inputs, from the population graph
     std::string in;
     for (size_t e : net.graph.incoming(p)) in += (in.empty() ? "" : ", ") + net.projs[e].name;
@@ -272,7 +340,7 @@ int cmd_protocol(const Args& a) {
   }
   const std::string path = find_protocol(a.file);
   const json raw = read_protocol_json(path, a.sets);
-  const ProtocolCall call{raw, path, a.sets, a.ov.has_dir ? a.ov.dir : "", a.quiet, engine};
+  const ProtocolCall call{raw, path, a.sets, a.ov.has_dir ? a.ov.dir : "", a.quiet, engine, a.ov.overwrite};
   const ProtocolOutcome r = run_protocol_of_kind(protocol_kind(raw), call);
   if (a.quiet) return 0;
   for (const auto& f : r.files)  // each seed's run (DIR/seed*/) as one line
@@ -289,6 +357,7 @@ int cmd_fit(const Args& a) {
   const FitSpec spec = load_fit(read_protocol_json(a.file, a.sets), a.file);
   if (a.threads > 0) omp_set_num_threads(a.threads);  // runs of a candidate's seeds in parallel
   const std::string dir = a.ov.has_dir ? a.ov.dir : "out/" + spec.name;
+  claim_output_dir(dir, a.ov.overwrite);
   if (!a.quiet)
     std::printf("spikesim fit %s: %zu of the 27 taylor coefficients of %s%s, %zu seeds (%zu held out), CMA-ES %u x %u\n",
                 a.file.c_str(), spec.terms.size(), spec.net.projections[spec.projections[0]].name.c_str(),
@@ -323,6 +392,11 @@ int main_cli(int argc, char** argv) {
       return 0;
     }
     const Args a = parse_args(argc, argv);
+    if (a.help) {
+      print_help(a.command);
+      return 0;
+    }
+    set_memory_limit(a.max_memory);
     file = a.file;
     if (a.command == "protocol") return cmd_protocol(a);
     if (a.command == "fit") return cmd_fit(a);
@@ -335,6 +409,9 @@ int main_cli(int argc, char** argv) {
   } catch (const SpecError& e) {
     std::fprintf(stderr, "spikesim: error: %s: %s%s%s\n", file.c_str(), e.pointer.c_str(), e.pointer.empty() ? "" : ": ",
                  e.what());
+    for (const auto& [ptr, msg] : e.more)
+      std::fprintf(stderr, "spikesim: error: %s: %s%s%s\n", file.c_str(), ptr.c_str(), ptr.empty() ? "" : ": ", msg.c_str());
+    if (!e.more.empty()) std::fprintf(stderr, "spikesim: %zu errors%s\n", 1 + e.more.size(), 1 + e.more.size() >= kMaxErrors ? " (stopped at the limit)" : "");
     return 2;
   } catch (const CheckpointError& e) {
     std::fprintf(stderr, "spikesim: error: %s\n", e.what());

@@ -8,6 +8,7 @@
 
 #include "build_info.hpp"
 #include "cli/args.hpp"
+#include "core/hints.hpp"
 #include "core/json_access.hpp"
 #include "io/monitors.hpp"
 #include "neurons/models.hpp"
@@ -34,44 +35,6 @@ json models() {
   return out;
 }
 
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream ss(list);
-  for (std::string item; std::getline(ss, item, ',');) out.push_back(item.substr(item.find_first_not_of(' ')));
-  return out;
-}
-
-// Names users bring from other simulators: each maps to spikesim's, with a note where the
-// unit differs (never converted silently: python/spikesim and the docs suggest, users write).
-json aliases() {
-  return {
-      {"models",
-       {{"IF_cond_exp", "lif_cond_exp"}, {"iaf_cond_exp", "lif_cond_exp"}, {"IF_curr_exp", "lif_curr_exp"},
-        {"iaf_psc_exp", "lif_curr_exp"}, {"EIF_cond_exp_isfa_ista", "aeif_cond_exp"}, {"aeif_cond_exp", "aeif_cond_exp"},
-        {"Izhikevich", "izhikevich"}, {"izhikevich", "izhikevich"}, {"SpikeSourcePoisson", "poisson"},
-        {"poisson_generator", "poisson"}, {"SpikeSourceArray", "spike_generator"}, {"spike_generator", "spike_generator"},
-        {"pp_psc_delta", "pp_psc_delta"}}},
-      {"params",
-       {{"tau_refrac", {{"name", "t_ref"}, {"note", "ms, as in PyNN"}}},
-        {"cm", {{"name", "C_m"}, {"note", "PyNN's cm is in nF, spikesim's C_m in pF: multiply by 1000"}}},
-        {"v_rest", {{"name", "E_L"}, {"note", "mV"}}},
-        {"v_thresh", {{"name", "V_th"}, {"note", "mV"}}},
-        {"v_reset", {{"name", "V_reset"}, {"note", "mV"}}},
-        {"tau_syn_E", {{"name", "tau_syn_ex"}, {"note", "ms"}}},
-        {"tau_syn_I", {{"name", "tau_syn_in"}, {"note", "ms"}}},
-        {"e_rev_E", {{"name", "E_ex"}, {"note", "mV"}}},
-        {"e_rev_I", {{"name", "E_in"}, {"note", "mV"}}},
-        {"i_offset", {{"name", "I_e"}, {"note", "PyNN's i_offset is in nA, spikesim's I_e in pA: multiply by 1000"}}},
-        {"v", {{"name", "V_m"}, {"note", "mV"}}},
-        {"N", {{"name", "n"}, {"note", "fixed_total_number's synapse count"}}}}},
-      {"connection_rules",
-       {{"FixedProbabilityConnector", "pairwise_bernoulli"}, {"AllToAllConnector", "all_to_all"},
-        {"OneToOneConnector", "one_to_one"}, {"FixedNumberPreConnector", "fixed_indegree"},
-        {"FixedNumberPostConnector", "fixed_outdegree"}, {"FixedTotalNumberConnector", "fixed_total_number"},
-        {"FromListConnector", "explicit"}}},
-      {"monitors", {{"spike_recorder", "spikes"}, {"multimeter", "state"}, {"voltmeter", "state"},
-                    {"SpikeMonitor", "spikes"}, {"StateMonitor", "state"}, {"PopulationRateMonitor", "rates"}}}};
-}
 
 // A rule's keys, as its parser reads them (set_key_log): parsed from {"rule": NAME}, each
 // missing required key given a placeholder and parsed again, until the parse succeeds
@@ -150,9 +113,9 @@ int cmd_describe(const Args&) {
                     {"models", models()},
                     {"rules", rules},
                     {"monitors", monitors},
-                    {"connection_rules", split(kConnectionRules)},
-                    {"connection_rule_keys", connection_keys_of(split(kConnectionRules))},
-                    {"aliases", aliases()}};
+                    {"connection_rules", split_list(kConnectionRules)},
+                    {"connection_rule_keys", connection_keys_of(split_list(kConnectionRules))},
+                    {"aliases", name_aliases()}};
   std::printf("%s\n", out.dump(1).c_str());
   return 0;
 }

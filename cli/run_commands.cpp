@@ -14,15 +14,15 @@
 #include "gpu/engine.hpp"
 #include "io/checkpoint.hpp"
 #include "io/edges_file.hpp"
+#include "plasticity/preflight.hpp"
 #include "protocols/simulate.hpp"
 
 namespace spikesim::cli {
 
 namespace {
 
-void check_outputs(const NetworkSpec& s) {
-  if (s.output.overwrite) return;
-  namespace fs = std::filesystem;
+// The files a run of `s` writes into its output folder.
+std::vector<std::string> output_files(const NetworkSpec& s) {
   std::vector<std::string> files;
   if (s.record_spikes) files.push_back(s.output.spikes_file);
   for (const auto& m : s.states)
@@ -32,8 +32,17 @@ void check_outputs(const NetworkSpec& s) {
   for (const auto& m : s.rate_monitors) files.push_back(m.file_name());
   if (s.task.active()) files.insert(files.end(), {"trials.h5", "trials.csv"});
   if (s.any_plastic()) files.push_back(s.output.edges_file);
+  if (s.output.circuit)
+    files.insert(files.end(), {"simulation_config.json", "circuit/nodes.h5", "circuit/edges.h5", "circuit/node_types.csv",
+                               "circuit/edge_types.csv", "circuit/circuit_config.json"});
   files.push_back("checkpoint.h5");  // an earlier run's: replaced below, or resume would mix the runs
-  for (const auto& f : files) {
+  return files;
+}
+
+void check_outputs(const NetworkSpec& s) {
+  if (s.output.overwrite) return;
+  namespace fs = std::filesystem;
+  for (const auto& f : output_files(s)) {
     const fs::path p = fs::path(s.output.dir) / f;
     if (fs::exists(p))
       throw SpecError("/output/overwrite", "output file " + p.string() +
@@ -94,6 +103,7 @@ RunOptions run_options(const Args& a) {
   install_stop_handlers();
   opt.threads = a.threads;
   opt.progress = !a.quiet && (a.progress || isatty(STDERR_FILENO));
+  opt.progress_plain = !a.quiet && !opt.progress;
   opt.profile = a.profile;
   opt.log_trials = !a.quiet;
   opt.checkpoint = a.checkpoint_every >= 0;
@@ -101,15 +111,67 @@ RunOptions run_options(const Args& a) {
   return opt;
 }
 
+// Files in the output folder a new run will not write, left by an earlier one (--overwrite
+// replaces only what this run writes): reported, never removed.
+void report_stale(const NetworkSpec& s, const std::vector<std::string>& written) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(s.output.dir, ec)) return;
+  for (const auto& e : fs::directory_iterator(s.output.dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const std::string ext = e.path().extension().string();
+    if ((ext == ".h5" || ext == ".csv" || ext == ".json") && std::find(written.begin(), written.end(), name) == written.end())
+      std::fprintf(stderr, "spikesim: warning: %s is from an earlier run; this run does not write it (remove it by hand)\n",
+                   e.path().string().c_str());
+  }
+}
+
+// The header before a run (a log of a batch job shows what ran before its progress lines).
+void print_header(const Args& a, const Network& net, const char* what) {
+  if (a.quiet) return;
+  const int threads = a.threads > 0 ? a.threads : omp_get_max_threads();
+  std::printf("spikesim: %s %s: %s neurons, %s synapses, %.6g ms in %s steps of %.3g ms, %d thread%s, %s\n", what,
+              a.file.c_str(), with_commas(net.neurons()).c_str(), with_commas(net.synapses()).c_str(), net.spec.run.tstop,
+              with_commas(net.steps()).c_str(), net.spec.run.dt, threads, threads == 1 ? "" : "s", a.device.c_str());
+  std::fflush(stdout);
+}
+
 }  // namespace
+
+void check_warnings(const Args& a, const NetworkSpec& spec) {
+  std::vector<SpecWarning> w = spec.warnings;
+  const int cores = omp_get_num_procs();
+  if (a.threads > cores)
+    w.push_back({"", "--threads " + std::to_string(a.threads) + " is above the " + std::to_string(cores) +
+                         " cores of this machine; the run will be slower, not faster"});
+  const Estimate e = estimate(spec);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::absolute(spec.output.dir, ec);
+  while (!dir.empty() && !fs::exists(dir, ec) && dir != dir.parent_path()) dir = dir.parent_path();
+  const fs::space_info sp = fs::space(dir, ec);
+  if (!ec && a.command != "validate" && e.output > static_cast<double>(sp.available))
+    w.push_back({"/output/dir", "the output may reach " + human_bytes(e.output) + " (before compression; spikes at an assumed 10 Hz), "
+                                "more than the " + human_bytes(static_cast<double>(sp.available)) + " free on " + dir.string()});
+  if (a.strict && !w.empty()) {
+    SpecError err(w[0].ptr, w[0].msg + " (a warning; --strict makes it an error)");
+    for (size_t k = 1; k < w.size(); ++k) err.more.emplace_back(w[k].ptr, w[k].msg);
+    throw err;
+  }
+  for (const SpecWarning& x : w)
+    std::fprintf(stderr, "spikesim: warning: %s: %s%s%s\n", spec.file.c_str(), x.ptr.c_str(), x.ptr.empty() ? "" : ": ", x.msg.c_str());
+}
 
 int cmd_run(const Args& a) {
   const RunOptions opt = run_options(a);
   NetworkSpec spec = parse_network_file(a.file, a.ov);
+  check_warnings(a, spec);
   if (a.device != "cpu") check_device_support(spec);
   check_outputs(spec);
+  if (spec.output.overwrite) report_stale(spec, output_files(spec));
   std::filesystem::remove(std::filesystem::path(spec.output.dir) / "checkpoint.h5");  // (only with --overwrite)
   Network net = build_network(std::move(spec));
+  print_header(a, net, "running");
   const RunResult r = simulate(net, opt);
   if (!a.save_state.empty() && !r.interrupted) save_state(a.save_state, net, r.steps);
   return report_run(a, net, r);
@@ -148,10 +210,12 @@ int cmd_resume(const Args& a) {
   if (a.checkpoint_every < 0) b.checkpoint_every = h.every_ms;  // the interval of the run it continues
   RunOptions opt = run_options(b);
   if (b.device != "cpu") check_device_support(spec);
+  check_warnings(a, spec);
   Network net = build_network(std::move(spec));
   opt.resume_from = path;
   opt.resume_changed = !a.network.empty();
   if (!a.quiet) std::printf("spikesim: resuming %s from t = %.1f ms\n", a.file.c_str(), h.t_ms);
+  print_header(b, net, "resuming");
   const RunResult r = simulate(net, opt);
   return report_run(b, net, r);
 }

@@ -1,4 +1,5 @@
 #include "core/json_access.hpp"
+#include "core/hints.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -66,6 +67,16 @@ void log_key(const std::string& ptr, const std::string& key, const json& def, co
 
 void set_key_log(std::vector<KeyDoc>* log) { g_key_log = log; }
 
+namespace {
+thread_local std::vector<SpecWarning>* g_warnings = nullptr;
+}
+
+void warn(const std::string& ptr, const std::string& msg) {
+  if (g_warnings) g_warnings->push_back({ptr, msg});
+}
+WarningScope::WarningScope(std::vector<SpecWarning>* out) : prev_(g_warnings) { g_warnings = out; }
+WarningScope::~WarningScope() { g_warnings = prev_; }
+
 JObj::JObj(const json& j, std::string ptr) : j_(j), ptr_(std::move(ptr)) {
   if (!j_.is_object()) fail(ptr_.empty() ? "/" : ptr_, j_, "an object");
 }
@@ -82,7 +93,13 @@ const json* JObj::get(const std::string& key) {
 const json& JObj::need(const std::string& key, const std::string& expected) {
   log_key(ptr_, key, nullptr, expected, true);
   const json* v = get(key);
-  if (!v) fail_msg(at(key), "missing required key \"" + key + "\", expected " + expected);
+  if (!v) {
+    std::string near;  // a key the file has that looks like this one (NEST's "N" for "n")
+    for (auto it = j_.begin(); it != j_.end() && near.empty(); ++it)
+      if (!used_.count(it.key()) && !did_you_mean(it.key(), {key}, "params").empty())
+        near = "; the object has \"" + it.key() + "\", which spikesim does not know: write \"" + key + "\"";
+    fail_msg(at(key), "missing required key \"" + key + "\", expected " + expected + near);
+  }
   return *v;
 }
 
@@ -137,10 +154,21 @@ std::vector<double> JObj::numbers(const std::string& key, const std::string& exp
   return out;
 }
 
+const json& JObj::found(const std::string& key) const {
+  static const json kNull;
+  auto it = j_.find(key);
+  return it == j_.end() ? kNull : *it;
+}
+
+void JObj::reject(const std::string& key, const std::string& expected) const {
+  if (!j_.contains(key)) fail_msg(at(key), "found no \"" + key + "\" (its default applies), expected " + expected);
+  fail(at(key), found(key), expected);
+}
+
 void JObj::finish(const std::string& allowed_hint) const {
   for (auto it = j_.begin(); it != j_.end(); ++it) {
     if (!used_.count(it.key())) {
-      std::string msg = "unknown key \"" + it.key() + "\"";
+      std::string msg = "unknown key \"" + it.key() + "\"" + did_you_mean(it.key(), asked_, "params");
       std::string hint = allowed_hint;
       if (hint.empty())
         for (size_t k = 0; k < asked_.size(); ++k) hint += asked_[k] + (k + 1 < asked_.size() ? ", " : "");

@@ -40,6 +40,12 @@ class JObj {
   // Rejects keys never read; the hint defaults to the keys that were looked up.
   void finish(const std::string& allowed_hint = "") const;
   const json& raw() const { return j_; }
+  // The value of `key` as the file has it; null where the file has no such key (its value
+  // came from a default). Never inserts, never reads out of bounds: the one way to look at an
+  // optional key's value in a message.
+  const json& found(const std::string& key) const;
+  // fail() at `key` with what the file has there, or "no KEY (the default applies)".
+  [[noreturn]] void reject(const std::string& key, const std::string& expected) const;
 
  private:
   const json& j_;
@@ -57,6 +63,30 @@ struct KeyDoc {
   bool required = false;
 };
 void set_key_log(std::vector<KeyDoc>* log);
+
+// Parses a JSON text. Syntax errors name line and column; a key written twice in one object
+// and nesting deeper than kMaxJsonDepth are refused with their pointer (nlohmann would keep
+// the last duplicate silently, and copy a deep tree recursively until the stack overflows).
+constexpr int kMaxJsonDepth = 64;
+json read_json_text(const std::string& text);
+
+// Warnings: what is legal but probably unintended (a delay rounded to the grid, a depression
+// amplitude of the wrong sign, trials cut by tstop). warn() adds to the list a WarningScope
+// installed (parse_network installs NetworkSpec::warnings); without one it does nothing.
+struct SpecWarning {
+  std::string ptr, msg;
+};
+void warn(const std::string& ptr, const std::string& msg);
+class WarningScope {
+ public:
+  explicit WarningScope(std::vector<SpecWarning>* out);
+  ~WarningScope();
+  WarningScope(const WarningScope&) = delete;
+  WarningScope& operator=(const WarningScope&) = delete;
+
+ private:
+  std::vector<SpecWarning>* prev_;
+};
 
 double as_number(const json& j, const std::string& ptr, const std::string& expected);
 int64_t as_integer(const json& j, const std::string& ptr, const std::string& expected);

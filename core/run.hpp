@@ -24,7 +24,8 @@ struct RunOptions {
   // The CPU engine times its team against one thread while it runs and keeps the faster
   // (set by simulate where the thread count was not given and the model chose more than 1).
   bool measure_threads = false;
-  bool progress = false;
+  bool progress = false;        // the progress line (a terminal, or --progress)
+  bool progress_plain = false;  // a plain progress line every 10 s (stderr not a terminal)
   bool profile = false;  // time the phases (RunResult::phase_s)
   bool log_trials = false;  // a task prints its running accuracy every 10 trials (stderr)
   bool file_monitors = true;  // false: none of the network file's monitors (no output files; a fit's candidates)

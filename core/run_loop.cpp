@@ -22,7 +22,7 @@ std::vector<int> recorded_populations(const std::vector<std::unique_ptr<Monitor>
 RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, std::vector<std::unique_ptr<Monitor>>& monitors,
                  Signals& signals, const RunOptions& opt, const Checkpointing& cp)
     : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors), signals_(signals), cp_(cp),
-      progress_(opt.progress, spec.run.tstop), live_(backend.live_state()) {
+      progress_(opt.progress ? Progress::kLine : opt.progress_plain ? Progress::kPlain : Progress::kOff, spec.run.tstop), live_(backend.live_state()) {
   res_.spike_counts.assign(spec.populations.size(), 0);
   for (const auto& m : monitors_) {
     if (m->samples()) sampled_.push_back(m.get());
@@ -31,7 +31,8 @@ RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, st
   if (spec.task.active()) {
     const double dt = spec.run.dt;
     task_ = std::make_unique<TaskRunner>(spec.task, spec.populations[spec.task.stimulus].size, backend_, res_.spike_counts,
-                                         signals, sched_, dt, spec.run.seed, opt.log_trials);
+                                         signals, sched_, dt, spec.run.seed, opt.log_trials,
+                                         static_cast<uint64_t>(std::ceil(spec.run.tstop / dt - 1e-9)));
     task_->on_trial_end([this, dt](const TrialRecord& r) {
       backend_.end_trial(static_cast<uint64_t>(std::llround(r.t_end / dt)), r.feedback, r.reward, r.action);
     });

@@ -31,6 +31,7 @@ struct OutputSpec {
   std::string spikes_file = "spikes.h5";
   std::string edges_file = "edges.h5";  // final weights of plastic projections
   bool overwrite = false;
+  bool circuit = false;  // "circuit": the network as SONATA nodes and edges in circuit/ (io/monitor_circuit.cpp)
 };
 
 struct PopulationSpec {
@@ -67,6 +68,10 @@ struct ProjectionSpec {
   Distribution weight, delay;  // weight in the receptor's unit (nS or pA), delay in ms
   std::shared_ptr<Plasticity> plasticity;  // parsed rule, null for static synapses
   std::string weights_from;                // SONATA edges file with initial weights, or empty
+  // The weights the target's receptor takes ([w_lo, w_hi], finite, within float's range) and
+  // how a message says so: checked on "weight" and on every value of "weights_from".
+  double w_lo = -3.4e38, w_hi = 3.4e38;
+  std::string w_expected = "a finite weight within float's range (|w| < 3.4e38)";
   Propagation propagation = Propagation::kAuto;  // "propagation": device engine only
 };
 
@@ -125,6 +130,7 @@ struct NetworkSpec {
   std::vector<WeightMonitorSpec> weights;
   std::vector<SeriesMonitorSpec> signal_monitors, rate_monitors;
   TaskSpec task;  // trials, when "task" is given
+  std::vector<SpecWarning> warnings;  // legal but probably unintended (printed before a run; --strict: errors)
 
   int find_projection(const std::string& name) const;
   bool any_plastic() const;
@@ -145,7 +151,6 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
 extern const char* const kConnectionRules;  // "all_to_all, one_to_one, ..." (io/parse_projection.cpp)
 // A projection's "connectivity" object between populations of n_src and n_tgt neurons.
 ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool same_pop);
-json read_json_text(const std::string& text);  // syntax errors name line and column
 NetworkSpec parse_network_text(const std::string& text, const std::string& file = "<string>");
 
 }  // namespace spikesim

@@ -12,7 +12,7 @@
 namespace spikesim {
 
 TaskRunner::TaskRunner(const TaskSpec& spec, uint32_t stimulus_size, Backend& backend, const std::vector<uint64_t>& counts,
-                       Signals& signals, Scheduler& sched, double dt, uint64_t seed, bool log)
+                       Signals& signals, Scheduler& sched, double dt, uint64_t seed, bool log, uint64_t last_step)
     : spec_(spec), backend_(backend), counts_(counts), signals_(signals), sched_(sched), dt_(dt), seed_(seed), log_(log) {
   trial_steps_ = static_cast<uint64_t>(std::llround(spec.trial_ms / dt));
   off_.assign(stimulus_size, poisson_threshold(spec.off_rate, dt));
@@ -22,7 +22,7 @@ TaskRunner::TaskRunner(const TaskSpec& spec, uint32_t stimulus_size, Backend& ba
     patterns_.push_back(std::move(th));
   }
   auto at = [&](uint32_t k, double ms) { return k * trial_steps_ + static_cast<uint64_t>(std::llround(ms / dt)); };
-  for (uint32_t k = 0; k < spec.trials; ++k) {
+  for (uint32_t k = 0; k < spec.trials && k * trial_steps_ <= last_step; ++k) {
     sched.at(at(k, 0.0), [this, k] { start(k); });
     if (spec.stim_on > 0) sched.at(at(k, spec.stim_on), [this] { backend_.set_thresholds(spec_.stimulus, patterns_[current_.category]); });
     if (spec.stim_off < spec.trial_ms) sched.at(at(k, spec.stim_off), [this] { backend_.set_thresholds(spec_.stimulus, off_); });

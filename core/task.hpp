@@ -68,11 +68,12 @@ class Signals;
 // Runs a TaskSpec through the scheduler. The stimulus's per-neuron Poisson thresholds go to
 // the backend (Backend::set_thresholds, core/backend.hpp); `counts` are the run's spike
 // counts per population (read at window edges); on_trial_end(record) is called at the end
-// of each trial, after the record is complete.
+// of each trial, after the record is complete. Only trials that start by `last_step` (the
+// run's end) are scheduled: "trials": 1e9 with a short tstop costs nothing.
 class TaskRunner {
  public:
   TaskRunner(const TaskSpec& spec, uint32_t stimulus_size, Backend& backend, const std::vector<uint64_t>& counts,
-             Signals& signals, Scheduler& sched, double dt, uint64_t seed, bool log);
+             Signals& signals, Scheduler& sched, double dt, uint64_t seed, bool log, uint64_t last_step);
   const std::vector<TrialRecord>& records() const { return records_; }
   // The trials so far, the current trial and its window's counts (checkpoints; the trial
   // events themselves are made again by the constructor).

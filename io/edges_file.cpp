@@ -16,11 +16,25 @@ void name_population(hid_t g, const std::string& name, const std::string& node_p
   attr_string(ds, "node_population", node_pop);
 }
 
+// A column of `expected` values; anything else (a group, another length, another rank) is
+// refused at `ptr` before a byte is read: a small file may declare 2^31 values.
 template <class T>
 std::vector<T> read_column(hid_t file, const std::string& path, hid_t mem_type, const std::string& ptr,
-                           const std::string& file_name) {
+                           const std::string& file_name, uint64_t expected) {
+  const std::string what = "edges file " + file_name + " ";
   if (!h5_exists(file, path))
-    fail_msg(ptr, "edges file " + file_name + " has no dataset " + path + ", expected a SONATA edges file written by spikesim");
+    fail_msg(ptr, what + "has no dataset " + path + ", expected a SONATA edges file written by spikesim");
+  hid_t id;
+  H5E_BEGIN_TRY { id = H5Dopen2(file, path.c_str(), H5P_DEFAULT); } H5E_END_TRY;
+  if (id < 0) fail_msg(ptr, what + "has " + path + " but it is not a dataset, expected a SONATA edges file written by spikesim");
+  H5Id ds(id, H5Dclose);
+  H5Id space(H5Dget_space(ds), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  if (rank != 1 || n < 0 || static_cast<uint64_t>(n) != expected)
+    fail_msg(ptr, what + "holds " + (rank == 1 ? std::to_string(n) + " values" : std::to_string(rank) + "-dimensional data") +
+                      " in " + path + ", expected " + std::to_string(expected) +
+                      " (one per synapse: the same connectivity and seed as the run that wrote it)");
   return h5_read_vector<T>(file, path, mem_type);
 }
 
@@ -47,7 +61,9 @@ void write_edge_columns(hid_t g, const Network& net, const Projection& p) {
   write_vector_pieces<uint64_t>(g, "edge_group_index", H5T_NATIVE_UINT64, H5T_STD_U64LE, n,
                                 [](uint64_t first, uint64_t count, uint64_t* out) { std::iota(out, out + count, first); });
   write_vector_pieces<int64_t>(g, "edge_type_id", H5T_NATIVE_INT64, H5T_STD_I64LE, n,
-                               [](uint64_t, uint64_t count, int64_t* out) { std::fill(out, out + count, 0); });
+                               [type = static_cast<int64_t>(&p - net.projs.data())](uint64_t, uint64_t count, int64_t* out) {
+                                 std::fill(out, out + count, type);  // the projection's index (circuit/edge_types.csv)
+                               });
   write_vector_pieces<uint32_t>(g, "edge_group_id", H5T_NATIVE_UINT32, H5T_STD_U32LE, n,
                                 [](uint64_t, uint64_t count, uint32_t* out) { std::fill(out, out + count, 0u); });
 }
@@ -86,13 +102,10 @@ void load_weights(const std::string& path, const std::string& name, Projection& 
   if (H5Fis_hdf5(path.c_str()) <= 0) fail_msg(ptr, "\"" + path + "\" is not an HDF5 file, expected a SONATA edges file");
   H5Id file = h5_open_read(path);
   const std::string base = "/edges/" + name;
-  const auto src = read_column<uint64_t>(file, base + "/source_node_id", H5T_NATIVE_UINT64, ptr, path);
-  const auto tgt = read_column<uint64_t>(file, base + "/target_node_id", H5T_NATIVE_UINT64, ptr, path);
-  const auto w = read_column<float>(file, base + "/0/syn_weight", H5T_NATIVE_FLOAT, ptr, path);
   const Csr& c = proj.csr;
-  if (src.size() != c.size() || tgt.size() != c.size() || w.size() != c.size())
-    fail_msg(ptr, path + " holds " + std::to_string(w.size()) + " synapses for " + name + ", expected " +
-                      std::to_string(c.size()) + " (the same connectivity and seed as the run that wrote it)");
+  const auto src = read_column<uint64_t>(file, base + "/source_node_id", H5T_NATIVE_UINT64, ptr, path, c.size());
+  const auto tgt = read_column<uint64_t>(file, base + "/target_node_id", H5T_NATIVE_UINT64, ptr, path, c.size());
+  const auto w = read_column<float>(file, base + "/0/syn_weight", H5T_NATIVE_FLOAT, ptr, path, c.size());
   for (uint32_t j = 0; j < c.rows(); ++j)
     for (uint64_t k = c.row_ptr[j]; k < c.row_ptr[j + 1]; ++k)
       if (src[k] != j || tgt[k] != c.target[k])

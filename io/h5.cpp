@@ -244,6 +244,10 @@ void write_vector(hid_t parent, const std::string& name, hid_t mem_type, hid_t f
 }
 
 void write_provenance(hid_t file, const Provenance& p) {
+  // SONATA's file identification (the same on nodes, edges and report files): magic 0x0A7A,
+  // format version 0.1.
+  attr_u32(file, "magic", {0x0A7Au});
+  attr_u32(file, "version", {0u, 1u});
   attr_string(file, "spikesim_version", SPIKESIM_VERSION);
   attr_u64(file, "seed", p.seed);
   attr_string(file, "network", p.network_json);

@@ -29,8 +29,6 @@ class SnapshotMonitor final : public Monitor {
       group_ = h5_group(file_, "/edges/" + proj_.name, true);
       return;
     }
-    attr_u32(file_, "magic", {0x0A7A});
-    attr_u32(file_, "version", {0, 1});
     write_provenance(file_, c.prov);
     group_ = h5_create_group(file_, "/edges/" + proj_.name);
     write_edge_columns(group_, net_, proj_);
@@ -99,6 +97,11 @@ void open_weights_monitors(const MonitorContext& c, MonitorList& out) {
     const std::string path = c.path(mon.file_name());
     auto file = std::make_unique<StateReport>(path, proj.name, weight_unit(c.net.pops[proj.target].model),
                                               ReportMapping::synapses(mon.synapses, proj.csr.target), mon.dt, s.run.tstop, c.prov, c.mode);
+    if (!c.mode.resume) {  // node_ids are the synapses' targets: name their population, and the edges'
+      file->label("node_population", c.net.pops[proj.target].name);
+      file->label("source_population", c.net.pops[proj.source].name);
+      file->label("edge_population", proj.name);
+    }
     out.push_back(std::make_unique<ReportMonitor>(std::move(file), path, proj.csr.weight.data(), 0.0f, c.stride(mon.dt), lazy));
   }
 }

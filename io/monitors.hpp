@@ -20,8 +20,9 @@
 
 namespace spikesim {
 
-// X(kind, "type"): the kind's "type" in the file's "monitors". edges and trials are written
-// without an entry (for every plastic projection, for a task); their parse explains that.
+// X(kind, "type"): the kind's "type" in the file's "monitors". edges, trials and circuit are
+// written without an entry (for every plastic projection, for a task, for "output":
+// {"circuit": true}); their parse explains that.
 #define SPIKESIM_MONITOR_KINDS(X) \
   X(spikes, "spikes")             \
   X(states, "state")              \
@@ -29,7 +30,8 @@ namespace spikesim {
   X(signals, "signals")           \
   X(rates, "rates")               \
   X(edges, "edges")               \
-  X(trials, "trials")
+  X(trials, "trials")             \
+  X(circuit, "circuit")
 
 using MonitorList = std::vector<std::unique_ptr<Monitor>>;
 

@@ -1,11 +1,13 @@
 // Network file -> NetworkSpec: top level, run, output, populations, monitors.
 // Projections are parsed in parse_projection.cpp.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <tuple>
 
+#include "core/hints.hpp"
 #include "core/spec.hpp"
 #include "io/parse_monitor.hpp"
 #include "neurons/models.hpp"
@@ -44,11 +46,11 @@ namespace {
 
 void parse_run(JObj o, RunSpec& r) {
   r.tstop = o.number_or("tstop", r.tstop, "a simulated time in ms >= 0");
-  if (r.tstop < 0) fail(o.at("tstop"), o.raw()["tstop"], "a simulated time in ms >= 0");
+  if (r.tstop < 0) o.reject("tstop", "a simulated time in ms >= 0");
   r.dt = o.number_or("dt", r.dt, "a time step in ms > 0");
-  if (r.dt <= 0 || r.dt > 100) fail(o.at("dt"), o.raw()["dt"], "a time step in ms, 0 < dt <= 100");
+  if (r.dt <= 0 || r.dt > 100) o.reject("dt", "a time step in ms, 0 < dt <= 100");
   const int64_t seed = o.integer_or("seed", static_cast<int64_t>(r.seed), "an integer seed >= 0");
-  if (seed < 0) fail(o.at("seed"), o.raw()["seed"], "an integer seed >= 0");
+  if (seed < 0) o.reject("seed", "an integer seed >= 0");
   r.seed = static_cast<uint64_t>(seed);
   o.finish("tstop, dt, seed");
 }
@@ -59,10 +61,11 @@ void parse_output(JObj o, OutputSpec& out) {
   out.spikes_file = o.string_or("spikes_file", out.spikes_file);
   out.edges_file = o.string_or("edges_file", out.edges_file);
   for (const auto& [key, f] : {std::pair{"spikes_file", out.spikes_file}, std::pair{"edges_file", out.edges_file}})
-    if (f.empty() || f.find('/') != std::string::npos) fail(o.at(key), o.raw()[key], "a plain file name such as \"spikes.h5\"");
-  if (out.edges_file == out.spikes_file) fail(o.at("edges_file"), o.raw()["edges_file"], "a file name other than spikes_file");
+    if (f.empty() || f.find('/') != std::string::npos) o.reject(key, "a plain file name such as \"spikes.h5\"");
+  if (out.edges_file == out.spikes_file) o.reject("edges_file", "a file name other than spikes_file");
   out.overwrite = o.boolean_or("overwrite", out.overwrite);
-  o.finish("dir, output_dir, spikes_file, edges_file, overwrite");
+  out.circuit = o.boolean_or("circuit", out.circuit);
+  o.finish("dir, output_dir, spikes_file, edges_file, overwrite, circuit");
 }
 
 // A neuron model's parameters: defaults from the registry, the ranges and orders it declares
@@ -78,7 +81,7 @@ void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
     if (p.has("tau_m")) {  // NEST's iaf_psc_exp is parameterised by tau_m; accept it for g_L.
       if (p.has("g_L")) fail_msg(p.at("tau_m"), "found both tau_m and g_L, expected one of them (g_L = C_m / tau_m)");
       const double tau_m = p.number("tau_m", "a membrane time constant in ms > 0");
-      if (!(tau_m > 0)) fail(p.at("tau_m"), p.raw()["tau_m"], "a membrane time constant in ms > 0");
+      if (!(tau_m > 0)) p.reject("tau_m", "a membrane time constant in ms > 0");
       pop.params["g_L"] = pop.params["C_m"] / tau_m;
     }
   }
@@ -86,7 +89,7 @@ void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
     const double v = pop.params[q.name];
     const bool ok = q.range == ParamInfo::kPositive ? v > 0 : q.range == ParamInfo::kNonNegative ? v >= 0 : true;
     if (!ok)
-      fail(p.at(q.name), p.raw().contains(q.name) ? p.raw()[q.name] : json(v),
+      fail(p.at(q.name), p.has(q.name) ? p.found(q.name) : json(v),
            q.what + " in " + q.unit + (q.range == ParamInfo::kPositive ? " > 0" : " >= 0"));
   }
   for (const ParamOrder& o : info.ordered) {
@@ -114,7 +117,7 @@ void parse_poisson_params(JObj p, PopulationSpec& pop, double dt) {
     pop.rates = p.numbers("rates", "an array of rates in Hz (with \"times\"), or \"rate\"");
     pop.rate_times = p.numbers("times", "an array of times in ms, one per rate, non-decreasing");
     if (pop.rates.size() != pop.rate_times.size() || pop.rates.empty())
-      fail(p.at("times"), p.raw()["times"], "as many times as rates (" + std::to_string(pop.rates.size()) + ")");
+      p.reject("times", "as many times as rates (" + std::to_string(pop.rates.size()) + ")");
     for (size_t i = 0; i < pop.rates.size(); ++i) {
       check_rate(pop.rates[i], p.at("rates") + "/" + std::to_string(i));
       if (pop.rate_times[i] < 0 || (i > 0 && pop.rate_times[i] < pop.rate_times[i - 1]))
@@ -151,17 +154,20 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   PopulationSpec pop;
   pop.name = name;
   pop.ptr = ptr;
-  if (name.empty()) fail(ptr, j, "a population with a non-empty name");
+  // The name is an HDF5 group in every output file (/spikes/NAME, /nodes/NAME): "." and ".."
+  // are not group names, and '/' would nest one population inside another.
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+    fail_msg(ptr, "found the population name \"" + name + "\", expected a non-empty name without '/', other than \".\" and \"..\"");
   const std::string model = o.string("model", "a model name, one of: " + model_names());
   const ModelInfo* info = find_model(model);
-  if (!info) fail(o.at("model"), o.raw()["model"], "a model name, one of: " + model_names());
+  if (!info) o.reject("model", "a model name, one of: " + model_names() + did_you_mean(model, split_list(model_names()), "models"));
   if (o.has("method")) {
     const std::string methods = model_methods(model);
     const std::string expected = methods.empty() ? "no \"method\" (model " + model + " has one integration method)"
                                                  : "an integration method of " + model + ", one of: " + methods;
     const std::string method = o.string("method", expected);
     info = methods.empty() ? nullptr : find_model(model, method);
-    if (!info) fail(o.at("method"), o.raw()["method"], expected);
+    if (!info) o.reject("method", expected);
   }
   pop.model = info->model;
   const json empty = json::object();
@@ -179,7 +185,7 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
     if (pop.size == 0) fail(pptr + "/spike_times", pj.value("spike_times", json::array()), "at least one neuron's list");
   } else {
     const int64_t size = o.integer("size", size_expected);
-    if (size < 1 || size > (int64_t{1} << 31)) fail(o.at("size"), o.raw()["size"], size_expected);
+    if (size < 1 || size > (int64_t{1} << 31)) o.reject("size", size_expected);
     pop.size = static_cast<uint32_t>(size);
     if (pop.model == Model::kSpikeGenerator && pop.spike_times.size() != pop.size)
       fail(pptr + "/spike_times", pj["spike_times"], std::to_string(pop.size) + " lists, one per neuron (size)");
@@ -243,9 +249,9 @@ void parse_globals(const json& g, NetworkSpec& net) {
     if (s.name.empty() || s.name.find('/') != std::string::npos) fail(s.ptr, it.value(), "a signal with a non-empty name without '/'");
     JObj o(it.value(), s.ptr);
     s.type = o.string("type", types);
-    if (s.type != "rate_estimate" && s.type != "neuromodulator") fail(o.at("type"), o.raw()["type"], types);
+    if (s.type != "rate_estimate" && s.type != "neuromodulator") o.reject("type", types);
     s.tau = o.number("tau", "a time constant in ms > 0");
-    if (!(s.tau > 0)) fail(o.at("tau"), o.raw()["tau"], "a time constant in ms > 0");
+    if (!(s.tau > 0)) o.reject("tau", "a time constant in ms > 0");
     if (s.type == "rate_estimate") {
       s.population = population_index(o.need("population", "a population name"), o.at("population"), net);
       o.finish("type, population, tau");
@@ -289,91 +295,93 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
   if (type == name) return parse_##kind##_monitor(o, net, files);
   SPIKESIM_MONITOR_KINDS(SPIKESIM_MONITOR_PARSE)
 #undef SPIKESIM_MONITOR_PARSE
-  fail(o.at("type"), o.raw()["type"], "one of " + types);
+  std::string plain = types;
+  plain.erase(std::remove(plain.begin(), plain.end(), '"'), plain.end());
+  o.reject("type", "one of " + types + did_you_mean(type, split_list(plain), "monitors"));
 }
 
 }  // namespace
 
+// Errors collect (core/error.hpp's ErrorList) within each stage: every population, then every
+// projection and the globals, then the task and every monitor. A later stage needs the
+// earlier ones, so it starts only when they had no error (no error caused by another).
 NetworkSpec parse_network(const json& j, const std::string& file, const Overrides& ov) {
   NetworkSpec net;
+  WarningScope warnings(&net.warnings);
+  ErrorList errors;
   net.file = file;
   net.resolved = j;
   JObj top(j, "");
   if (const json* d = top.get("description"))
-    if (!d->is_string()) fail("/description", *d, "a string");
-  if (const json* r = top.get("run")) parse_run(JObj(*r, "/run"), net.run);
-  if (const json* o = top.get("output")) parse_output(JObj(*o, "/output"), net.output);
+    if (!d->is_string()) errors.add(SpecError("/description", "found " + describe(*d) + ", expected a string"));
+  if (const json* r = top.get("run")) errors.attempt([&] { parse_run(JObj(*r, "/run"), net.run); });
+  if (const json* o = top.get("output")) errors.attempt([&] { parse_output(JObj(*o, "/output"), net.output); });
   if (ov.has_seed) net.run.seed = ov.seed;
   if (ov.has_tstop) net.run.tstop = ov.tstop;
   if (ov.has_dir) net.output.dir = ov.dir;
   if (ov.overwrite) net.output.overwrite = true;
   net.resolved["run"] = {{"tstop", net.run.tstop}, {"dt", net.run.dt}, {"seed", net.run.seed}};
   net.resolved["output"] = {{"dir", net.output.dir}, {"spikes_file", net.output.spikes_file},
-                            {"edges_file", net.output.edges_file}, {"overwrite", net.output.overwrite}};
+                            {"edges_file", net.output.edges_file}, {"overwrite", net.output.overwrite},
+                            {"circuit", net.output.circuit}};
 
-  const json& pops = top.need("populations", "an object of populations keyed by name");
-  if (pops.is_object()) {
-    if (pops.empty()) fail("/populations", pops, "at least one population");
-    for (auto it = pops.begin(); it != pops.end(); ++it)
-      net.populations.push_back(parse_population(it.value(), "/populations/" + escape_pointer_token(it.key()), it.key(), net.run.dt));
-  } else if (pops.is_array() && !pops.empty()) {  // the list form (docs/formats.md): [{"name": ..., ...}]
-    for (size_t i = 0; i < pops.size(); ++i) {
-      const std::string pp = "/populations/" + std::to_string(i);
-      if (!pops[i].is_object() || !pops[i].contains("name") || !pops[i]["name"].is_string())
-        fail(pp, pops[i], "a population object with a \"name\"");
-      json body = pops[i];
-      const std::string name = body["name"].get<std::string>();
-      body.erase("name");
-      if (net.find_population(name) >= 0) fail(pp + "/name", pops[i]["name"], "a unique population name");
-      net.populations.push_back(parse_population(body, pp, name, net.run.dt));
-    }
+  const json* pops = top.get("populations");
+  if (!pops) errors.add(SpecError("/populations", "missing required key \"populations\", expected an object of populations keyed by name"));
+  else if (pops->is_object() && !pops->empty()) {
+    for (auto it = pops->begin(); it != pops->end(); ++it)
+      errors.attempt([&] {
+        net.populations.push_back(parse_population(it.value(), "/populations/" + escape_pointer_token(it.key()), it.key(), net.run.dt));
+      });
+  } else if (pops->is_array() && !pops->empty()) {  // the list form (docs/formats.md): [{"name": ..., ...}]
+    for (size_t i = 0; i < pops->size(); ++i)
+      errors.attempt([&] {
+        const json& pj = (*pops)[i];
+        const std::string pp = "/populations/" + std::to_string(i);
+        if (!pj.is_object() || !pj.contains("name") || !pj["name"].is_string()) fail(pp, pj, "a population object with a \"name\"");
+        json body = pj;
+        const std::string name = body["name"].get<std::string>();
+        body.erase("name");
+        if (net.find_population(name) >= 0) fail(pp + "/name", pj["name"], "a unique population name");
+        net.populations.push_back(parse_population(body, pp, name, net.run.dt));
+      });
   } else {
-    fail("/populations", pops, "a non-empty object of populations keyed by name");
+    errors.add(SpecError("/populations", "found " + describe(*pops) + ", expected a non-empty object of populations keyed by name"));
   }
+  errors.raise();
 
-  if (const json* g = top.get("globals")) parse_globals(*g, net);
+  if (const json* g = top.get("globals")) errors.attempt([&] { parse_globals(*g, net); });
   if (const json* projs = top.get("projections")) {
-    if (!projs->is_array()) fail("/projections", *projs, "an array of projections");
+    if (!projs->is_array()) errors.add(SpecError("/projections", "found " + describe(*projs) + ", expected an array of projections"));
     std::set<std::string> names;
-    for (size_t i = 0; i < projs->size(); ++i) {
-      const std::string pp = "/projections/" + std::to_string(i);
-      ProjectionSpec p = parse_projection((*projs)[i], pp, net);
-      if (!names.insert(p.name).second) {
-        if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");
-        p.name += "_" + std::to_string(i);
-        names.insert(p.name);
-      }
-      net.projections.push_back(std::move(p));
-    }
+    for (size_t i = 0; projs->is_array() && i < projs->size(); ++i)
+      errors.attempt([&] {
+        const std::string pp = "/projections/" + std::to_string(i);
+        ProjectionSpec p = parse_projection((*projs)[i], pp, net);
+        if (!names.insert(p.name).second) {
+          if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");
+          p.name += "_" + std::to_string(i);
+          names.insert(p.name);
+        }
+        net.projections.push_back(std::move(p));
+      });
   }
-  if (const json* task = top.get("task")) parse_task(*task, net);
+  errors.raise();
+
+  if (const json* task = top.get("task")) errors.attempt([&] { parse_task(*task, net); });
   if (const json* f = top.get("init_from")) {
     if (!f->is_string() || f->get<std::string>().empty())
-      fail("/init_from", *f, "the path of a checkpoint.h5 or a state saved with --save-state");
-    net.init_from = f->get<std::string>();
+      errors.add(SpecError("/init_from", "found " + describe(*f) + ", expected the path of a checkpoint.h5 or a state saved with --save-state"));
+    else net.init_from = f->get<std::string>();
   }
   if (const json* mons = top.get("monitors")) {
-    if (!mons->is_array()) fail("/monitors", *mons, "an array of monitors");
+    if (!mons->is_array()) errors.add(SpecError("/monitors", "found " + describe(*mons) + ", expected an array of monitors"));
     std::set<std::string> files{net.output.spikes_file, net.output.edges_file};
-    for (size_t i = 0; i < mons->size(); ++i) parse_monitor((*mons)[i], "/monitors/" + std::to_string(i), net, files);
+    for (size_t i = 0; mons->is_array() && i < mons->size(); ++i)
+      errors.attempt([&] { parse_monitor((*mons)[i], "/monitors/" + std::to_string(i), net, files); });
   }
-  top.finish("description, run, output, populations, globals, projections, task, monitors, init_from");
+  errors.attempt([&] { top.finish("description, run, output, populations, globals, projections, task, monitors, init_from"); });
+  errors.raise();
   return net;
-}
-
-json read_json_text(const std::string& text) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-    }
-    std::string what = e.what();
-    const auto pos = what.find("syntax error");
-    throw SpecError("", "JSON syntax error at line " + std::to_string(line) + ", column " + std::to_string(col) +
-                            ": " + (pos == std::string::npos ? what : what.substr(pos)));
-  }
 }
 
 NetworkSpec parse_network_text(const std::string& text, const std::string& file) {

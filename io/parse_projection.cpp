@@ -1,6 +1,7 @@
 // One entry of /projections: source, target, receptor, connectivity, weight, delay.
 #include <cmath>
 
+#include "core/hints.hpp"
 #include "core/spec.hpp"
 #include "neurons/models.hpp"
 #include "plasticity/plasticity.hpp"
@@ -14,7 +15,11 @@ int population_index(const json& j, const std::string& ptr, const NetworkSpec& n
   const std::string expected = "a population name (one of: " + names + ")";
   if (!j.is_string()) fail(ptr, j, expected);
   const int idx = net.find_population(j.get<std::string>());
-  if (idx < 0) fail(ptr, j, expected);
+  if (idx < 0) {
+    std::vector<std::string> all;
+    for (const auto& p : net.populations) all.push_back(p.name);
+    fail(ptr, j, expected + did_you_mean(j.get<std::string>(), all, ""));
+  }
   return idx;
 }
 
@@ -49,23 +54,23 @@ ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool
   auto degree = [&](const char* key, uint64_t pool) {
     const std::string expected = std::string("an integer ") + key + " >= 0";
     const int64_t k = c.integer(key, expected);
-    if (k < 0) fail(c.at(key), c.raw()[key], expected);
+    if (k < 0) c.reject(key, expected);
     if (k > 0 && pool == 0)  // nothing to draw from: the draw would never end
-      fail(c.at(key), c.raw()[key], "0: no pair of neurons can be connected (one neuron and allow_autapses false)");
+      c.reject(key, "0: no pair of neurons can be connected (one neuron and allow_autapses false)");
     if (!s.allow_multapses && static_cast<uint64_t>(k) > pool)
-      fail(c.at(key), c.raw()[key], "at most " + std::to_string(pool) + " without multapses");
+      c.reject(key, "at most " + std::to_string(pool) + " without multapses");
     return static_cast<uint64_t>(k);
   };
   if (rule == "all_to_all") {
     s.rule = ConnectivitySpec::kAllToAll;
   } else if (rule == "one_to_one") {
     s.rule = ConnectivitySpec::kOneToOne;
-    if (n_src != n_tgt) fail(c.at("rule"), c.raw()["rule"], "a rule other than one_to_one: source and target sizes differ");
+    if (n_src != n_tgt) c.reject("rule", "a rule other than one_to_one: source and target sizes differ");
     if (no_self) fail_msg(c.at("allow_autapses"), "one_to_one within one population with allow_autapses false makes no synapse, expected allow_autapses true or another rule");
   } else if (rule == "pairwise_bernoulli") {
     s.rule = ConnectivitySpec::kPairwiseBernoulli;
     s.p = c.number("p", "a connection probability 0 <= p <= 1");
-    if (s.p < 0 || s.p > 1) fail(c.at("p"), c.raw()["p"], "a connection probability 0 <= p <= 1");
+    if (s.p < 0 || s.p > 1) c.reject("p", "a connection probability 0 <= p <= 1");
   } else if (rule == "fixed_indegree") {
     s.rule = ConnectivitySpec::kFixedIndegree;
     s.count = degree("indegree", n_src - (no_self ? 1 : 0));
@@ -76,18 +81,18 @@ ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool
     s.rule = ConnectivitySpec::kFixedTotalNumber;
     const uint64_t pairs = uint64_t{n_src} * n_tgt - (no_self ? n_src : 0);
     s.count = degree("n", pairs);
-    if (s.count > 0xFFFFFFFFull) fail(c.at("n"), c.raw()["n"], "at most 2^32 - 1 synapses");
+    if (s.count > 0xFFFFFFFFull) c.reject("n", "at most 2^32 - 1 synapses");
   } else if (rule == "explicit") {
     s.rule = ConnectivitySpec::kExplicit;
     s.sources = index_list(c, "sources", n_src);
     s.targets = index_list(c, "targets", n_tgt);
     if (s.sources.size() != s.targets.size())
-      fail(c.at("targets"), c.raw()["targets"], std::to_string(s.sources.size()) + " indices, as many as sources");
+      c.reject("targets", std::to_string(s.sources.size()) + " indices, as many as sources");
     for (size_t i = 0; i < s.sources.size(); ++i)
       if (no_self && s.sources[i] == s.targets[i])
-        fail(c.at("targets") + "/" + std::to_string(i), c.raw()["targets"][i], "no autapse (allow_autapses is false)");
+        fail(c.at("targets") + "/" + std::to_string(i), c.found("targets")[i], "no autapse (allow_autapses is false)");
   } else {
-    fail(c.at("rule"), c.raw()["rule"], std::string("a connection rule, one of: ") + kRules);
+    c.reject("rule", std::string("a connection rule, one of: ") + kRules + did_you_mean(rule, split_list(kRules), "connection_rules"));
   }
   c.finish("rule, p, indegree, outdegree, n, sources, targets, allow_autapses, allow_multapses");
   return s;
@@ -97,16 +102,16 @@ ConnectivitySpec parse_connectivity(JObj c, uint32_t n_src, uint32_t n_tgt, bool
 // bounds of the receptor's sign, initial weights within the bounds.
 void check_plastic(JObj& o, const ProjectionSpec& p, const ModelInfo& tinfo, bool negative_current, double dt) {
   if (std::llround(p.delay.min_value() / dt) != std::llround(p.delay.max_value() / dt))
-    fail(o.at("delay"), o.raw()["delay"], "one delay for all synapses of a plastic projection (its presynaptic traces are kept per neuron)");
+    o.reject("delay", "one delay for all synapses of a plastic projection (its presynaptic traces are kept per neuron)");
   const Bounds& b = p.plasticity->bounds;
   const std::string pl = o.at("plasticity");
   if (tinfo.has_receptors && !negative_current && b.w_min < 0)
-    fail(pl + "/w_min", o.raw()["plasticity"]["w_min"], "w_min >= 0: weights of this receptor are " +
+    fail(pl + "/w_min", b.w_min, "w_min >= 0: weights of this receptor are " +
                                                              std::string(tinfo.conductance ? "conductances" : "excitatory currents"));
   if (negative_current && b.w_max > 0)
-    fail(pl + "/w_max", o.raw()["plasticity"]["w_max"], "w_max <= 0: receptor \"in\" of " + tinfo.name + " takes negative currents");
+    fail(pl + "/w_max", b.w_max, "w_max <= 0: receptor \"in\" of " + tinfo.name + " takes negative currents");
   if (p.weight.min_value() < b.w_min || p.weight.max_value() > b.w_max)
-    fail(o.at("weight"), o.raw()["weight"], "initial weights within [w_min, w_max] = [" + std::to_string(b.w_min) + ", " +
+    o.reject("weight", "initial weights within [w_min, w_max] = [" + std::to_string(b.w_min) + ", " +
                                                 std::to_string(b.w_max) + "]");
 }
 
@@ -123,14 +128,14 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   // A plastic projection may end on a spike_generator: its weights learn from imposed
   // postsynaptic spike times (NEST's parrot-neuron idiom) and deliver nothing.
   if (!tinfo.has_receptors && !(p.plasticity && tgt.model == Model::kSpikeGenerator))
-    fail(o.at("target"), o.raw()["target"], "a population that receives synapses (model " + tinfo.name +
+    o.reject("target", "a population that receives synapses (model " + tinfo.name +
                                                 " has none; only a plastic projection may end on a spike_generator)");
   p.name = o.string_or("name", src.name + "_to_" + tgt.name);
-  if (p.name.empty() || p.name.find('/') != std::string::npos) fail(o.at("name"), o.raw()["name"], "a name without '/'");
+  if (p.name.empty() || p.name.find('/') != std::string::npos) o.reject("name", "a name without '/'");
   const std::string receptor = o.string_or("receptor", "ex");
   if (receptor == "ex") p.receptor = kReceptorEx;
   else if (receptor == "in") p.receptor = kReceptorIn;
-  else fail(o.at("receptor"), o.raw()["receptor"], "\"ex\" or \"in\"");
+  else o.reject("receptor", "\"ex\" or \"in\"");
 
   p.conn = parse_connectivity(JObj(o.need("connectivity", "an object with a \"rule\""), o.at("connectivity")),
                               src.size, tgt.size, p.source == p.target);
@@ -138,12 +143,23 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   p.weight = parse_distribution(o.need("weight", "a weight or a weight distribution"), o.at("weight"));
   const bool negative_current = tinfo.has_receptors && !tinfo.conductance && p.receptor == kReceptorIn;
   if (tinfo.has_receptors) {  // a spike_generator target (plastic only) takes any sign
-    if (negative_current && p.weight.max_value() > 0)
-      fail(o.at("weight"), o.raw()["weight"], "a weight <= 0 pA: receptor \"in\" of " + tinfo.name + " takes negative currents (NEST convention)");
-    if (!negative_current && p.weight.min_value() < 0)
-      fail(o.at("weight"), o.raw()["weight"], std::string("a weight >= 0 ") + (tinfo.conductance ? "nS (a conductance" : "pA (an excitatory current") +
-                                                   "; use \"min\": 0 to clip a normal distribution)");
+    if (negative_current) {
+      p.w_lo = -3.4e38, p.w_hi = 0.0;
+      p.w_expected = "a weight <= 0 pA and > -3.4e38 (a float): receptor \"in\" of " + tinfo.name + " takes negative currents (NEST convention)";
+    } else {
+      p.w_lo = 0.0, p.w_hi = 3.4e38;
+      p.w_expected = std::string("a weight >= 0 ") + (tinfo.conductance ? "nS (a conductance" : "pA (an excitatory current") + ", below 3.4e38, a float" +
+                     "; use \"min\": 0 to clip a normal distribution; an inhibitory synapse takes \"receptor\": \"in\")";
+    }
   }
+  // An unbounded normal tail (min or max infinite) is fine where only float's range limits
+  // that side; its mean must still be in range.
+  auto within = [&](double v) {
+    if (std::isinf(v)) return v > 0 ? p.w_hi >= 3.4e38 : p.w_lo <= -3.4e38;
+    return v >= p.w_lo && v <= p.w_hi;
+  };
+  if (!within(p.weight.min_value()) || !within(p.weight.max_value()) || !within(p.weight.mean()))
+    o.reject("weight", p.w_expected);
 
   const double dt = net.run.dt;
   const json one_ms = 1.0;  // NEST's default delay
@@ -154,6 +170,9 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   const double d_min = p.delay.min_value(), d_max = p.delay.max_value();
   if (!std::isfinite(d_min) || !std::isfinite(d_max) || std::llround(d_min / dt) < 1 || d_max / dt >= 65535.5)
     fail(o.at("delay"), dj ? *dj : one_ms, delay_expected);
+  if (p.delay.is_constant() && std::fabs(d_min / dt - std::round(d_min / dt)) > 1e-6 * std::max(1.0, d_min / dt))
+    warn(o.at("delay"), "the delay " + std::to_string(d_min) + " ms is not a multiple of dt (" + std::to_string(dt) +
+                            " ms); it is rounded to " + std::to_string(std::llround(d_min / dt) * dt) + " ms");
   if (p.plasticity) check_plastic(o, p, tinfo, negative_current, dt);
   if (const json* wf = o.get("weights_from")) {
     if (!wf->is_string() || wf->get<std::string>().empty()) fail(o.at("weights_from"), *wf, "the path of a SONATA edges file (.h5)");
@@ -162,11 +181,11 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   // How the device engine delivers this projection's spikes (the CPU engine ignores it).
   const std::string prop = o.string_or("propagation", "auto");
   if (prop == "per_spike" && p.plasticity)
-    fail(o.at("propagation"), o.raw()["propagation"], "\"auto\" or \"per_target\" (plastic projections run per target)");
+    o.reject("propagation", "\"auto\" or \"per_target\" (plastic projections run per target)");
   if (prop == "auto") p.propagation = Propagation::kAuto;
   else if (prop == "per_spike") p.propagation = Propagation::kPerSpike;
   else if (prop == "per_target") p.propagation = Propagation::kPerTarget;
-  else fail(o.at("propagation"), o.raw()["propagation"], "\"auto\", \"per_spike\" or \"per_target\"");
+  else o.reject("propagation", "\"auto\", \"per_spike\" or \"per_target\"");
   o.finish("name, source, target, receptor, connectivity, weight, delay, plasticity, weights_from, propagation");
   return p;
 }

@@ -30,7 +30,7 @@ TaskOutcome parse_outcome(const json* j, const std::string& ptr) {
 
 double within_trial(JObj& o, const std::string& key, double def, double trial_ms) {
   const double v = o.number_or(key, def, "a time within the trial in ms");
-  if (!(v >= 0 && v <= trial_ms)) fail(o.at(key), o.raw()[key], "a time within the trial, 0 to " + std::to_string(trial_ms) + " ms");
+  if (!(v >= 0 && v <= trial_ms)) o.reject(key, "a time within the trial, 0 to " + std::to_string(trial_ms) + " ms");
   return v;
 }
 
@@ -77,11 +77,12 @@ void parse_task(const json& j, NetworkSpec& net) {
   JObj s(o.need("stimulus", "{\"population\", \"categories\", ...}"), o.at("stimulus"));
   t.stimulus = population_index(s.need("population", "a poisson population"), s.at("population"), net);
   const PopulationSpec& sp = net.populations[t.stimulus];
-  if (sp.model != Model::kPoisson) fail(s.at("population"), s.raw()["population"], "a poisson population");
+  if (sp.model != Model::kPoisson) s.reject("population", "a poisson population");
   t.stim_on = within_trial(s, "on", 0.0, t.trial_ms);
   t.stim_off = within_trial(s, "off", t.trial_ms, t.trial_ms);
-  if (!(t.stim_off > t.stim_on)) fail(s.at("off"), s.raw()["off"], "a time after \"on\"");
+  if (!(t.stim_off > t.stim_on)) s.reject("off", "a time after \"on\"");
   t.off_rate = s.number_or("off_rate", 0.0, "a rate in Hz >= 0");
+  if (t.off_rate < 0 || t.off_rate * net.run.dt * 1e-3 > 1.0) s.reject("off_rate", "a rate in Hz, 0 <= rate <= 1/dt");
   const json& cats = s.need("categories", "an object of categories: name -> one rate (Hz) per stimulus neuron");
   if (!cats.is_object() || cats.empty()) fail(s.at("categories"), cats, "a non-empty object of categories: name -> rates");
   for (auto it = cats.begin(); it != cats.end(); ++it) {
@@ -108,7 +109,7 @@ void parse_task(const json& j, NetworkSpec& net) {
   }
   const std::vector<double> w = d.numbers("window", "[from, to] in ms within the trial");
   if (w.size() != 2 || !(w[0] >= 0 && w[0] < w[1] && w[1] <= t.trial_ms))
-    fail(d.at("window"), d.raw()["window"], "[from, to] with 0 <= from < to <= trial_length (ms)");
+    d.reject("window", "[from, to] with 0 <= from < to <= trial_length (ms)");
   t.decide_from = w[0];
   t.decide_to = w[1];
   d.finish("actions, window");
@@ -120,7 +121,7 @@ void parse_task(const json& j, NetworkSpec& net) {
     int k = -1;
     for (size_t i = 0; i < t.actions.size(); ++i)
       if (t.actions[i] == a) k = static_cast<int>(i);
-    if (k < 0) fail(c.at(cat), c.raw()[cat], expected);
+    if (k < 0) c.reject(cat, expected);
     t.correct.push_back(k);
   }
   c.finish();
@@ -141,6 +142,14 @@ void parse_task(const json& j, NetworkSpec& net) {
     fail_msg(o.at("outcomes"), "rewards without a \"signal\", expected \"signal\": the neuromodulator that receives them");
   if (const json* rp = o.get("reward_probability")) parse_reward_probability(*rp, o.at("reward_probability"), t);
   o.finish("trials, trial_length, stimulus, decision, correct, outcomes, signal, reward_probability");
+  const double fit = std::floor(net.run.tstop / t.trial_ms + 1e-9);
+  if (fit < t.trials)
+    warn(o.at("trials"), "tstop (" + std::to_string(net.run.tstop) + " ms) allows " + std::to_string(static_cast<uint64_t>(fit)) +
+                             " of the " + std::to_string(t.trials) + " trials of " + std::to_string(t.trial_ms) +
+                             " ms; the others do not run" + (fit == 0 ? " (no trial completes)" : ""));
+  else if (net.run.tstop >= (t.trials + 1.0) * t.trial_ms)
+    warn(o.at("trials"), "the " + std::to_string(t.trials) + " trials end at " + std::to_string(t.trials * t.trial_ms) +
+                             " ms; the network then runs without a task until tstop (" + std::to_string(net.run.tstop) + " ms)");
 }
 
 }  // namespace spikesim

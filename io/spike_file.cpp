@@ -17,8 +17,6 @@ SpikeFile::SpikeFile(const std::string& path, const std::vector<std::string>& po
       crash_safe_(mode.crash_safe) {
   const bool resume = mode.resume;
   if (!resume) {
-    attr_u32(file_, "magic", {0x0A7A});
-    attr_u32(file_, "version", {0, 1});
     write_provenance(file_, prov);
   }
   for (const auto& name : populations) {

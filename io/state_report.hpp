@@ -30,6 +30,8 @@ class StateReport {
   void flush();  // every 2 s: buffered rows (crash_safe: up to a chunk boundary), then the file
   void finish(const std::string& status, double t_reached_ms);
   void checkpoint(Archive& a, const std::string& k);  // as SpikeFile::checkpoint
+  // A string attribute on the report's group (a weights report names its populations).
+  void label(const std::string& key, const std::string& value) { attr_string(group_, key, value); }
 
  private:
   H5Id file_, group_, mapping_;

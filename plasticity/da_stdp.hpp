@@ -127,7 +127,7 @@ struct DaStdp {
     p.A_minus = r.number_or("A_minus", 1.5);
     p.tau_c = r.positive("tau_c", 1000.0);
     p.g = r.factor("modulator");
-    if (p.g.signal < 0) fail(r.o.at("modulator"), r.o.raw()["modulator"], "{\"signal\": NAME, \"offset\": -baseline} with NAME a neuromodulator");
+    if (p.g.signal < 0) r.o.reject("modulator", "{\"signal\": NAME, \"offset\": -baseline} with NAME a neuromodulator");
     return p;
   }
 };

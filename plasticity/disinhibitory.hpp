@@ -74,21 +74,21 @@ struct Disinhibitory {
     r.partner.traces.tau[0] = p.tau_I;
     const std::string inh = r.o.string_or("inhibition", "partner_rate");
     if (inh != "partner_rate" && inh != "partner_input" && inh != "inhibitory_input")
-      fail(r.o.at("inhibition"), r.o.raw()["inhibition"], "\"partner_rate\", \"partner_input\" or \"inhibitory_input\"");
+      r.o.reject("inhibition", "\"partner_rate\", \"partner_input\" or \"inhibitory_input\"");
     r.partner.all_inhibitory = inh == "inhibitory_input";
     if (r.partner.all_inhibitory) {
       r.partner.ptr = r.o.at("inhibition");
-      if (r.o.has("partner")) fail(r.o.at("partner"), r.o.raw()["partner"], "no partner with \"inhibition\": \"inhibitory_input\" (it reads every \"in\" projection)");
+      if (r.o.has("partner")) r.o.reject("partner", "no partner with \"inhibition\": \"inhibitory_input\" (it reads every \"in\" projection)");
     } else {
       r.partner.ptr = r.o.at("partner");
       r.partner.projection = r.o.string("partner", "the name of a projection onto the same population with one synapse per neuron (the paired interneurons)");
     }
     if (inh != "partner_rate") {
       r.partner.w_ref = r.o.number("w_ref", "a reference weight (> 0) of one inhibitory synapse, for \"inhibition\": \"" + inh + "\"");
-      if (!(r.partner.w_ref > 0)) fail(r.o.at("w_ref"), r.o.raw()["w_ref"], "a reference weight > 0");
+      if (!(r.partner.w_ref > 0)) r.o.reject("w_ref", "a reference weight > 0");
     }
     const std::string variant = r.o.string_or("variant", "lin_thresh");
-    if (variant != "lin_thresh" && variant != "exact_inv") fail(r.o.at("variant"), r.o.raw()["variant"], "\"lin_thresh\" or \"exact_inv\"");
+    if (variant != "lin_thresh" && variant != "exact_inv") r.o.reject("variant", "\"lin_thresh\" or \"exact_inv\"");
     p.exact = variant == "exact_inv";
     if (p.exact) p.phi_I = Transfer::parse(r, "transfer_I");
     p.a = p.exact ? 0.0 : r.number_or("a", 0.0);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "plasticity/plasticity.hpp"
+#include "plasticity/preflight.hpp"
 #include "synapses/connectivity.hpp"
 
 namespace spikesim {
@@ -118,6 +119,7 @@ std::vector<uint64_t> periods_of(const Network& net) {
 Network build_network(NetworkSpec spec, const WeightsLoader& load) {
   if (spec.run.tstop / spec.run.dt >= 4.0e9)
     fail("/run/tstop", spec.run.tstop, "fewer than 4e9 steps of dt (" + std::to_string(spec.run.dt) + " ms)");
+  check_memory(spec, estimate(spec));  // before anything is allocated
   Network net{spec, PopulationGraph(spec), {}, {}, {}};
   for (uint32_t i = 0; i < net.spec.populations.size(); ++i)
     net.pops.push_back(make_population(net.spec.populations[i], net.spec.run, i));
@@ -133,10 +135,15 @@ Network build_network(NetworkSpec spec, const WeightsLoader& load) {
     if (!s.weights_from.empty()) {
       if (!load) throw RunError("build_network: \"weights_from\" without a weights loader");
       load(s.weights_from, p.name, p, s.ptr + "/weights_from");
-      if (s.plasticity)
-        for (float w : p.csr.weight)
-          if (!(w >= s.plasticity->bounds.w_min && w <= s.plasticity->bounds.w_max))
-            fail(s.ptr + "/weights_from", s.weights_from, "weights within [w_min, w_max]; the file has " + std::to_string(w));
+      const double lo = s.plasticity ? std::max<double>(s.w_lo, s.plasticity->bounds.w_min) : s.w_lo;
+      const double hi = s.plasticity ? std::min<double>(s.w_hi, s.plasticity->bounds.w_max) : s.w_hi;
+      for (uint64_t k = 0; k < p.csr.size(); ++k)
+        if (const float w = p.csr.weight[k]; !(w >= lo && w <= hi))
+          fail_msg(s.ptr + "/weights_from", "\"" + s.weights_from + "\" gives synapse " + std::to_string(k) + " the weight " +
+                                               std::to_string(w) + ", expected " +
+                                               (s.plasticity ? "a weight within [w_min, w_max] = [" + std::to_string(lo) + ", " +
+                                                                   std::to_string(hi) + "]"
+                                                             : s.w_expected));
     }
     if (s.plasticity) {
       if (p.csr.size() >= (uint64_t{1} << 32)) fail_msg(s.ptr + "/plasticity", "more than 2^32 - 1 plastic synapses in one projection");

@@ -1,5 +1,7 @@
 #include "plasticity/registry.hpp"
 
+#include "core/hints.hpp"
+
 #include <limits>
 
 #include "plasticity/plasticity.hpp"
@@ -46,13 +48,13 @@ float bound(JObj& o, const std::string& key, const json* v, float none) {
 
 double RuleReader::positive(const std::string& key, double def) {
   const double v = o.number_or(key, def, "a time constant in ms > 0");
-  if (!(v > 0)) fail(o.at(key), o.raw()[key], "a time constant in ms > 0");
+  if (!(v > 0)) o.reject(key, "a time constant in ms > 0");
   return v;
 }
 
 double RuleReader::nonnegative(const std::string& key, double def) {
   const double v = o.number_or(key, def, "a number >= 0");
-  if (!(v >= 0)) fail(o.at(key), o.raw()[key], "a number >= 0");
+  if (!(v >= 0)) o.reject(key, "a number >= 0");
   return v;
 }
 
@@ -91,26 +93,34 @@ std::shared_ptr<Plasticity> parse_plasticity(const json& j, const std::string& p
   const RuleEntry* entry = nullptr;
   for (const auto& r : kRules)
     if (name == r.name) entry = &r;
-  if (!entry) fail(o.at("rule"), o.raw()["rule"], expected);
+  if (!entry) o.reject("rule", expected + did_you_mean(name, split_list(rule_names()), ""));
 
   const float inf = std::numeric_limits<float>::infinity();
   Bounds b;
   const json* lo = o.get("w_min");
   b.w_min = lo ? bound(o, "w_min", lo, -inf) : 0.0f;
   b.w_max = bound(o, "w_max", &o.need("w_max", "an upper weight bound (a number, or null for none)"), inf);
-  if (!(b.w_min <= b.w_max)) fail(o.at("w_max"), o.raw()["w_max"], "w_max >= w_min (" + std::to_string(b.w_min) + ")");
+  if (!(b.w_min <= b.w_max)) o.reject("w_max", "w_max >= w_min (" + std::to_string(b.w_min) + ")");
   TraceSpec pre, post;
   const std::string traces = o.string_or("traces", "all_to_all");
-  if (traces != "all_to_all" && traces != "nearest") fail(o.at("traces"), o.raw()["traces"], "\"all_to_all\" or \"nearest\"");
+  if (traces != "all_to_all" && traces != "nearest") o.reject("traces", "\"all_to_all\" or \"nearest\"");
   pre.nearest = post.nearest = traces == "nearest";
 
   const double start = o.number_or("start", 0.0, "a time in ms >= 0 from which the weights learn");
-  if (!(start >= 0)) fail(o.at("start"), o.raw()["start"], "a time in ms >= 0 from which the weights learn");
+  if (!(start >= 0)) o.reject("start", "a time in ms >= 0 from which the weights learn");
   PartnerSpec partner;
   TrialSpec trial;
   RuleReader reader{o, pre, post, b, signals, partner, trial};
   std::shared_ptr<Plasticity> p = entry->make(reader);
   o.finish();
+  // spikesim's depression amplitudes are positive (w -= A_minus ...); Brian2's examples write
+  // them negative (w += A_minus ...), which here would turn depression into potentiation.
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key().size() > 6 && it.key()[0] == 'A' && it.key().compare(it.key().size() - 6, 6, "_minus") == 0 &&
+        it.value().is_number() && it.value().get<double>() < 0)
+      warn(o.at(it.key()), "a negative depression amplitude (" + it.value().dump() + "): spikesim's " + it.key() +
+                               " is subtracted (w -= " + it.key() + " ...), so a negative value potentiates; Brian2's "
+                               "convention writes it negative, spikesim's positive");
   p->rule = name;
   p->rule_index = static_cast<int>(entry - kRules);
   p->start_ms = start;

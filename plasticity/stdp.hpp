@@ -33,7 +33,7 @@ struct Stdp {
     p.A_minus = r.number_or("A_minus", 0.0105);
     p.mu = r.nonnegative("mu", 0.0);
     if (p.mu > 0 && !std::isfinite(r.bounds.w_max))
-      fail(r.o.at("mu"), r.o.raw()["mu"], "mu = 0 unless \"w_max\" is finite (soft bounds need it)");
+      r.o.reject("mu", "mu = 0 unless \"w_max\" is finite (soft bounds need it)");
     return p;
   }
 };

@@ -92,13 +92,13 @@ struct Taylor {
       r.trial.period_ms = every->get<double>();
       if (!(r.trial.period_ms > 0)) fail(r.o.at("every"), *every, every_expected);
       if (p.reward) fail(r.o.at("y"), *y, "\"post\" with a period (a reward term needs \"every\": \"trial\": rewards come at trials' ends)");
-      if (r.pre.nearest) fail(r.o.at("traces"), r.o.raw()["traces"], "\"all_to_all\" (a periodic taylor rule estimates rates from them)");
+      if (r.pre.nearest) r.o.reject("traces", "\"all_to_all\" (a periodic taylor rule estimates rates from them)");
       r.pre.count = r.post.count = 1;
       r.pre.tau[0] = r.post.tau[0] = r.positive("tau", 100.0);
     } else if (every && !(every->is_string() && every->get<std::string>() == "trial")) {
       fail(r.o.at("every"), *every, every_expected);
     } else if (r.o.has("tau")) {
-      fail(r.o.at("tau"), r.o.raw()["tau"], "no \"tau\" with \"every\": \"trial\" (it is the rate traces' time constant of a periodic rule)");
+      r.o.reject("tau", "no \"tau\" with \"every\": \"trial\" (it is the rate traces' time constant of a periodic rule)");
     }
     if (const json* a = r.o.get("actions")) {
       const std::string expected = "a list of the task's action names (the rule learns on trials with one of these choices)";

@@ -33,7 +33,7 @@ struct TripletStdp {
       const std::string set = r.o.string("parameters", "a parameter set name");
       if (set == "hippocampal_minimal") d = kHippo;
       else if (set != "visual_cortex_minimal")
-        fail(r.o.at("parameters"), r.o.raw()["parameters"], "\"visual_cortex_minimal\" or \"hippocampal_minimal\"");
+        r.o.reject("parameters", "\"visual_cortex_minimal\" or \"hippocampal_minimal\"");
     }
     r.pre.count = r.post.count = 2;
     r.pre.tau[0] = r.positive("tau_plus", d[0]);

@@ -39,20 +39,20 @@ LearningProtocol load_learning(const json& raw, const std::string& path) {
   c.finish("plastic, input, target, output, interneurons, feedback");
   auto count = [&](JObj& j, const char* key, uint32_t def) {
     const int64_t v = j.integer_or(key, def, "a count >= 1");
-    if (v < 1 || v > 100000) fail(j.at(key), j.raw()[key], "a count from 1 to 100000");
+    if (v < 1 || v > 100000) j.reject(key, "a count from 1 to 100000");
     return static_cast<uint32_t>(v);
   };
   auto range = [&](JObj& j, const char* key, double& lo, double& hi, const std::string& what) {
     if (!j.has(key)) return;
     const std::vector<double> v = j.numbers(key, "[lo, hi]: " + what);
-    if (v.size() != 2 || !(v[0] <= v[1])) fail(j.at(key), j.raw()[key], "[lo, hi] with lo <= hi: " + what);
+    if (v.size() != 2 || !(v[0] <= v[1])) j.reject(key, "[lo, hi] with lo <= hi: " + what);
     lo = v[0], hi = v[1];
   };
   JObj pt(o.need("patterns", "{\"train\", \"test\", \"rate\"}"), "/patterns");
   p.train = count(pt, "train", p.train);
   p.test = count(pt, "test", p.test);
   range(pt, "rate", p.rate_lo, p.rate_hi, "input rates in Hz");
-  if (p.rate_lo < 0) fail("/patterns/rate", raw["patterns"]["rate"], "rates >= 0 Hz");
+  if (p.rate_lo < 0) pt.reject("rate", "rates >= 0 Hz");
   pt.finish("train, test, rate");
   JObj te(o.need("teacher", "{\"weight\": [lo, hi]}"), "/teacher");
   range(te, "weight", p.teacher_lo, p.teacher_hi, "the teacher's weights (uniform)");

@@ -25,7 +25,7 @@ DistalRewardProtocol load_distal_reward(const json& raw, const std::string& path
   JObj c(o.need("chosen", "{\"projection\", \"synapse\"}"), "/chosen");
   p.projection = c.string("projection", "a plastic projection's name");
   const int64_t k = c.integer("synapse", "a synapse index >= 0");
-  if (k < 0) fail("/chosen/synapse", raw["chosen"]["synapse"], "a synapse index >= 0");
+  if (k < 0) c.reject("synapse", "a synapse index >= 0");
   p.synapse = static_cast<uint64_t>(k);
   c.finish("projection, synapse");
   JObj r(o.need("reward", "{\"signal\", \"window\", \"delay\", \"amount\"}"), "/reward");

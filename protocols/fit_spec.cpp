@@ -29,7 +29,7 @@ std::vector<uint64_t> seed_list(JObj& o, const std::string& key, bool required) 
 unsigned count(JObj& o, const std::string& key, unsigned def, unsigned lo, unsigned hi) {
   const std::string expected = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
   const int64_t v = o.integer_or(key, def, expected);
-  if (v < lo || v > hi) fail(o.at(key), o.raw()[key], expected);
+  if (v < lo || v > hi) o.reject(key, expected);
   return static_cast<unsigned>(v);
 }
 
@@ -41,19 +41,19 @@ FitObservable parse_observable(const json& j, const std::string& ptr, const Netw
   const std::string file = o.string("file", "the recording's path (relative to the fit file; \"{seed}\" is each run's seed)");
   d.file = (base / file).string();
   d.weight = o.number_or("weight", 1.0, "a weight >= 0 in the loss");
-  if (!(d.weight >= 0)) fail(o.at("weight"), o.raw()["weight"], "a weight >= 0 in the loss");
+  if (!(d.weight >= 0)) o.reject("weight", "a weight >= 0 in the loss");
   if (kind == "rates") {
     d.kind = FitObservable::kRates;
     const std::string pop = o.string("population", "the recorded population's name");
     d.population = net.find_population(pop);
-    if (d.population < 0) fail(o.at("population"), o.raw()["population"], "a population of the network");
+    if (d.population < 0) o.reject("population", "a population of the network");
     d.bin_ms = o.number_or("bin", 100.0, "a bin width in ms > 0");
     if (!(d.bin_ms > 0) || d.bin_ms > net.run.tstop)
-      fail(o.at("bin"), o.raw()["bin"], "a bin width in ms > 0, at most the run's tstop");
+      o.reject("bin", "a bin width in ms > 0, at most the run's tstop");
     d.noise = o.number_or("noise", 0.0, "a noise sd in Hz >= 0");
-    if (!(d.noise >= 0)) fail(o.at("noise"), o.raw()["noise"], "a noise sd in Hz >= 0");
+    if (!(d.noise >= 0)) o.reject("noise", "a noise sd in Hz >= 0");
     d.fraction = o.number_or("fraction", 1.0, "a fraction of the population in (0, 1]");
-    if (!(d.fraction > 0 && d.fraction <= 1)) fail(o.at("fraction"), o.raw()["fraction"], "a fraction of the population in (0, 1]");
+    if (!(d.fraction > 0 && d.fraction <= 1)) o.reject("fraction", "a fraction of the population in (0, 1]");
     o.finish("observable, file, population, bin, noise, fraction, weight");
   } else if (kind == "weights") {
     d.kind = FitObservable::kWeights;
@@ -61,7 +61,7 @@ FitObservable parse_observable(const json& j, const std::string& ptr, const Netw
     for (size_t i = 0; i < net.weights.size(); ++i)
       if (net.weights[i].file_name() == name) d.monitor = static_cast<int>(i);
     if (d.monitor < 0)
-      fail(o.at("file"), o.raw()["file"], "the file of one of the network's weights monitors (NAME_weights.h5), so that the runs record the same synapses");
+      o.reject("file", "the file of one of the network's weights monitors (NAME_weights.h5), so that the runs record the same synapses");
     o.finish("observable, file, weight");
   } else if (kind == "choices") {
     d.kind = FitObservable::kChoices;
@@ -77,7 +77,7 @@ FitObservable parse_observable(const json& j, const std::string& ptr, const Netw
     d.replicas = count(o, "replicas", 4, 1, 1000);
     o.finish("observable, file, temperature, replicas, weight");
   } else {
-    fail(o.at("observable"), o.raw()["observable"], "\"rates\", \"weights\" or \"choices\"");
+    o.reject("observable", "\"rates\", \"weights\" or \"choices\"");
   }
   return d;
 }
@@ -130,16 +130,16 @@ FitSpec load_fit(const json& raw, const std::string& path) {
     fail(f.at("coefficients"), cj, "\"all\", or a non-empty list of coefficient names x<a>y<b>w<c>");
   }
   s.range = f.number_or("range", 3.0, "the search range of each normalised coefficient, > 0");
-  if (!(s.range > 0)) fail(f.at("range"), f.raw()["range"], "the search range of each normalised coefficient, > 0");
+  if (!(s.range > 0)) f.reject("range", "the search range of each normalised coefficient, > 0");
   s.init = f.number_or("init", 0.0, "a starting value within the range");
-  if (!(std::fabs(s.init) <= s.range)) fail(f.at("init"), f.raw()["init"], "a starting value within [-range, range]");
+  if (!(std::fabs(s.init) <= s.range)) f.reject("init", "a starting value within [-range, range]");
   s.l1 = f.number_or("l1", 0.0, "an L1 penalty >= 0");
-  if (!(s.l1 >= 0)) fail(f.at("l1"), f.raw()["l1"], "an L1 penalty >= 0");
+  if (!(s.l1 >= 0)) f.reject("l1", "an L1 penalty >= 0");
   const std::string basis = f.string_or("basis", "monomials");
-  if (basis != "monomials" && basis != "whitened") fail(f.at("basis"), f.raw()["basis"], "\"monomials\" or \"whitened\"");
+  if (basis != "monomials" && basis != "whitened") f.reject("basis", "\"monomials\" or \"whitened\"");
   s.whitened = basis == "whitened";
   if (s.whitened && static_cast<const PlasticityOf<Taylor>&>(*s.net.projections[s.projections[0]].plasticity).params.reward)
-    fail(f.at("basis"), f.raw()["basis"], "\"monomials\" for a rule whose y is a reward term (the whitened basis is made from rates)");
+    f.reject("basis", "\"monomials\" for a rule whose y is a reward term (the whitened basis is made from rates)");
   if (const json* pr = f.get("prune")) {
     JObj po(*pr, f.at("prune"));
     s.prune.threshold = po.number_or("threshold", 0.1, "a fraction of the largest |phi| in [0, 1)");
@@ -170,12 +170,12 @@ FitSpec load_fit(const json& raw, const std::string& path) {
   JObj op(o.need("optimizer", "{\"method\": \"cmaes\", \"generations\", \"population\", \"seed\"}"), "/optimizer");
   s.method = op.string_or("method", "cmaes");
   if (s.method != "cmaes" && s.method != "pso_gen")
-    fail(op.at("method"), op.raw()["method"], "\"cmaes\" (pagmo's CMA-ES) or \"pso_gen\" (its generational particle swarm)");
+    op.reject("method", "\"cmaes\" (pagmo's CMA-ES) or \"pso_gen\" (its generational particle swarm)");
   s.generations = count(op, "generations", 100, 1, 100000);
   s.population = count(op, "population", 16, 5, 10000);
   s.seed = count(op, "seed", 1, 0, 2147483647u);
   s.sigma = op.number_or("sigma", 0.1, "CMA-ES's initial step, a fraction of the search range's width in (0, 1]");
-  if (!(s.sigma > 0 && s.sigma <= 1)) fail(op.at("sigma"), op.raw()["sigma"], "a fraction of the search range's width in (0, 1]");
+  if (!(s.sigma > 0 && s.sigma <= 1)) op.reject("sigma", "a fraction of the search range's width in (0, 1]");
   s.restarts = count(op, "restarts", 1, 1, 100);
   op.finish("method, generations, population, seed, sigma, restarts");
 

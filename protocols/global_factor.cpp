@@ -25,7 +25,7 @@ GlobalFactorProtocol load_global_factor(const json& raw, const std::string& path
   p.seeds = read_protocol_seeds(o, p.seeds, 1);
   JObj pop(o.need("population", "{\"size\", \"rates\"}"), "/population");
   p.size = static_cast<uint32_t>(pop.integer("size", "a population size >= 1"));
-  if (p.size < 1) fail("/population/size", raw["population"]["size"], "a population size >= 1");
+  if (p.size < 1) pop.reject("size", "a population size >= 1");
   p.rates = pop.numbers("rates", "one rate (Hz) per epoch");
   pop.finish("size, rates");
   p.epoch = o.number_or("epoch", p.epoch, "an epoch length in ms");
@@ -34,7 +34,7 @@ GlobalFactorProtocol load_global_factor(const json& raw, const std::string& path
   p.at = pr.number("at", "the presynaptic arrival time within each epoch (ms)");
   p.dt_s = pr.number("dt_s", "t_post - t_pre at the synapse (ms)");
   pr.finish("at, dt_s");
-  if (!(p.at > p.delay && p.at + std::max(p.dt_s, 0.0) < p.epoch)) fail("/pairing/at", raw["pairing"]["at"], "a pairing inside the epoch");
+  if (!(p.at > p.delay && p.at + std::max(p.dt_s, 0.0) < p.epoch)) pr.reject("at", "a pairing inside the epoch");
   JObj sig(o.need("signal", "{\"tau\"}"), "/signal");
   p.tau_H = sig.number("tau", "tau_H in ms");
   sig.finish("tau");

@@ -8,6 +8,7 @@
 
 #include "core/json_access.hpp"
 #include "core/run.hpp"
+#include "protocols/protocol.hpp"
 
 #define SPIKESIM_PROTOCOL_KINDS(X) \
   X(pairing)                       \
@@ -29,6 +30,7 @@ struct ProtocolCall {
   std::string dir;                 // -o, or empty for out/<name>
   bool quiet = false;
   RunOptions engine;
+  bool overwrite = false;          // --overwrite: the output folder may hold an earlier run's files
 };
 
 // What it made: the output folder and files, and a line saying what it ran.
@@ -54,6 +56,7 @@ ProtocolOutcome run_kind(const ProtocolCall& c, Load load, Run run, Head head) {
   out.name = p.name;
   out.head = head(p);
   out.dir = c.dir.empty() ? "out/" + p.name : c.dir;
+  claim_output_dir(out.dir, c.overwrite);
   if (!c.quiet) std::printf("spikesim protocol %s (%s)%s\n", p.name.c_str(), c.path.c_str(), out.head.c_str());
   out.files = run(p, out.dir, c.quiet, c.engine).files;
   return out;

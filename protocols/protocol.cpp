@@ -162,7 +162,7 @@ void read_protocol_run(JObj& o, double& dt, uint64_t& seed) {
 int read_protocol_seeds(JObj& o, int def, int min, const std::string& why) {
   const std::string expected = "a number of seeds from " + std::to_string(min) + " to 1000" + why;
   const int64_t n = o.integer_or("seeds", def, expected);
-  if (n < min || n > 1000) fail(o.at("seeds"), o.raw()["seeds"], expected);
+  if (n < min || n > 1000) o.reject("seeds", expected);
   return static_cast<int>(n);
 }
 
@@ -292,7 +292,7 @@ Protocol load_protocol(const std::string& path, const std::vector<std::string>& 
     var.plasticity = v.need("plasticity", "a projection's \"plasticity\" object");
     var.reference = v.string_or("reference", "none");
     if (var.reference != "analytic" && var.reference != "expected" && var.reference != "none")
-      fail(v.at("reference"), vs[i]["reference"], "\"analytic\", \"expected\" or \"none\"");
+      v.reject("reference", "\"analytic\", \"expected\" or \"none\"");
     if (const json* t = v.get("tolerance")) {
       JObj to(*t, v.at("tolerance"));
       var.rel_tol = to.number_or("relative", 0.0, "a relative tolerance");
@@ -372,6 +372,20 @@ std::string slug(const std::string& s) {
 }
 
 }  // namespace
+
+void claim_output_dir(const std::string& dir, bool overwrite) {
+  std::error_code ec;
+  if (overwrite || !fs::is_directory(dir, ec)) return;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  if (names.empty()) return;
+  std::sort(names.begin(), names.end());
+  std::string list;
+  for (size_t i = 0; i < names.size() && i < 3; ++i) list += (i ? ", " : "") + names[i];
+  if (names.size() > 3) list += ", ...";
+  throw SpecError("", "the output folder " + dir + " holds files of an earlier run (" + list +
+                          "); pass --overwrite to write over them, or -o another folder");
+}
 
 ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet, const RunOptions& engine) {
   fs::create_directories(out_dir);

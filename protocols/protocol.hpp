@@ -84,6 +84,10 @@ std::string fmt_number(double v, int digits = 6);
 
 // Reads a pairing protocol file.
 Protocol load_protocol(const std::string& path, const std::vector<std::string>& sets = {});
+// A protocol's or a fit's output folder: refused (exit 2) when it already holds files, unless
+// `overwrite` (--overwrite), so that an earlier run's results are never mixed in silently.
+void claim_output_dir(const std::string& dir, bool overwrite);
+
 ProtocolResult run_protocol(const Protocol& p, const std::string& out_dir, bool quiet = true,
                              const RunOptions& engine = {});
 

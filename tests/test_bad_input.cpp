@@ -264,4 +264,9 @@ TEST_CASE("malformed task, disinhibition_sign and disinhibitory_learning protoco
   const fs::path ok = write_file(dir, "ok.json", head + R"("seeds": 1, "network": "net.json"})");
   CHECK(run_cli({"protocol", ok.string(), "-o", (dir / "out").string(), "--quiet"}).code == 0);
   CHECK(fs::exists(dir / "out" / "t_curve.csv"));
+  // The folder now holds a run: another needs --overwrite (issue #24: protocol respects it).
+  const Proc again = run_cli({"protocol", ok.string(), "-o", (dir / "out").string(), "--quiet"});
+  CHECK(again.code == 2);
+  CHECK(again.err.find("pass --overwrite") != std::string::npos);
+  CHECK(run_cli({"protocol", ok.string(), "-o", (dir / "out").string(), "--quiet", "--overwrite"}).code == 0);
 }

@@ -27,7 +27,9 @@ std::pair<std::vector<double>, std::vector<uint64_t>> run_example(const std::str
 
 TEST_CASE("same seed gives identical spike files for --threads 1 and --threads 2, another seed differs") {
   // COBA (conductances, recurrent) and Brunel (Poisson input, distributed delays).
-  for (const auto& [example, pop] : {std::pair{"coba.json", "exc"}, std::pair{"brunel.json", "inh"}}) {
+  for (const auto& entry : {std::pair{"coba.json", "exc"}, std::pair{"brunel.json", "inh"}}) {
+    const char* example = entry.first;  // not a structured binding: CAPTURE's lambda takes it (clang 14)
+    const char* pop = entry.second;
     CAPTURE(example);
     const auto one = run_example(example, 1, 5, pop);
     const auto two = run_example(example, 2, 5, pop);
@@ -134,9 +136,11 @@ TEST_CASE("every CPU path of the neuron update (SPIKESIM_ISA) gives the same spi
     "monitors": [{"type": "spikes"}]})").string();
   // Spikes, and V_m of every neuron of the first population every 10 ms: one rounding of a
   // contracted a*b+c would show in the state long before it moves a spike.
-  for (const auto& [file, pops] : {std::pair{source_dir() + "/examples/coba.json", std::vector<std::string>{"exc", "inh"}},
-                                   std::pair{source_dir() + "/examples/cuba.json", std::vector<std::string>{"exc", "inh"}},
-                                   std::pair{mixed, std::vector<std::string>{"ad", "iz", "eu"}}}) {
+  for (const auto& entry : {std::pair{source_dir() + "/examples/coba.json", std::vector<std::string>{"exc", "inh"}},
+                             std::pair{source_dir() + "/examples/cuba.json", std::vector<std::string>{"exc", "inh"}},
+                             std::pair{mixed, std::vector<std::string>{"ad", "iz", "eu"}}}) {
+    const std::string& file = entry.first;
+    const std::vector<std::string>& pops = entry.second;
     CAPTURE(file);
     json j = json::parse(slurp(file));
     j["monitors"].push_back({{"type", "state"}, {"population", pops[0]}, {"variables", {"V_m"}}, {"neurons", "all"}, {"dt", 10.0}, {"name", "isa"}});
