@@ -381,6 +381,9 @@ int cmd_fit(const Args& a) {
 
 int main_cli(int argc, char** argv) {
   using namespace cli;
+  // Every file is closed by its owner before main returns. HDF5's own clean-up at exit would
+  // close again a file whose close failed (a full disk), and HDF5 1.10 crashes there.
+  H5dont_atexit();
   std::string file;
   try {
     if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "version")) {

@@ -29,8 +29,31 @@ void H5Id::reset() {
   id_ = -1;
 }
 
+std::string h5_file_name(hid_t obj) {
+  char name[4096] = {0};
+  return H5Fget_name(obj, name, sizeof name) > 0 ? name : "an HDF5 file";
+}
+
+// A failure names what failed and HDF5's innermost reasons: for a write to a full disk, the
+// file driver's "file write failed: ... filename = '...', errno = 28, error message = 'No
+// space left on device'", so the message says which file and why. The reasons are read
+// before any other HDF5 call (each clears the error stack).
+std::string h5_reasons() {
+  std::vector<std::string> reasons;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD,
+           [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
+             if (e->desc && *e->desc) static_cast<std::vector<std::string>*>(data)->push_back(e->desc);
+             return 0;
+           },
+           &reasons);
+  std::string detail;
+  for (size_t i = reasons.size() > 2 ? reasons.size() - 2 : 0; i < reasons.size(); ++i)
+    detail += (detail.empty() ? "" : "; ") + reasons[i];
+  return detail.empty() ? "" : " (" + detail + ")";
+}
+
 void h5_check(herr_t status, const std::string& what) {
-  if (status < 0) throw RunError("HDF5: " + what + " failed");
+  if (status < 0) throw RunError("HDF5: " + what + " failed" + h5_reasons());
 }
 
 namespace {
@@ -227,14 +250,20 @@ void AppendableDataset::write_at(hsize_t first, const void* data, hsize_t rows) 
   const hsize_t start[2] = {first, 0}, count[2] = {rows, cols_};
   h5_check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
   H5Id mspace(H5Screate_simple(rank, count, nullptr), H5Sclose);
-  h5_check(H5Dwrite(ds_, mem_type_, mspace, fspace, H5P_DEFAULT, data), "write");
+  if (H5Dwrite(ds_, mem_type_, mspace, fspace, H5P_DEFAULT, data) < 0) {
+    const std::string why = h5_reasons();
+    throw RunError("HDF5: write to " + h5_file_name(ds_) + " failed" + why);
+  }
 }
 
 void AppendableDataset::write_chunk(hsize_t first, hsize_t rows, const std::vector<uint8_t>& filtered) {
   const hsize_t end = first + rows;
   if (end > rows_) h5_check(H5Dset_extent(ds_, &end), "extend dataset");
   rows_ = std::max(rows_, end);
-  h5_check(H5Dwrite_chunk(ds_, H5P_DEFAULT, 0, &first, filtered.size(), filtered.data()), "write chunk");
+  if (H5Dwrite_chunk(ds_, H5P_DEFAULT, 0, &first, filtered.size(), filtered.data()) < 0) {
+    const std::string why = h5_reasons();
+    throw RunError("HDF5: write a chunk to " + h5_file_name(ds_) + " failed" + why);
+  }
 }
 
 void write_vector(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type, const void* data, hsize_t n) {

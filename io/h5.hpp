@@ -30,7 +30,9 @@ class H5Id {
   herr_t (*closer_)(hid_t) = nullptr;
 };
 
-void h5_check(herr_t status, const std::string& what);  // throws RunError
+void h5_check(herr_t status, const std::string& what);  // throws RunError with HDF5's reasons
+std::string h5_file_name(hid_t obj);  // the file an object is in
+std::string h5_reasons();  // " (HDF5's innermost error descriptions)" of the last failed call, or ""
 H5Id h5_create_file(const std::string& path);          // truncates
 // How a monitor opens its file. `resume`: an earlier run's file, opened to continue it
 // (CheckpointError if missing; untouched until the monitor cuts it back, then "running"). `crash_safe` (runs with checkpoints):

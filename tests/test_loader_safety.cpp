@@ -316,3 +316,20 @@ TEST_CASE("command line: --help for each command, --max-memory checked, protocol
   CHECK(s.code == 2);
   CHECK(s.err.find("--seed does not apply to resume") != std::string::npos);
 }
+
+TEST_CASE("finding: a run that fills the disk said only \"HDF5: write chunk failed\": now the file and the reason") {
+  // A 512 KiB tmpfs (needs root and mount permission: otherwise the test says so and passes).
+  const fs::path dir = temp_dir("full");
+  const fs::path mnt = dir / "small";
+  fs::create_directories(mnt);
+  if (std::system(("mount -t tmpfs -o size=512k tmpfs " + mnt.string() + " 2>/dev/null").c_str()) != 0) {
+    MESSAGE("skipped: cannot mount a small tmpfs here (not root, or no mount permission)");
+    return;
+  }
+  const Proc p = run_cli({"run", source_dir() + "/examples/coba.json", "--tstop", "20000", "-o", (mnt / "out").string(), "--quiet"});
+  std::system(("umount " + mnt.string()).c_str());
+  CAPTURE(p.err);
+  CHECK(p.code == 1);
+  CHECK(p.err.find("No space left on device") != std::string::npos);
+  CHECK(p.err.find("spikes.h5") != std::string::npos);
+}

@@ -17,5 +17,5 @@ for f in examples/*.json protocols/*.json tests/data/*.json; do
 done
 echo "fuzz_loader: $(ls "$corpus" | wc -l) corpus files, $seconds s"
 cd build-fuzz
-ASAN_OPTIONS=detect_leaks=1 OMP_NUM_THREADS=1 ./fuzz_loader -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
+ASAN_OPTIONS=detect_leaks=1 OMP_NUM_THREADS=1 ./tests/fuzz/fuzz_loader -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
   -max_len=65536 -dict=../tests/fuzz/json.dict -print_final_stats=1 corpus
