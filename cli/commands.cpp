@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/version.hpp>
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -276,9 +277,13 @@ int cmd_validate(const Args& a) {
   for (int p = 0; p < static_cast<int>(net.pops.size()); ++p) {  // inputs, from the population graph
     std::string in;
     for (size_t e : net.graph.incoming(p)) in += (in.empty() ? "" : ", ") + net.projs[e].name;
+    for (const CurrentInputSpec& c : net.spec.current_inputs)
+      if (c.target == p)
+        in += (in.empty() ? "" : ", ") + ("current of " + net.spec.current_sources[c.source].name + " x " + std::to_string(c.weight));
     std::printf("  %s <- %s\n", net.pops[p].name.c_str(), in.empty() ? "(no projections)" : in.c_str());
   }
-  const std::vector<int> silent = net.graph.silent(net.spec, self_driven);
+  std::vector<int> silent = net.graph.silent(net.spec, self_driven);
+  silent.erase(std::remove_if(silent.begin(), silent.end(), [&](int p) { return !current_schedule(net.spec, p).empty(); }), silent.end());
   for (size_t k = 0; k < net.spec.signals.size(); ++k) {  // global signals and what feeds them
     const SignalSpec& sig = net.spec.signals[k];
     std::string in, up;

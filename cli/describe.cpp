@@ -32,6 +32,19 @@ json models() {
     out.push_back({{"name", m.name}, {"method", m.method}, {"params", params}, {"alternatives", alternatives}, {"state", state},
                    {"receptors", m.has_receptors}, {"weight_unit", weight_unit(m.model)}});
   }
+  // The current generators (io/parse_current.cpp): a "population" of one, projected onto
+  // neuron populations whose I_e is in pA.
+  auto param = [](const char* name, json def, const char* unit, const char* what) {
+    return json{{"name", name}, {"default", def}, {"unit", unit}, {"what", what}, {"range", "any"}};
+  };
+  const json window = {param("start", 0.0, "ms", "when it starts"), param("stop", nullptr, "ms", "when it stops (none: never)")};
+  json dc = {param("amplitude", 0.0, "pA", "a current")}, steps = {param("amplitude_times", nullptr, "ms", "times of the changes"),
+                                                                   param("amplitude_values", nullptr, "pA", "the amplitude from each time on")};
+  dc.insert(dc.end(), window.begin(), window.end());
+  steps.insert(steps.end(), window.begin(), window.end());
+  for (const auto& [name, params] : {std::pair{"dc_generator", dc}, std::pair{"step_current_generator", steps}})
+    out.push_back({{"name", name}, {"method", ""}, {"params", params}, {"alternatives", json::array()}, {"state", json::array()},
+                   {"receptors", false}, {"weight_unit", "1"}, {"current_source", true}});
   return out;
 }
 

@@ -57,6 +57,8 @@ class Backend {
   virtual void host_events_done() {}
   // Per-neuron Poisson thresholds of population `pop` (a task's stimulus).
   virtual void set_thresholds(int pop, const std::vector<uint32_t>& thresholds) = 0;
+  // Current generators: population `pop` receives pA in addition to its I_e from now on.
+  virtual void set_input_current(int pop, double pA) = 0;
   // A task's trial ended at step `step`: trial rules learn from the trial's spike counts,
   // its feedback value and the reward the task sent, those that learn on the trial's choice
   // `action` (-1: none; TrialSpec::learns_on).

@@ -37,6 +37,18 @@ RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, st
       backend_.end_trial(static_cast<uint64_t>(std::llround(r.t_end / dt)), r.feedback, r.reward, r.action);
     });
   }
+  // Current generators: each population's level at the start (a resumed run's too), then
+  // its changes.
+  for (int p = 0; p < static_cast<int>(spec.populations.size()); ++p) {
+    double level = 0.0;
+    bool any = false;
+    for (const auto& [step, pA] : current_schedule(spec, p)) {
+      any = true;
+      if (step <= cp_.start) level = pA;
+      else sched_.at(step, [this, p, pA = pA] { backend_.set_input_current(p, pA); });
+    }
+    if (any) backend_.set_input_current(p, level);
+  }
   for (uint64_t period : backend_.periods())  // the first multiple of the period from the start on
     schedule_periodic(std::max(period, (cp_.start + period - 1) / period * period), period);
 }

@@ -115,6 +115,22 @@ struct SeriesMonitorSpec {
   std::string file_name() const { return name + ".h5"; }
 };
 
+// A current generator (NEST's dc_generator and step_current_generator): an amplitude in pA
+// that steps to amplitudes[k] at times[k] (ms, ascending; 0 before the first).
+struct CurrentSourceSpec {
+  std::string name, ptr, model;
+  std::vector<double> times, amplitudes;
+  double amplitude_at(double t) const;  // the amplitude for t (the last change at or before it)
+};
+
+// A projection from a current generator: every neuron of `target` receives weight x the
+// source's amplitude, `delay` ms later, added to its I_e (io/parse_current.cpp).
+struct CurrentInputSpec {
+  std::string ptr;
+  int source = -1, target = -1;
+  double weight = 1.0, delay = 1.0;
+};
+
 struct NetworkSpec {
   std::string file;  // where it came from, for messages
   std::string init_from;  // "init_from": a checkpoint or saved state the run starts from (io/checkpoint.hpp)
@@ -123,6 +139,8 @@ struct NetworkSpec {
   OutputSpec output;
   std::vector<PopulationSpec> populations;
   std::vector<SignalSpec> signals;  // "globals", in file order
+  std::vector<CurrentSourceSpec> current_sources;  // "populations" of a current generator model
+  std::vector<CurrentInputSpec> current_inputs;    // "projections" from them
   std::vector<ProjectionSpec> projections;
   bool record_spikes = false;
   SpikeMonitorSpec spikes;
@@ -137,7 +155,12 @@ struct NetworkSpec {
 
   int find_population(const std::string& name) const;
   int find_signal(const std::string& name) const;
+  int find_current_source(const std::string& name) const;
 };
+
+// The total input current of population `pop` from its current generators, as (step, pA)
+// changes in step order: from step s on, the update from t_s to t_{s+1} adds pA to I_e.
+std::vector<std::pair<uint64_t, double>> current_schedule(const NetworkSpec& net, int pop);
 
 struct Overrides {  // from the command line
   bool has_seed = false, has_tstop = false, has_dir = false, overwrite = false;

@@ -28,6 +28,9 @@ class CpuBackend final : public Backend {
     for (int i : lazy) net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(n), hook_[i]);
   }
   void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
+  void set_input_current(int pop, double pA) override {
+    apply_input_current(net_.pops[pop], net_.spec.populations[pop], pA, net_.spec.run.dt);
+  }
   void end_trial(uint64_t step, double feedback, double reward, int action) override;
   std::vector<uint64_t> periods() const override { return periods_of(net_); }
   void periodic(uint64_t step, uint64_t period) override {

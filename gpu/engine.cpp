@@ -75,6 +75,10 @@ class DeviceBackend final : public Backend {
   }
   void host_events_done() override { dn_->upload_events(); }
   void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
+  void set_input_current(int pop, double pA) override {  // the kernels take the population's constants by value
+    apply_input_current(net_.pops[pop], net_.spec.populations[pop], pA, net_.spec.run.dt);
+    dn_->pops[pop].prop = net_.pops[pop].prop;
+  }
   void end_trial(uint64_t step, double feedback, double reward, int action) override {
     for (size_t i : trial_projs_) {
       Plasticity& pl = *net_.projs[i].plastic;

@@ -15,6 +15,9 @@
 namespace spikesim {
 
 ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net);
+bool is_current_model(const std::string& model);
+CurrentSourceSpec parse_current_source(const json& j, const std::string& ptr, const std::string& name);
+CurrentInputSpec parse_current_input(const json& j, const std::string& ptr, const NetworkSpec& net);
 void parse_task(const json& j, NetworkSpec& net);
 int population_index(const json& j, const std::string& ptr, const NetworkSpec& net);
 
@@ -158,9 +161,10 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   // are not group names, and '/' would nest one population inside another.
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
     fail_msg(ptr, "found the population name \"" + name + "\", expected a non-empty name without '/', other than \".\" and \"..\"");
-  const std::string model = o.string("model", "a model name, one of: " + model_names());
+  const std::string models = model_names() + ", dc_generator, step_current_generator";
+  const std::string model = o.string("model", "a model name, one of: " + models);
   const ModelInfo* info = find_model(model);
-  if (!info) o.reject("model", "a model name, one of: " + model_names() + did_you_mean(model, split_list(model_names()), "models"));
+  if (!info) o.reject("model", "a model name, one of: " + models + did_you_mean(model, split_list(models), "models"));
   if (o.has("method")) {
     const std::string methods = model_methods(model);
     const std::string expected = methods.empty() ? "no \"method\" (model " + model + " has one integration method)"
@@ -305,6 +309,26 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
 // Errors collect (core/error.hpp's ErrorList) within each stage: every population, then every
 // projection and the globals, then the task and every monitor. A later stage needs the
 // earlier ones, so it starts only when they had no error (no error caused by another).
+namespace {
+
+// A population entry, or a current generator written as one (io/parse_current.cpp).
+void parse_population_entry(const json& j, const std::string& ptr, const std::string& name, NetworkSpec& net) {
+  if (j.is_object() && j.contains("model") && j["model"].is_string() && is_current_model(j["model"].get<std::string>())) {
+    if (name.empty() || name.find('/') != std::string::npos) fail_msg(ptr, "found the name \"" + name + "\", expected a non-empty name without '/'");
+    net.current_sources.push_back(parse_current_source(j, ptr, name));
+  } else {
+    net.populations.push_back(parse_population(j, ptr, name, net.run.dt));
+  }
+}
+
+// A projection whose source is a current generator becomes a current input.
+bool from_current_source(const json& j, const NetworkSpec& net) {
+  return j.is_object() && j.contains("source") && j["source"].is_string() &&
+         net.find_current_source(j["source"].get<std::string>()) >= 0;
+}
+
+}  // namespace
+
 NetworkSpec parse_network(const json& j, const std::string& file, const Overrides& ov) {
   NetworkSpec net;
   WarningScope warnings(&net.warnings);
@@ -329,9 +353,7 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
   if (!pops) errors.add(SpecError("/populations", "missing required key \"populations\", expected an object of populations keyed by name"));
   else if (pops->is_object() && !pops->empty()) {
     for (auto it = pops->begin(); it != pops->end(); ++it)
-      errors.attempt([&] {
-        net.populations.push_back(parse_population(it.value(), "/populations/" + escape_pointer_token(it.key()), it.key(), net.run.dt));
-      });
+      errors.attempt([&] { parse_population_entry(it.value(), "/populations/" + escape_pointer_token(it.key()), it.key(), net); });
   } else if (pops->is_array() && !pops->empty()) {  // the list form (docs/formats.md): [{"name": ..., ...}]
     for (size_t i = 0; i < pops->size(); ++i)
       errors.attempt([&] {
@@ -341,12 +363,14 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
         json body = pj;
         const std::string name = body["name"].get<std::string>();
         body.erase("name");
-        if (net.find_population(name) >= 0) fail(pp + "/name", pj["name"], "a unique population name");
-        net.populations.push_back(parse_population(body, pp, name, net.run.dt));
+        if (net.find_population(name) >= 0 || net.find_current_source(name) >= 0) fail(pp + "/name", pj["name"], "a unique population name");
+        parse_population_entry(body, pp, name, net);
       });
   } else {
     errors.add(SpecError("/populations", "found " + describe(*pops) + ", expected a non-empty object of populations keyed by name"));
   }
+  if (!errors.any() && net.populations.empty())
+    errors.add(SpecError("/populations", "found only current generators, expected at least one population of neurons or spike sources"));
   errors.raise();
 
   if (const json* g = top.get("globals")) errors.attempt([&] { parse_globals(*g, net); });
@@ -356,6 +380,10 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
     for (size_t i = 0; projs->is_array() && i < projs->size(); ++i)
       errors.attempt([&] {
         const std::string pp = "/projections/" + std::to_string(i);
+        if (from_current_source((*projs)[i], net)) {
+          net.current_inputs.push_back(parse_current_input((*projs)[i], pp, net));
+          return;
+        }
         ProjectionSpec p = parse_projection((*projs)[i], pp, net);
         if (!names.insert(p.name).second) {
           if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");

@@ -99,6 +99,15 @@ uint64_t Population::state_bytes() const {
          generator_events.size() * sizeof(generator_events[0]);
 }
 
+void apply_input_current(Population& p, const PopulationSpec& s, double pA, double dt) {
+  ParamMap params = s.params;
+  params["I_e"] += pA;
+  with_model(s.model, [&](auto m) {  // neuron models only (the parser sends currents nowhere else)
+    using M = decltype(m);
+    PropOf<M>::set(p.prop, M::make(params, dt));
+  });
+}
+
 Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t index) {
   Population p;
   p.name = s.name;

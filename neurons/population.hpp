@@ -50,4 +50,8 @@ struct Population {
 
 Population make_population(const PopulationSpec& spec, const RunSpec& run, uint32_t index);
 
+// Current generators' input (core/spec.hpp, current_schedule): the step constants of
+// population `p` made again with I_e + pA (pA = 0: the file's I_e).
+void apply_input_current(Population& p, const PopulationSpec& spec, double pA, double dt);
+
 }  // namespace spikesim

@@ -242,3 +242,18 @@ def test_the_python_example_reproduces_the_protocols_curve(tmp_path):
     last = float(r.stdout.split("mean over seeds: ")[1].split(";")[0])
     assert last >= 0.8  # the protocol's criterion (protocols/category_learning.json)
     assert os.path.getsize(png) > 20000
+
+
+def test_a_dc_generator_from_python_gives_the_analytic_step_response(tmp_path):
+    # 100 pA x 0.5 from 10 + 1 ms on a passive lif_curr_exp (tau_m 10 ms, g_L 25 nS):
+    # V_m - E_L = 2 mV (1 - exp(-(t - 11) / 10)).
+    net = spikesim.Network(dt=0.1, seed=1, tstop=50)
+    net.population("n", 2, "lif_curr_exp", V_th=1000.0)
+    net.population("stim", model="dc_generator", amplitude=100.0, start=10.0)
+    net.connect("stim", "n", weight=0.5, delay=1.0)
+    net.monitor("state", population="n", variables=["V_m"], neurons="all", name="v")
+    v = net.run(out=tmp_path / "out", progress=False).state("n", "V_m")
+    t = v.index.to_numpy()
+    expect = np.where(t >= 11.0, 2.0 * (1 - np.exp(-(t - 11.0) / 10.0)), 0.0)
+    assert np.max(np.abs(v[0].to_numpy() + 70.0 - expect)) < 1e-4
+    assert net.to_json()["populations"]["stim"]["model"] == "dc_generator"
