@@ -118,3 +118,29 @@ TEST_CASE("current generators: what is refused, with pointers") {
   CHECK(z.code == 2);
   CHECK(z.err.find("/populations/stim/size") != std::string::npos);
 }
+
+TEST_CASE("examples/fi_curve.json: the f-I curve of iaf_psc_exp, each period within one step above t_ref + tau_m ln(I / (I - I_rheo))") {
+  const fs::path dir = temp_dir("fi");
+  const Proc p = run_cli({"run", source_dir() + "/examples/fi_curve.json", "-o", (dir / "out").string(), "--quiet"});
+  REQUIRE(p.code == 0);
+  const auto [times, ids] = read_spikes(dir / "out" / "spikes.h5", "n");
+  const double rheobase = 15.0 * 25.0;  // (V_th - E_L) g_L, pA
+  for (const auto& [from, I] : std::vector<std::pair<double, double>>{{0, 300}, {500, 400}, {1000, 500}, {1500, 600}}) {
+    CAPTURE(I);
+    for (uint64_t neuron : {uint64_t{0}, uint64_t{19}}) {
+      std::vector<double> t;  // after 100 ms at the level (the first spike starts from the last level's state)
+      for (size_t k = 0; k < times.size(); ++k)
+        if (ids[k] == neuron && times[k] > from + 101 && times[k] <= from + 501) t.push_back(times[k]);
+      if (I < rheobase) {
+        CHECK(t.empty());  // below the rheobase: silent
+        continue;
+      }
+      const double T = 2.0 + 10.0 * std::log(I / (I - rheobase));
+      REQUIRE(t.size() > 5);
+      for (size_t k = 1; k < t.size(); ++k) {
+        CHECK(t[k] - t[k - 1] >= T - 1e-9);        // threshold crossings are seen at the end of a step:
+        CHECK(t[k] - t[k - 1] <= T + 0.1 + 1e-9);  // at most one step (dt = 0.1 ms) late
+      }
+    }
+  }
+}
