@@ -171,6 +171,23 @@ TEST_CASE("finding: no pre-flight: validate now refuses 1e6 x 1e6 all_to_all fro
   const Proc k = run_cli({"run", k100.string(), "-o", (dir / "o").string(), "--max-memory", "1G", "--quiet"});
   CHECK(k.code == 2);
   CHECK(k.err.find("expected at most 1.0 GiB (--max-memory)") != std::string::npos);
+  // Under `ulimit -v` (an address-space limit, as batch systems set): refused with the pointer,
+  // not std::bad_alloc (exit 1). Not under AddressSanitizer, which reserves terabytes of
+  // address space itself.
+#if defined(__SANITIZE_ADDRESS__)
+  const bool asan = true;
+#elif defined(__has_feature)
+  const bool asan = __has_feature(address_sanitizer);
+#else
+  const bool asan = false;
+#endif
+  if (!asan) {
+    const std::string cmd = "ulimit -v 1000000 && " + std::string(spikesim_binary()) + " run " + k100.string() + " -o " +
+                            (dir / "o3").string() + " --quiet 2> " + (dir / "ulimit.txt").string();
+    const int status = std::system(("bash -c '" + cmd + "'").c_str());
+    CHECK(WEXITSTATUS(status) == 2);
+    CHECK(slurp(dir / "ulimit.txt").find("/projections/0/connectivity") != std::string::npos);
+  }
   // 10M neurons all_to_all never refused before.
   const fs::path m10 = write_file(dir, "m.json", R"({"populations": {"a": {"size": 10000000, "model": "lif_cond_exp"}}, "projections": [{"source": "a", "target": "a", "connectivity": {"rule": "all_to_all"}, "weight": 1}]})");
   CHECK(run_cli({"validate", m10.string()}).code == 2);
