@@ -139,7 +139,8 @@ TEST_CASE("aeif_cond_exp: a recurrent network gives the same spikes and state on
   const auto [cpu, rc] = run(Device::kCpu);
   const auto [emu, re] = run(Device::kEmulate);
   for (size_t p = 1; p < cpu.pops.size(); ++p) {
-    CAPTURE(cpu.pops[p].name);
+    const std::string& name = cpu.pops[p].name;  // CAPTURE's lambda cannot take a structured binding (clang 14)
+    CAPTURE(name);
     CHECK(rc.spike_counts[p] > 0);
     CHECK(rc.spike_counts[p] == re.spike_counts[p]);
     REQUIRE(cpu.pops[p].x.size() == 4);

@@ -105,7 +105,9 @@ TEST_CASE("current generators: what is refused, with pointers") {
       {R"({"source": "stim", "target": "n", "delay": 0})", "/projections/0/delay"},
       {R"({"source": "stim", "target": "n", "receptor": "in"})", "/projections/0/receptor"},
   };
-  for (const auto& [proj, ptr] : bad) {
+  for (const auto& b : bad) {
+    const std::string& proj = b.first;
+    const std::string& ptr = b.second;
     CAPTURE(proj);
     const Proc p = run_cli({"validate", write_file(dir, "b.json", base + proj + "]}").string()});
     CHECK(p.code == 2);
@@ -125,7 +127,8 @@ TEST_CASE("examples/fi_curve.json: the f-I curve of iaf_psc_exp, each period wit
   REQUIRE(p.code == 0);
   const auto [times, ids] = read_spikes(dir / "out" / "spikes.h5", "n");
   const double rheobase = 15.0 * 25.0;  // (V_th - E_L) g_L, pA
-  for (const auto& [from, I] : std::vector<std::pair<double, double>>{{0, 300}, {500, 400}, {1000, 500}, {1500, 600}}) {
+  for (const auto& level : std::vector<std::pair<double, double>>{{0, 300}, {500, 400}, {1000, 500}, {1500, 600}}) {
+    const double from = level.first, I = level.second;
     CAPTURE(I);
     for (uint64_t neuron : {uint64_t{0}, uint64_t{19}}) {
       std::vector<double> t;  // after 100 ms at the level (the first spike starts from the last level's state)
