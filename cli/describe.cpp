@@ -37,9 +37,11 @@ json models() {
   auto param = [](const char* name, json def, const char* unit, const char* what) {
     return json{{"name", name}, {"default", def}, {"unit", unit}, {"what", what}, {"range", "any"}};
   };
-  const json window = {param("start", 0.0, "ms", "when it starts"), param("stop", nullptr, "ms", "when it stops (none: never)")};
-  json dc = {param("amplitude", 0.0, "pA", "a current")}, steps = {param("amplitude_times", nullptr, "ms", "times of the changes"),
-                                                                   param("amplitude_values", nullptr, "pA", "the amplitude from each time on")};
+  // json::array(...), not braces: {one object} is that object with clang, an array with gcc.
+  const json window = json::array({param("start", 0.0, "ms", "when it starts"), param("stop", nullptr, "ms", "when it stops (none: never)")});
+  json dc = json::array({param("amplitude", 0.0, "pA", "a current")});
+  json steps = json::array({param("amplitude_times", nullptr, "ms", "times of the changes"),
+                            param("amplitude_values", nullptr, "pA", "the amplitude from each time on")});
   dc.insert(dc.end(), window.begin(), window.end());
   steps.insert(steps.end(), window.begin(), window.end());
   for (const auto& [name, params] : {std::pair{"dc_generator", dc}, std::pair{"step_current_generator", steps}})
