@@ -15,6 +15,7 @@
 namespace spikesim {
 
 int population_index(const json& j, const std::string& ptr, const NetworkSpec& net);
+void warn_off_grid_delay(const std::string& ptr, double delay, double dt);  // io/parse_projection.cpp
 
 bool is_current_model(const std::string& model) { return model == "dc_generator" || model == "step_current_generator"; }
 
@@ -90,9 +91,7 @@ CurrentInputSpec parse_current_input(const json& j, const std::string& ptr, cons
   in.delay = o.number_or("delay", 1.0, "a delay in ms >= dt");
   const double dt = net.run.dt;
   if (std::llround(in.delay / dt) < 1) o.reject("delay", "a delay of at least one step (dt = " + std::to_string(dt) + " ms)");
-  if (std::fabs(in.delay / dt - std::round(in.delay / dt)) > 1e-6 * std::max(1.0, in.delay / dt))
-    warn(o.at("delay"), "the delay " + std::to_string(in.delay) + " ms is not a multiple of dt (" + std::to_string(dt) +
-                            " ms); it is rounded to " + std::to_string(std::llround(in.delay / dt) * dt) + " ms");
+  warn_off_grid_delay(o.at("delay"), in.delay, dt);
   o.string_or("name", "");
   o.finish("name, source, target, connectivity, weight, delay");
   return in;

@@ -1,4 +1,5 @@
 // One entry of /projections: source, target, receptor, connectivity, weight, delay.
+#include <algorithm>
 #include <cmath>
 
 #include "core/hints.hpp"
@@ -8,6 +9,13 @@
 #include "plasticity/registry.hpp"
 
 namespace spikesim {
+
+// The warning for a constant delay that dt's grid rounds (projections and current inputs).
+void warn_off_grid_delay(const std::string& ptr, double delay, double dt) {
+  if (std::fabs(delay / dt - std::round(delay / dt)) > 1e-6 * std::max(1.0, delay / dt))
+    warn(ptr, "the delay " + std::to_string(delay) + " ms is not a multiple of dt (" + std::to_string(dt) +
+                  " ms); it is rounded to " + std::to_string(std::llround(delay / dt) * dt) + " ms");
+}
 
 int population_index(const json& j, const std::string& ptr, const NetworkSpec& net) {
   std::string names;
@@ -170,9 +178,7 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   const double d_min = p.delay.min_value(), d_max = p.delay.max_value();
   if (!std::isfinite(d_min) || !std::isfinite(d_max) || std::llround(d_min / dt) < 1 || d_max / dt >= 65535.5)
     fail(o.at("delay"), dj ? *dj : one_ms, delay_expected);
-  if (p.delay.is_constant() && std::fabs(d_min / dt - std::round(d_min / dt)) > 1e-6 * std::max(1.0, d_min / dt))
-    warn(o.at("delay"), "the delay " + std::to_string(d_min) + " ms is not a multiple of dt (" + std::to_string(dt) +
-                            " ms); it is rounded to " + std::to_string(std::llround(d_min / dt) * dt) + " ms");
+  if (p.delay.is_constant()) warn_off_grid_delay(o.at("delay"), d_min, dt);
   if (p.plasticity) check_plastic(o, p, tinfo, negative_current, dt);
   if (const json* wf = o.get("weights_from")) {
     if (!wf->is_string() || wf->get<std::string>().empty()) fail(o.at("weights_from"), *wf, "the path of a SONATA edges file (.h5)");
