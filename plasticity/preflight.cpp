@@ -150,15 +150,14 @@ Estimate estimate(const NetworkSpec& spec) {
     e.outputs.push_back({m.name, m.ptr, "state samples", n, 4.0 * n + 8.0 * samples});
   }
   for (const WeightMonitorSpec& m : spec.weights) {
-    const ProjectionSpec& s = spec.projections[m.projection];
-    const auto [syn, how] = synapse_count(s.conn, spec.populations[s.source].size, spec.populations[s.target].size, s.source == s.target);
+    const double syn = e.projections[m.projection].count;  // one entry per projection, in spec order
     const double recorded = m.all ? syn : m.sample ? std::min<double>(m.sample, syn) : m.synapses.size();
     const double samples = m.snapshot_steps.empty() ? std::floor(tstop / m.dt) + 1 : m.snapshot_steps.size();
     e.outputs.push_back({m.name, m.ptr, "weight samples", recorded * samples, 4.0 * recorded * samples});
   }
-  for (const ProjectionSpec& s : spec.projections)
-    if (s.plasticity) {
-      const auto [syn, how] = synapse_count(s.conn, spec.populations[s.source].size, spec.populations[s.target].size, s.source == s.target);
+  for (size_t i = 0; i < spec.projections.size(); ++i)
+    if (const ProjectionSpec& s = spec.projections[i]; s.plasticity) {
+      const double syn = e.projections[i].count;
       e.outputs.push_back({spec.output.edges_file + " (" + s.name + ")", s.ptr, "final weights", syn, 48.0 * syn});
     }
   for (const auto& o : e.outputs) e.output += o.bytes;
