@@ -20,6 +20,7 @@ enum StreamKind : uint32_t {
   kStreamReward = 7u << 24,  // delays of pair-triggered rewards
   kStreamTask = 8u << 24,    // a task's categories and tie breaks, by trial
   kStreamProtocol = 9u << 24,  // draws of a protocol runner (patterns, teacher weights)
+  kStreamParams = 10u << 24,   // per-neuron parameters drawn from a distribution
 };
 
 struct Philox4 {

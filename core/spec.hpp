@@ -34,11 +34,23 @@ struct OutputSpec {
   bool circuit = false;  // "circuit": the network as SONATA nodes and edges in circuit/ (io/monitor_circuit.cpp)
 };
 
+// A neuron parameter that differs between the neurons of a population: drawn per neuron from
+// a distribution, keyed by (seed, kStreamParams | population, neuron, k), or a list of one
+// value per neuron (io/parse_network.cpp: "I_e": {"uniform": [0, 500]} or [v0, v1, ...]).
+struct VariedParam {
+  std::string name;  // a parameter of the model, or "tau_m" (then g_L = C_m / tau_m per neuron)
+  Distribution dist;
+  std::vector<double> values;  // a list, one per neuron; else drawn from dist
+  double lo = 0.0, hi = 0.0;   // the smallest and largest value a neuron can get
+};
+
 struct PopulationSpec {
   std::string name, ptr;
   Model model = Model::kPoisson;
   uint32_t size = 0;
   std::map<std::string, double> params;         // neuron models: all parameters, defaults filled
+                                                // (a varied one: its mean)
+  std::vector<VariedParam> varied;              // parameters given per neuron (core/neuron_params.hpp)
   std::map<std::string, Distribution> init;     // initial state per variable
   std::vector<double> rates, rate_times;        // poisson: piecewise-constant rate (Hz) from times (ms)
   std::vector<std::vector<double>> spike_times;  // spike_generator: per neuron, ms

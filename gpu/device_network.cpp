@@ -119,6 +119,7 @@ void DeviceNetwork::upload_populations(const std::vector<uint32_t>& slots, const
     for (size_t k = 0; k < h.x.size(); ++k) d.x[k] = dev.copy(h.x[k]);
     d.ref = dev.copy(h.ref);
     d.prop = h.prop;
+    d.props = dev.copy(h.props);
     d.rng = h.rng;
     d.threshold0 = h.threshold;
     std::vector<uint32_t> at, thr;

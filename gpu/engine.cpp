@@ -78,6 +78,8 @@ class DeviceBackend final : public Backend {
   void set_input_current(int pop, double pA) override {  // the kernels take the population's constants by value
     apply_input_current(net_.pops[pop], net_.spec.populations[pop], pA, net_.spec.run.dt);
     dn_->pops[pop].prop = net_.pops[pop].prop;
+    const auto& props = net_.pops[pop].props;  // per neuron: the kernels read them from device memory
+    if (!props.empty()) L_.upload(const_cast<ModelProp*>(dn_->pops[pop].props), props.data(), props.size() * sizeof(ModelProp));
   }
   void end_trial(uint64_t step, double feedback, double reward, int action) override {
     for (size_t i : trial_projs_) {

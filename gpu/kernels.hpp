@@ -51,6 +51,7 @@ struct DevPop {
   float* x[kMaxStateVars] = {};  // neuron models: the state arrays (Population::x)
   int32_t* ref = nullptr;
   ModelProp prop{};
+  const ModelProp* props = nullptr;  // per neuron (parameters given per neuron), else every neuron has `prop`
   CounterRng rng{0, 0};
   // poisson: threshold = rate_thr[k] of the last k with rate_at[k] <= n, else threshold0;
   // or per neuron (thresholds)
@@ -85,7 +86,7 @@ struct ClearSlotKernel {
 template <class M>
 struct NeuronStep {
   SPIKESIM_HD static bool run(const DevPop& p, uint32_t i, uint32_t n) {
-    return M::step(PropOf<M>::get(p.prop), p.x, p.ref[i], NeuronCtx{p.rng, i, n});
+    return M::step(PropOf<M>::get(p.props ? p.props[i] : p.prop), p.x, p.ref[i], NeuronCtx{p.rng, i, n});
   }
 };
 

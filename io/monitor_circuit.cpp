@@ -12,6 +12,7 @@
 #include <fstream>
 #include <numeric>
 
+#include "core/neuron_params.hpp"
 #include "io/edges_file.hpp"
 #include "io/monitors.hpp"
 #include "io/parse_monitor.hpp"
@@ -40,9 +41,14 @@ void write_nodes(const std::string& path, const Network& net, const Provenance& 
     write_vector_pieces<uint64_t>(g, "node_group_index", H5T_NATIVE_UINT64, H5T_STD_U64LE, p.size,
                                   [](uint64_t first, uint64_t count, uint64_t* out) { std::iota(out, out + count, first); });
     H5Id g0 = h5_create_group(g, "0");
+    NeuronParams np(s, net.spec.run.seed, static_cast<uint32_t>(k));
     for (const auto& [name, value] : s.params)  // per neuron, as SONATA's group attributes are
       write_vector_pieces<double>(g0, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, p.size,
-                                  [v = value](uint64_t, uint64_t count, double* out) { std::fill(out, out + count, v); });
+                                  [&, v = value, n = name](uint64_t first, uint64_t count, double* out) {
+                                    if (s.varied.empty()) std::fill(out, out + count, v);
+                                    else
+                                      for (uint64_t j = 0; j < count; ++j) out[j] = np.value(n, static_cast<uint32_t>(first + j));
+                                  });
   }
   write_status(file, "complete", 0.0);
 }

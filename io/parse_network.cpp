@@ -73,35 +73,96 @@ void parse_output(JObj o, OutputSpec& out) {
 
 // A neuron model's parameters: defaults from the registry, the ranges and orders it declares
 // (neurons/model_info.hpp), and NEST's tau_m for g_L where a model has both C_m and g_L.
+// A parameter is a number, or per neuron (PopulationSpec::varied) a distribution
+// ({"uniform": [lo, hi]}, {"normal": [mean, sd], "min": lo, "max": hi}) or a list of one
+// number per neuron; ranges and orders must then hold for every value a neuron can get.
 void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
+  const std::string one = "a number, {\"uniform\": [lo, hi]}, {\"normal\": [mean, sd], \"min\": lo, \"max\": hi} or a list of " +
+                          std::to_string(pop.size) + " numbers (one per neuron)";
+  std::map<std::string, const VariedParam*> per_neuron;
+  std::map<std::string, std::pair<double, double>> bounds;  // [smallest, largest] over the neurons
+  auto read = [&](const std::string& name, double def) -> double {
+    const json* v = p.get(name);
+    if (!v || v->is_number()) {
+      const double x = p.number_or(name, def, one);
+      bounds[name] = {x, x};
+      return x;
+    }
+    VariedParam vp;
+    vp.name = name;
+    double mean = 0.0;
+    if (v->is_array()) {
+      if (v->size() != pop.size) p.reject(name, std::to_string(pop.size) + " numbers, one per neuron (size " + std::to_string(pop.size) + ")");
+      vp.values.reserve(pop.size);
+      for (size_t k = 0; k < v->size(); ++k) vp.values.push_back(as_number((*v)[k], p.at(name) + "/" + std::to_string(k), "a number"));
+      vp.lo = *std::min_element(vp.values.begin(), vp.values.end());
+      vp.hi = *std::max_element(vp.values.begin(), vp.values.end());
+      for (double x : vp.values) mean += x / pop.size;
+    } else if (v->is_object()) {
+      vp.dist = parse_distribution(*v, p.at(name));
+      vp.lo = vp.dist.min_value(), vp.hi = vp.dist.max_value(), mean = vp.dist.mean();
+    } else {
+      p.reject(name, one);
+    }
+    if (!info.v_offset.empty() && name == info.v_offset)
+      p.reject(name, "one " + name + " for the population: V_m is stored relative to " + name +
+                         " (as NEST stores V_m - E_L); vary I_e, V_th or V_reset instead, or make a population per " + name);
+    bounds[name] = {vp.lo, vp.hi};
+    pop.varied.push_back(std::move(vp));
+    return mean;
+  };
   std::string names;
   for (const ParamInfo& q : info.params) {
-    pop.params[q.name] = p.number_or(q.name, q.def, "a number");
+    pop.params[q.name] = read(q.name, q.def);
     names += (names.empty() ? "" : ", ") + q.name;
   }
   if (!alternative_params(info).empty()) {  // tau_m in place of g_L
     names += ", tau_m";
     if (p.has("tau_m")) {  // NEST's iaf_psc_exp is parameterised by tau_m; accept it for g_L.
       if (p.has("g_L")) fail_msg(p.at("tau_m"), "found both tau_m and g_L, expected one of them (g_L = C_m / tau_m)");
-      const double tau_m = p.number("tau_m", "a membrane time constant in ms > 0");
-      if (!(tau_m > 0)) p.reject("tau_m", "a membrane time constant in ms > 0");
+      const size_t before = pop.varied.size();
+      const double tau_m = read("tau_m", 0.0);
+      const auto [tlo, thi] = bounds["tau_m"];
+      if (!(tlo > 0)) fail(p.at("tau_m"), p.found("tau_m"), "a membrane time constant in ms > 0" + std::string(tlo == thi ? "" : " for every neuron"));
+      const auto [clo, chi] = bounds["C_m"];
+      bool c_varied = false;
+      for (const VariedParam& v : pop.varied) c_varied = c_varied || v.name == "C_m";
+      if (c_varied && pop.varied.size() == before) {  // g_L follows each neuron's C_m
+        VariedParam t;
+        t.name = "tau_m", t.dist = Distribution::constant(tau_m), t.lo = t.hi = tau_m;
+        pop.varied.push_back(t);
+      }
       pop.params["g_L"] = pop.params["C_m"] / tau_m;
+      bounds["g_L"] = {clo / thi, chi / tlo};
     }
   }
+  for (const VariedParam& v : pop.varied) per_neuron[v.name] = &v;
   for (const ParamInfo& q : info.params) {
-    const double v = pop.params[q.name];
-    const bool ok = q.range == ParamInfo::kPositive ? v > 0 : q.range == ParamInfo::kNonNegative ? v >= 0 : true;
+    const auto [lo, hi] = bounds[q.name];
+    const bool ok = q.range == ParamInfo::kPositive ? lo > 0 : q.range == ParamInfo::kNonNegative ? lo >= 0 : true;
     if (!ok)
-      fail(p.at(q.name), p.has(q.name) ? p.found(q.name) : json(v),
-           q.what + " in " + q.unit + (q.range == ParamInfo::kPositive ? " > 0" : " >= 0"));
+      fail(p.at(q.name), p.has(q.name) ? p.found(q.name) : json(pop.params[q.name]),
+           q.what + " in " + q.unit + (q.range == ParamInfo::kPositive ? " > 0" : " >= 0") +
+               (lo == hi ? "" : " for every neuron (a normal draw needs \"min\")"));
   }
   for (const ParamOrder& o : info.ordered) {
-    const double upper = pop.params[o.upper];
     std::string unit;
     for (const ParamInfo& q : info.params)
       if (q.name == o.upper) unit = q.unit;
-    if (!(pop.params[o.lower] < upper))
-      fail(p.at(o.lower), pop.params[o.lower], o.lower + " below " + o.upper + " (" + std::to_string(upper) + " " + unit + ")");
+    const VariedParam* a = per_neuron.count(o.lower) ? per_neuron[o.lower] : nullptr;
+    const VariedParam* b = per_neuron.count(o.upper) ? per_neuron[o.upper] : nullptr;
+    if (a && b && !a->values.empty() && !b->values.empty()) {  // two lists: neuron by neuron
+      for (uint32_t i = 0; i < pop.size; ++i)
+        if (!(a->values[i] < b->values[i]))
+          fail(p.at(o.lower) + "/" + std::to_string(i), a->values[i],
+               o.lower + " below " + o.upper + " (" + std::to_string(b->values[i]) + " " + unit + " for neuron " + std::to_string(i) + ")");
+      continue;
+    }
+    const double lower = bounds[o.lower].second, upper = bounds[o.upper].first;
+    if (!(lower < upper))
+      fail(p.at(o.lower), p.has(o.lower) ? p.found(o.lower) : json(lower),
+           o.lower + " below " + o.upper + " (" + std::to_string(upper) + " " + unit + (b ? ", its smallest value" : "") + ")" +
+               (a ? " for every neuron" : ""));
   }
   p.finish(names);
 }
@@ -181,7 +242,7 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   switch (pop.model) {
     case Model::kSpikeGenerator: parse_spike_times(JObj(pj, pptr), pop, dt); break;
     case Model::kPoisson: parse_poisson_params(JObj(pj, pptr), pop, dt); break;
-    default: parse_neuron_params(JObj(pj, pptr), *info, pop);
+    default: break;  // after the size: a list gives one value per neuron
   }
   const std::string size_expected = "a population size, an integer from 1 to 2^31";
   if (pop.model == Model::kSpikeGenerator && !o.has("size")) {
@@ -194,6 +255,7 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
     if (pop.model == Model::kSpikeGenerator && pop.spike_times.size() != pop.size)
       fail(pptr + "/spike_times", pj["spike_times"], std::to_string(pop.size) + " lists, one per neuron (size)");
   }
+  if (is_neuron_model(pop.model)) parse_neuron_params(JObj(pj, pptr), *info, pop);
   if (const json* init = o.get("init")) {
     JObj io(*init, o.at("init"));
     std::string names;

@@ -65,7 +65,8 @@ std::string weight_unit(Model m) {
 }
 
 bool self_driven(const PopulationSpec& s) {
-  bool driven = true;  // the sources
+  bool driven = true;  // the sources; and (not worked out) a population with parameters per neuron
+  if (!s.varied.empty()) return driven;
   with_model(s.model, [&](auto m) { driven = decltype(m)::self_driven(s); });
   return driven;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/neuron_params.hpp"
 #include "neurons/models.hpp"
 #include "neurons/poisson.hpp"
 #include "neurons/step_range.hpp"
@@ -37,6 +38,11 @@ void init_model(Population& p, const PopulationSpec& s, const RunSpec& run, uint
   const ModelInfo& info = model_info(s.model);
   const typename M::Prop q = M::make(s.params, run.dt);
   PropOf<M>::set(p.prop, q);
+  if (!s.varied.empty()) {  // per-neuron constants from each neuron's parameters
+    NeuronParams np(s, run.seed, index);
+    p.props.resize(p.size);
+    for (uint32_t i = 0; i < p.size; ++i) PropOf<M>::set(p.props[i], M::make(np.of(i), run.dt));
+  }
   p.v_var = info.v_var;
   p.ex_var = info.ex_var;
   p.in_var = info.in_var;
@@ -56,7 +62,7 @@ void init_model(Population& p, const PopulationSpec& s, const RunSpec& run, uint
   for (uint32_t i = 0; i < p.size; ++i) {
     float one[M::kVars];
     for (int k = 0; k < M::kVars; ++k) one[k] = p.x[k][i];
-    M::initial(q, one, given);
+    M::initial(p.props.empty() ? q : PropOf<M>::get(p.props[i]), one, given);
     for (int k = 0; k < M::kVars; ++k) p.x[k][i] = one[k];
   }
 }
@@ -70,7 +76,7 @@ void Population::update(uint32_t lo, uint32_t hi, uint32_t step, std::vector<uin
   if (is_neuron_model(model)) {
     float* xs[kMaxStateVars] = {};
     for (size_t k = 0; k < x.size(); ++k) xs[k] = x[k].data();
-    table.model[model_index(model)](prop, xs, ref.data(), fired.data(), rng, lo, hi, step);
+    table.model[model_index(model)](prop, props.empty() ? nullptr : props.data(), xs, ref.data(), fired.data(), rng, lo, hi, step);
     collect(fired.data(), lo, hi, spikes);
     return;
   }
@@ -95,7 +101,7 @@ float* Population::variable(const std::string& name) {
 uint64_t Population::state_bytes() const {
   uint64_t floats = 0;
   for (const auto& a : x) floats += a.size();
-  return floats * sizeof(float) + ref.size() * sizeof(int32_t) + fired.size() +
+  return floats * sizeof(float) + ref.size() * sizeof(int32_t) + fired.size() + props.size() * sizeof(ModelProp) +
          generator_events.size() * sizeof(generator_events[0]);
 }
 
@@ -105,6 +111,13 @@ void apply_input_current(Population& p, const PopulationSpec& s, double pA, doub
   with_model(s.model, [&](auto m) {  // neuron models only (the parser sends currents nowhere else)
     using M = decltype(m);
     PropOf<M>::set(p.prop, M::make(params, dt));
+    if (p.props.empty()) return;
+    NeuronParams np(s, p.rng.seed, p.index);
+    for (uint32_t i = 0; i < p.size; ++i) {
+      ParamMap one = np.of(i);
+      one["I_e"] += pA;
+      PropOf<M>::set(p.props[i], M::make(one, dt));
+    }
   });
 }
 
@@ -113,6 +126,7 @@ Population make_population(const PopulationSpec& s, const RunSpec& run, uint32_t
   p.name = s.name;
   p.model = s.model;
   p.size = s.size;
+  p.index = index;
   p.rng = CounterRng{run.seed, kStreamPoisson | index};
   with_model(s.model, [&](auto m) { init_model<decltype(m)>(p, s, run, index); });
   if (s.model == Model::kPoisson) p.fired.assign(p.size, 0);

@@ -25,6 +25,8 @@ struct Population {
   std::vector<int32_t> ref;
   std::vector<uint8_t> fired;  // scratch: spike flags of the last update
   ModelProp prop{};            // the model's step constants
+  std::vector<ModelProp> props;  // per neuron, when the file gives parameters per neuron (else empty)
+  uint32_t index = 0;            // in the network (the stream of its draws)
   // poisson: per-step spike probability as a 32-bit threshold (changed by scheduled events)
   CounterRng rng{0, 0};
   uint32_t threshold = 0;
@@ -51,7 +53,8 @@ struct Population {
 Population make_population(const PopulationSpec& spec, const RunSpec& run, uint32_t index);
 
 // Current generators' input (core/spec.hpp, current_schedule): the step constants of
-// population `p` made again with I_e + pA (pA = 0: the file's I_e).
+// population `p` made again with I_e + pA (pA = 0: the file's I_e), per neuron where its
+// parameters are given per neuron.
 void apply_input_current(Population& p, const PopulationSpec& spec, double pA, double dt);
 
 }  // namespace spikesim

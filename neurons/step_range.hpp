@@ -14,7 +14,9 @@
 
 namespace spikesim {
 
-using StepRangeFn = void (*)(const ModelProp& prop, float* const* x, int32_t* ref, uint8_t* fired, CounterRng rng,
+// `props`: per-neuron constants (a population with parameters given per neuron), else null
+// and every neuron steps with `prop`.
+using StepRangeFn = void (*)(const ModelProp& prop, const ModelProp* props, float* const* x, int32_t* ref, uint8_t* fired, CounterRng rng,
                              uint32_t lo, uint32_t hi, uint32_t step);
 
 // A Poisson population's draws for [lo, hi): spike flags into `fired`, from the per-neuron

@@ -17,11 +17,17 @@ namespace {
 
 // The model's step for every neuron in one branch-free (vectorised) pass.
 template <class M>
-SPIKESIM_FLATTEN void step_range(const ModelProp& prop, float* const* xs, int32_t* ref, uint8_t* fired, CounterRng rng,
-                                 uint32_t lo, uint32_t hi, uint32_t step) {
+SPIKESIM_FLATTEN void step_range(const ModelProp& prop, const ModelProp* props, float* const* xs, int32_t* ref, uint8_t* fired,
+                                 CounterRng rng, uint32_t lo, uint32_t hi, uint32_t step) {
   const typename M::Prop q = PropOf<M>::get(prop);
   float* x[M::kVars];
   for (int k = 0; k < M::kVars; ++k) x[k] = xs[k];
+  if (props) {  // per-neuron constants: gathered loads
+#pragma omp simd
+    for (uint32_t i = lo; i < hi; ++i)
+      fired[i] = M::step(PropOf<M>::get(props[i]), x, ref[i], NeuronCtx{rng, i, step}) ? 1 : 0;
+    return;
+  }
 #pragma omp simd
   for (uint32_t i = lo; i < hi; ++i) fired[i] = M::step(q, x, ref[i], NeuronCtx{rng, i, step}) ? 1 : 0;
 }
