@@ -40,7 +40,9 @@ class Network:
     def population(self, name, size=None, model="lif_cond_exp", method=None, init=None, **params):
         """A population of `size` neurons of `model`; keyword arguments are its parameters
         (a model's table: `spikesim.describe()["models"]`; poisson: rate or rates/times;
-        spike_generator: spike_times). `init`: initial state, e.g. {"V_m": {"uniform": [-60, -50]}}."""
+        spike_generator: spike_times). A neuron parameter may be given per neuron: a list or
+        numpy array of `size` values, or a distribution such as {"uniform": [0, 500]}.
+        `init`: initial state, e.g. {"V_m": {"uniform": [-60, -50]}}."""
         d = describe()
         names = sorted({m["name"] for m in d["models"]})
         if model not in names:
@@ -60,8 +62,8 @@ class Network:
         p["model"] = model
         if method is not None:
             p["method"] = method
-        if params:
-            p["params"] = params
+        if params:  # numpy arrays and scalars as JSON lists and numbers
+            p["params"] = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in params.items()}
         if init is not None:
             p["init"] = init
         self._j.setdefault("populations", {})[name] = p

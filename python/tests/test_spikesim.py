@@ -257,3 +257,17 @@ def test_a_dc_generator_from_python_gives_the_analytic_step_response(tmp_path):
     expect = np.where(t >= 11.0, 2.0 * (1 - np.exp(-(t - 11.0) / 10.0)), 0.0)
     assert np.max(np.abs(v[0].to_numpy() + 70.0 - expect)) < 1e-4
     assert net.to_json()["populations"]["stim"]["model"] == "dc_generator"
+
+
+def test_per_neuron_parameters_from_numpy_give_each_neuron_its_analytic_response(tmp_path):
+    # I_e per neuron on a passive lif_curr_exp (tau_m 10 ms, g_L 25 nS): after 50 ms,
+    # V_m - E_L = I_e / 25 (1 - exp(-5)).
+    I_e = np.array([0.0, 100.0, 200.0])
+    net = spikesim.Network(dt=0.1, seed=1, tstop=50)
+    net.population("n", 3, "lif_curr_exp", V_th=1000.0, I_e=I_e)
+    net.monitor("state", population="n", variables=["V_m"], neurons="all", name="v")
+    v = net.run(out=tmp_path / "out", progress=False).state("n", "V_m")
+    last = v.iloc[-1].to_numpy() + 70.0  # the row at 49.9 ms
+    expect = I_e / 25.0 * (1 - np.exp(-4.99))
+    assert np.max(np.abs(last - expect)) < 1e-4
+    assert net.to_json()["populations"]["n"]["params"]["I_e"] == [0.0, 100.0, 200.0]
