@@ -280,10 +280,19 @@ int cmd_validate(const Args& a) {
     for (const CurrentInputSpec& c : net.spec.current_inputs)
       if (c.target == p)
         in += (in.empty() ? "" : ", ") + ("current of " + net.spec.current_sources[c.source].name + " x " + std::to_string(c.weight));
+    for (const PoissonInputSpec& c : net.spec.poisson_inputs)
+      if (c.target == p)
+        in += (in.empty() ? "" : ", ") + (c.name + " (a train per neuron at " + json(net.spec.poisson_generators[c.source].rate).dump() + " Hz)");
     std::printf("  %s <- %s\n", net.pops[p].name.c_str(), in.empty() ? "(no projections)" : in.c_str());
   }
-  std::vector<int> silent = net.graph.silent(net.spec, self_driven);
-  silent.erase(std::remove_if(silent.begin(), silent.end(), [&](int p) { return !current_schedule(net.spec, p).empty(); }), silent.end());
+  // Driven: a model that fires on its own, or a current or a Poisson generator into it.
+  const auto driven = [&](const PopulationSpec& s) {
+    const int p = static_cast<int>(&s - net.spec.populations.data());
+    for (const PoissonInputSpec& c : net.spec.poisson_inputs)
+      if (c.target == p && net.spec.poisson_generators[c.source].rate > 0) return true;
+    return self_driven(s) || !current_schedule(net.spec, p).empty();
+  };
+  const std::vector<int> silent = net.graph.silent(net.spec, driven);
   for (size_t k = 0; k < net.spec.signals.size(); ++k) {  // global signals and what feeds them
     const SignalSpec& sig = net.spec.signals[k];
     std::string in, up;

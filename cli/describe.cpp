@@ -32,7 +32,7 @@ json models() {
     out.push_back({{"name", m.name}, {"method", m.method}, {"params", params}, {"alternatives", alternatives}, {"state", state},
                    {"receptors", m.has_receptors}, {"weight_unit", weight_unit(m.model)}});
   }
-  // The current generators (io/parse_current.cpp): a "population" of one, projected onto
+  // The current generators (io/parse_generators.cpp): a "population" of one, projected onto
   // neuron populations whose I_e is in pA.
   auto param = [](const char* name, json def, const char* unit, const char* what) {
     return json{{"name", name}, {"default", def}, {"unit", unit}, {"what", what}, {"range", "any"}};
@@ -47,6 +47,12 @@ json models() {
   for (const auto& [name, params] : {std::pair{"dc_generator", dc}, std::pair{"step_current_generator", steps}})
     out.push_back({{"name", name}, {"method", ""}, {"params", params}, {"alternatives", json::array()}, {"state", json::array()},
                    {"receptors", false}, {"weight_unit", "1"}, {"current_source", true}});
+  // poisson_generator (io/parse_generators.cpp): a train per target neuron, the weight in the
+  // target receptor's unit.
+  json poisson = json::array({param("rate", 0.0, "Hz", "the rate of each target's train")});
+  poisson.insert(poisson.end(), window.begin(), window.end());
+  out.push_back({{"name", "poisson_generator"}, {"method", ""}, {"params", poisson}, {"alternatives", json::array()},
+                 {"state", json::array()}, {"receptors", false}, {"weight_unit", "target"}, {"poisson_generator", true}});
   return out;
 }
 

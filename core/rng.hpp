@@ -21,6 +21,7 @@ enum StreamKind : uint32_t {
   kStreamTask = 8u << 24,    // a task's categories and tie breaks, by trial
   kStreamProtocol = 9u << 24,  // draws of a protocol runner (patterns, teacher weights)
   kStreamParams = 10u << 24,   // per-neuron parameters drawn from a distribution
+  kStreamPoissonInput = 11u << 24,  // poisson_generator trains, by input (synapses/poisson_input.hpp)
 };
 
 struct Philox4 {

@@ -136,10 +136,26 @@ struct CurrentSourceSpec {
 };
 
 // A projection from a current generator: every neuron of `target` receives weight x the
-// source's amplitude, `delay` ms later, added to its I_e (io/parse_current.cpp).
+// source's amplitude, `delay` ms later, added to its I_e (io/parse_generators.cpp).
 struct CurrentInputSpec {
   std::string ptr;
   int source = -1, target = -1;
+  double weight = 1.0, delay = 1.0;
+};
+
+// NEST's poisson_generator: spikes at `rate` Hz with stamps in (start, stop], an independent
+// train for every target neuron, any number of spikes per step (io/parse_generators.cpp).
+struct PoissonGeneratorSpec {
+  std::string name, ptr;
+  double rate = 0.0, start = 0.0, stop = 0.0;  // Hz, ms, ms (stop: infinity when not given)
+};
+
+// A projection from a poisson_generator: every neuron of `target` receives weight x its own
+// train's spikes, `delay` ms after they are emitted, on `receptor` (synapses/poisson_input.hpp).
+struct PoissonInputSpec {
+  std::string name, ptr;
+  int source = -1, target = -1;
+  Receptor receptor = kReceptorEx;
   double weight = 1.0, delay = 1.0;
 };
 
@@ -153,6 +169,8 @@ struct NetworkSpec {
   std::vector<SignalSpec> signals;  // "globals", in file order
   std::vector<CurrentSourceSpec> current_sources;  // "populations" of a current generator model
   std::vector<CurrentInputSpec> current_inputs;    // "projections" from them
+  std::vector<PoissonGeneratorSpec> poisson_generators;  // "populations" of model poisson_generator
+  std::vector<PoissonInputSpec> poisson_inputs;          // "projections" from them
   std::vector<ProjectionSpec> projections;
   bool record_spikes = false;
   SpikeMonitorSpec spikes;
@@ -168,6 +186,7 @@ struct NetworkSpec {
   int find_population(const std::string& name) const;
   int find_signal(const std::string& name) const;
   int find_current_source(const std::string& name) const;
+  int find_poisson_generator(const std::string& name) const;
 };
 
 // The total input current of population `pop` from its current generators, as (step, pA)

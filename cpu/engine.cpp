@@ -165,6 +165,14 @@ void CpuBackend::deliver(int tid, uint32_t now) {
     if (proj.plastic) proj.plastic->deliver(proj, now, input, part, hook_[i]);
     else proj.deliver(now, input, part);
   }
+  for (const PoissonInput& in : net_.poisson_inputs) {  // poisson_generators' trains, after the projections
+    const PoissonDrive d = in.view();
+    if (!d.active(now)) continue;
+    Population& tgt = net_.pops[in.target];
+    thread_share(tgt.size, tid, team_, lo, hi);
+    float* input = tgt.receptor(in.receptor);
+    for (uint32_t j = lo; j < hi; ++j) d.add(input, j, now);
+  }
 }
 
 void CpuBackend::plasticity(int tid, uint32_t now) {

@@ -69,6 +69,14 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const std::ve
   upload_signals(slots);
   projs.resize(n_projs);
   for (size_t i = 0; i < n_projs; ++i) upload_projection(i, opt.propagation);
+  for (const PoissonInput& in : net.poisson_inputs) {  // the tables to the device; the rest by value
+    PoissonDrive d = in.view();
+    d.cdf = dev.copy(in.cdf);
+    const DevPop& tgt = pops[in.target];
+    const Population& h = net.pops[in.target];
+    float* input = tgt.x[in.receptor == kReceptorEx ? h.ex_var : h.in_var];
+    poisson_inputs.push_back({PoissonInputKernel{d, input, clock}, tgt.size});
+  }
   reported_pop_.assign(n_pops, false);
   reported_proj_.assign(n_projs, false);
   for (const auto& m : net.spec.states) reported_pop_[m.population] = true;
@@ -344,6 +352,7 @@ void DeviceNetwork::step() {
     else if (d.kind == ProjOnDevice::kPull) L.pull(d.pull, d.n_target);
     else L.push(d.push);
   }
+  for (const auto& [k, n] : poisson_inputs) L.poisson_input(k, n);
   for (ProjOnDevice& d : projs)
     if (d.kind == ProjOnDevice::kPlastic && d.spike_hooks) L.bump_pre(d.plastic, d.n_source);
   for (ProjOnDevice& d : projs)

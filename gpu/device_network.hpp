@@ -102,6 +102,7 @@ class DeviceNetwork {
   std::vector<DevPop> pops;
   DevEmit emit;
   std::vector<ProjOnDevice> projs;
+  std::vector<std::pair<PoissonInputKernel, uint32_t>> poisson_inputs;  // (kernel, targets)
   DevRecord rec;
   uint64_t recorded = 0;             // neurons whose spikes go to the spike file
   uint64_t rec_steps = kHistory;     // steps the record holds for certain

@@ -16,6 +16,7 @@
 #include "gpu/atomics.hpp"
 #include "neurons/model_list.hpp"
 #include "neurons/poisson.hpp"
+#include "synapses/poisson_input.hpp"
 #include "core/signals.hpp"
 
 namespace spikesim {
@@ -204,6 +205,18 @@ struct PullKernel {
       }
     }
     if (any) input[i] = acc;
+  }
+};
+
+// A poisson_generator's trains (synapses/poisson_input.hpp): thread i adds its neuron's
+// count x weight, after the projections' deliveries, as the CPU engine does.
+struct PoissonInputKernel {
+  PoissonDrive d;
+  float* input;
+  const uint32_t* clock;
+  SPIKESIM_HD void operator()(uint64_t t) const {
+    const uint32_t now = *clock + 1;
+    if (d.active(now)) d.add(input, static_cast<uint32_t>(t), now);
   }
 };
 

@@ -32,6 +32,7 @@ class Launcher {
   virtual void emit(const DevEmit& e) = 0;
   virtual void push(const PushKernel& k) = 0;
   virtual void pull(const PullKernel& k, uint32_t n_target) = 0;
+  virtual void poisson_input(const PoissonInputKernel& k, uint32_t n_target) = 0;
   virtual void plastic_pre(const DevPlastic& p, uint32_t n_target) = 0;
   virtual void bump_pre(const DevPlastic& p, uint32_t n_source) = 0;
   virtual void on_post(const DevPlastic& p, uint32_t n_target) = 0;
@@ -77,6 +78,9 @@ class LauncherOf : public Launcher {
   void emit(const DevEmit& e) override { exec().run(1, EmitKernel{e}); }
   void push(const PushKernel& k) override { exec().run(32ull * k.warps, k); }
   void pull(const PullKernel& k, uint32_t n_target) override {
+    if (n_target) exec().run(n_target, k);
+  }
+  void poisson_input(const PoissonInputKernel& k, uint32_t n_target) override {
     if (n_target) exec().run(n_target, k);
   }
   void plastic_pre(const DevPlastic& p, uint32_t n_target) override {

@@ -16,8 +16,11 @@ namespace spikesim {
 
 ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net);
 bool is_current_model(const std::string& model);
+bool is_generator_model(const std::string& model);
 CurrentSourceSpec parse_current_source(const json& j, const std::string& ptr, const std::string& name);
 CurrentInputSpec parse_current_input(const json& j, const std::string& ptr, const NetworkSpec& net);
+PoissonGeneratorSpec parse_poisson_generator(const json& j, const std::string& ptr, const std::string& name, double dt);
+PoissonInputSpec parse_poisson_input(const json& j, const std::string& ptr, const NetworkSpec& net);
 void parse_task(const json& j, NetworkSpec& net);
 int population_index(const json& j, const std::string& ptr, const NetworkSpec& net);
 
@@ -222,7 +225,7 @@ PopulationSpec parse_population(const json& j, const std::string& ptr, const std
   // are not group names, and '/' would nest one population inside another.
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
     fail_msg(ptr, "found the population name \"" + name + "\", expected a non-empty name without '/', other than \".\" and \"..\"");
-  const std::string models = model_names() + ", dc_generator, step_current_generator";
+  const std::string models = model_names() + ", dc_generator, step_current_generator, poisson_generator";
   const std::string model = o.string("model", "a model name, one of: " + models);
   const ModelInfo* info = find_model(model);
   if (!info) o.reject("model", "a model name, one of: " + models + did_you_mean(model, split_list(models), "models"));
@@ -373,20 +376,26 @@ void parse_monitor(const json& j, const std::string& ptr, NetworkSpec& net, std:
 // earlier ones, so it starts only when they had no error (no error caused by another).
 namespace {
 
-// A population entry, or a current generator written as one (io/parse_current.cpp).
+// A population entry, or a generator written as one (io/parse_generators.cpp).
 void parse_population_entry(const json& j, const std::string& ptr, const std::string& name, NetworkSpec& net) {
-  if (j.is_object() && j.contains("model") && j["model"].is_string() && is_current_model(j["model"].get<std::string>())) {
+  if (j.is_object() && j.contains("model") && j["model"].is_string() && is_generator_model(j["model"].get<std::string>())) {
     if (name.empty() || name.find('/') != std::string::npos) fail_msg(ptr, "found the name \"" + name + "\", expected a non-empty name without '/'");
-    net.current_sources.push_back(parse_current_source(j, ptr, name));
+    if (j["model"] == "poisson_generator") net.poisson_generators.push_back(parse_poisson_generator(j, ptr, name, net.run.dt));
+    else net.current_sources.push_back(parse_current_source(j, ptr, name));
   } else {
     net.populations.push_back(parse_population(j, ptr, name, net.run.dt));
   }
 }
 
-// A projection whose source is a current generator becomes a current input.
+// A projection whose source is a current generator becomes a current input; one from a
+// poisson_generator, a Poisson input.
 bool from_current_source(const json& j, const NetworkSpec& net) {
   return j.is_object() && j.contains("source") && j["source"].is_string() &&
          net.find_current_source(j["source"].get<std::string>()) >= 0;
+}
+bool from_poisson_generator(const json& j, const NetworkSpec& net) {
+  return j.is_object() && j.contains("source") && j["source"].is_string() &&
+         net.find_poisson_generator(j["source"].get<std::string>()) >= 0;
 }
 
 }  // namespace
@@ -425,14 +434,15 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
         json body = pj;
         const std::string name = body["name"].get<std::string>();
         body.erase("name");
-        if (net.find_population(name) >= 0 || net.find_current_source(name) >= 0) fail(pp + "/name", pj["name"], "a unique population name");
+        if (net.find_population(name) >= 0 || net.find_current_source(name) >= 0 || net.find_poisson_generator(name) >= 0)
+          fail(pp + "/name", pj["name"], "a unique population name");
         parse_population_entry(body, pp, name, net);
       });
   } else {
     errors.add(SpecError("/populations", "found " + describe(*pops) + ", expected a non-empty object of populations keyed by name"));
   }
   if (!errors.any() && net.populations.empty())
-    errors.add(SpecError("/populations", "found only current generators, expected at least one population of neurons or spike sources"));
+    errors.add(SpecError("/populations", "found only generators, expected at least one population of neurons or spike sources"));
   errors.raise();
 
   if (const json* g = top.get("globals")) errors.attempt([&] { parse_globals(*g, net); });
@@ -444,6 +454,16 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
         const std::string pp = "/projections/" + std::to_string(i);
         if (from_current_source((*projs)[i], net)) {
           net.current_inputs.push_back(parse_current_input((*projs)[i], pp, net));
+          return;
+        }
+        if (from_poisson_generator((*projs)[i], net)) {
+          PoissonInputSpec in = parse_poisson_input((*projs)[i], pp, net);
+          if (!names.insert(in.name).second) {
+            if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");
+            in.name += "_" + std::to_string(i);
+            names.insert(in.name);
+          }
+          net.poisson_inputs.push_back(std::move(in));
           return;
         }
         ProjectionSpec p = parse_projection((*projs)[i], pp, net);

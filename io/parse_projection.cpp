@@ -123,6 +123,21 @@ void check_plastic(JObj& o, const ProjectionSpec& p, const ModelInfo& tinfo, boo
                                                 std::to_string(b.w_max) + "]");
 }
 
+// The weights receptor `r` of a target model takes, and how a message says so (projections
+// and poisson_generator inputs).
+struct WeightRange {
+  double lo, hi;
+  std::string expected;
+};
+
+WeightRange weight_range(const ModelInfo& tinfo, Receptor r) {
+  if (!tinfo.conductance && r == kReceptorIn)
+    return {-3.4e38, 0.0, "a weight <= 0 pA and > -3.4e38 (a float): receptor \"in\" of " + tinfo.name + " takes negative currents (NEST convention)"};
+  return {0.0, 3.4e38,
+          std::string("a weight >= 0 ") + (tinfo.conductance ? "nS (a conductance" : "pA (an excitatory current") + ", below 3.4e38, a float" +
+              "; use \"min\": 0 to clip a normal distribution; an inhibitory synapse takes \"receptor\": \"in\")"};
+}
+
 ProjectionSpec parse_projection(const json& j, const std::string& ptr, const NetworkSpec& net) {
   JObj o(j, ptr);
   ProjectionSpec p;
@@ -151,14 +166,8 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
   p.weight = parse_distribution(o.need("weight", "a weight or a weight distribution"), o.at("weight"));
   const bool negative_current = tinfo.has_receptors && !tinfo.conductance && p.receptor == kReceptorIn;
   if (tinfo.has_receptors) {  // a spike_generator target (plastic only) takes any sign
-    if (negative_current) {
-      p.w_lo = -3.4e38, p.w_hi = 0.0;
-      p.w_expected = "a weight <= 0 pA and > -3.4e38 (a float): receptor \"in\" of " + tinfo.name + " takes negative currents (NEST convention)";
-    } else {
-      p.w_lo = 0.0, p.w_hi = 3.4e38;
-      p.w_expected = std::string("a weight >= 0 ") + (tinfo.conductance ? "nS (a conductance" : "pA (an excitatory current") + ", below 3.4e38, a float" +
-                     "; use \"min\": 0 to clip a normal distribution; an inhibitory synapse takes \"receptor\": \"in\")";
-    }
+    const WeightRange r = weight_range(tinfo, p.receptor);
+    p.w_lo = r.lo, p.w_hi = r.hi, p.w_expected = r.expected;
   }
   // An unbounded normal tail (min or max infinite) is fine where only float's range limits
   // that side; its mean must still be in range.

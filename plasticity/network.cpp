@@ -120,7 +120,7 @@ Network build_network(NetworkSpec spec, const WeightsLoader& load) {
   if (spec.run.tstop / spec.run.dt >= 4.0e9)
     fail("/run/tstop", spec.run.tstop, "fewer than 4e9 steps of dt (" + std::to_string(spec.run.dt) + " ms)");
   check_memory(spec, estimate(spec));  // before anything is allocated
-  Network net{spec, PopulationGraph(spec), {}, {}, {}};
+  Network net{spec, PopulationGraph(spec), {}, {}, {}, {}};
   for (uint32_t i = 0; i < net.spec.populations.size(); ++i)
     net.pops.push_back(make_population(net.spec.populations[i], net.spec.run, i));
   for (uint32_t i = 0; i < net.spec.projections.size(); ++i) {
@@ -170,6 +170,7 @@ Network build_network(NetworkSpec spec, const WeightsLoader& load) {
     }
     net.projs.push_back(std::move(p));
   }
+  for (uint32_t i = 0; i < net.spec.poisson_inputs.size(); ++i) net.poisson_inputs.push_back(make_poisson_input(net.spec, i));
   for (auto& p : net.projs)
     if (p.plastic && (!p.plastic->partner.spec.projection.empty() || p.plastic->partner.spec.all_inhibitory)) resolve_partner(net, p);
   std::vector<uint32_t> sizes;

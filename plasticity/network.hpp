@@ -9,6 +9,7 @@
 #include "core/signals.hpp"
 #include "core/spec.hpp"
 #include "neurons/population.hpp"
+#include "synapses/poisson_input.hpp"
 #include "synapses/projection.hpp"
 
 namespace spikesim {
@@ -18,6 +19,7 @@ struct Network {
   PopulationGraph graph;
   std::vector<Population> pops;
   std::vector<Projection> projs;
+  std::vector<PoissonInput> poisson_inputs;  // projections from poisson_generators
   Signals signals;  // global signals ("globals"), read by plasticity rules
 
   uint64_t neurons() const;
