@@ -13,6 +13,8 @@
 // `delay` ms after they are emitted (docs/network-file.md, "Poisson generators").
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <utility>
 
 #include "core/spec.hpp"
 #include "neurons/models.hpp"
@@ -62,8 +64,21 @@ GeneratorLink parse_link(JObj& o, const NetworkSpec& net, const char* what) {
   return l;
 }
 
-void parse_generator_size(JObj& o, const char* what) {
-  if (o.integer_or("size", 1, "1") != 1) o.reject("size", std::string("1: ") + what);
+// A generator's "params" (empty when absent), once its "size" is checked to be 1 (`why`).
+JObj generator_params(JObj& o, const char* why) {
+  if (o.integer_or("size", 1, "1") != 1) o.reject("size", std::string("1: ") + why);
+  static const json empty = json::object();
+  const json* pj = o.get("params");
+  return JObj(pj ? *pj : empty, o.at("params"));
+}
+
+// "start" (default 0) and "stop" (default never) in ms.
+std::pair<double, double> parse_window(JObj& p) {
+  const double start = p.number_or("start", 0.0, "a time in ms >= 0");
+  const double stop = p.number_or("stop", std::numeric_limits<double>::infinity(), "a time in ms after start");
+  if (!(start >= 0)) p.reject("start", "a time in ms >= 0");
+  if (!(stop > start)) p.reject("stop", "a time in ms after start (" + std::to_string(start) + " ms)");
+  return {start, stop};
 }
 
 }  // namespace
@@ -80,15 +95,8 @@ CurrentSourceSpec parse_current_source(const json& j, const std::string& ptr, co
   s.name = name;
   s.ptr = ptr;
   s.model = o.string("model", "dc_generator or step_current_generator");
-  parse_generator_size(o, "a current generator gives every neuron it is connected to the same current (use one generator per current)");
-  const json empty = json::object();
-  const json* pj = o.get("params");
-  JObj p(pj ? *pj : empty, o.at("params"));
-  const double inf = std::numeric_limits<double>::infinity();
-  const double start = p.number_or("start", 0.0, "a time in ms >= 0");
-  const double stop = p.number_or("stop", inf, "a time in ms after start");
-  if (!(start >= 0)) p.reject("start", "a time in ms >= 0");
-  if (!(stop > start)) p.reject("stop", "a time in ms after start (" + std::to_string(start) + " ms)");
+  JObj p = generator_params(o, "a current generator gives every neuron it is connected to the same current (use one generator per current)");
+  const auto [start, stop] = parse_window(p);
   std::vector<double> times, values;
   if (s.model == "dc_generator") {
     times = {0.0};
@@ -145,19 +153,13 @@ PoissonGeneratorSpec parse_poisson_generator(const json& j, const std::string& p
   g.name = name;
   g.ptr = ptr;
   o.string("model", "poisson_generator");
-  parse_generator_size(o, "a poisson_generator gives each neuron it is connected to a train of its own (NEST's semantics); "
-                          "for a population of trains, each with its own targets, use the model \"poisson\"");
-  const json empty = json::object();
-  const json* pj = o.get("params");
-  JObj p(pj ? *pj : empty, o.at("params"));
+  JObj p = generator_params(o, "a poisson_generator gives each neuron it is connected to a train of its own (NEST's semantics); "
+                               "for a population of trains, each with its own targets, use the model \"poisson\"");
   const std::string rate_expected = "a rate in Hz >= 0, at most " + std::to_string(kMaxPoissonMean * 1000.0 / dt) +
                                     " (a mean of 10,000 spikes per step at dt = " + std::to_string(dt) + " ms)";
   g.rate = p.number_or("rate", 0.0, rate_expected);
   if (!(g.rate >= 0) || g.rate * dt / 1000.0 > kMaxPoissonMean) p.reject("rate", rate_expected);
-  g.start = p.number_or("start", 0.0, "a time in ms >= 0");
-  g.stop = p.number_or("stop", std::numeric_limits<double>::infinity(), "a time in ms after start");
-  if (!(g.start >= 0)) p.reject("start", "a time in ms >= 0");
-  if (!(g.stop > g.start)) p.reject("stop", "a time in ms after start (" + std::to_string(g.start) + " ms)");
+  std::tie(g.start, g.stop) = parse_window(p);
   p.finish("rate, start, stop");
   o.finish("model, size, params");
   return g;

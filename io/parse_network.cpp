@@ -452,27 +452,21 @@ NetworkSpec parse_network(const json& j, const std::string& file, const Override
     for (size_t i = 0; projs->is_array() && i < projs->size(); ++i)
       errors.attempt([&] {
         const std::string pp = "/projections/" + std::to_string(i);
+        auto unique = [&](std::string& name) {  // a default name taken: made unique with the index
+          if (names.insert(name).second) return;
+          if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");
+          name += "_" + std::to_string(i);
+          names.insert(name);
+        };
         if (from_current_source((*projs)[i], net)) {
           net.current_inputs.push_back(parse_current_input((*projs)[i], pp, net));
-          return;
+        } else if (from_poisson_generator((*projs)[i], net)) {
+          net.poisson_inputs.push_back(parse_poisson_input((*projs)[i], pp, net));
+          unique(net.poisson_inputs.back().name);
+        } else {
+          net.projections.push_back(parse_projection((*projs)[i], pp, net));
+          unique(net.projections.back().name);
         }
-        if (from_poisson_generator((*projs)[i], net)) {
-          PoissonInputSpec in = parse_poisson_input((*projs)[i], pp, net);
-          if (!names.insert(in.name).second) {
-            if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");
-            in.name += "_" + std::to_string(i);
-            names.insert(in.name);
-          }
-          net.poisson_inputs.push_back(std::move(in));
-          return;
-        }
-        ProjectionSpec p = parse_projection((*projs)[i], pp, net);
-        if (!names.insert(p.name).second) {
-          if ((*projs)[i].contains("name")) fail(pp + "/name", (*projs)[i]["name"], "a projection name not used before");
-          p.name += "_" + std::to_string(i);
-          names.insert(p.name);
-        }
-        net.projections.push_back(std::move(p));
       });
   }
   errors.raise();
