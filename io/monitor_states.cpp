@@ -17,7 +17,8 @@ void open_states_monitors(const MonitorContext& c, MonitorList& out) {
       const std::string path = c.path(mon.file_name(var));
       auto file = std::make_unique<StateReport>(path, pop.name, unit, ReportMapping::neurons(mon.neurons), mon.dt,
                                                 s.run.tstop, c.prov, c.mode);
-      out.push_back(std::make_unique<ReportMonitor>(std::move(file), path, pop.variable(var), pop.offset(var), c.stride(mon.dt), -1));
+      out.push_back(std::make_unique<ReportMonitor>(std::move(file), path, pop.variable(var), pop.offset(var), c.stride(mon.dt), -1,
+                                                    pop.offsets(var)));
     }
   }
 }

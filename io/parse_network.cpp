@@ -107,9 +107,6 @@ void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
     } else {
       p.reject(name, one);
     }
-    if (!info.v_offset.empty() && name == info.v_offset)
-      p.reject(name, "one " + name + " for the population: V_m is stored relative to " + name +
-                         " (as NEST stores V_m - E_L); vary I_e, V_th or V_reset instead, or make a population per " + name);
     bounds[name] = {vp.lo, vp.hi};
     pop.varied.push_back(std::move(vp));
     return mean;

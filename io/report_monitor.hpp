@@ -12,21 +12,23 @@ namespace spikesim {
 
 class ReportMonitor final : public Monitor {
  public:
+  // offsets: per element (V_m where E_L differs between neurons), else every one adds `offset`.
   ReportMonitor(std::unique_ptr<StateReport> file, const std::string& path, const float* state, float offset,
-                uint64_t stride, int lazy_projection)
-      : file_(std::move(file)), state_(state), offset_(offset), stride_(stride), lazy_(lazy_projection) {
+                uint64_t stride, int lazy_projection, const float* offsets = nullptr)
+      : file_(std::move(file)), state_(state), offsets_(offsets), offset_(offset), stride_(stride), lazy_(lazy_projection) {
     files.push_back(path);
   }
-  void start(const double*) override { file_->record(state_, offset_); }
+  void start(const double*) override { file_->record(state_, offset_, offsets_); }
   uint64_t state_stride() const override { return stride_; }
   int lazy_projection() const override { return lazy_; }
-  void sample_state() override { file_->record(state_, offset_); }
+  void sample_state() override { file_->record(state_, offset_, offsets_); }
   void finish(const RunEnd& end) override { file_->finish(end.status, end.t_reached_ms); }
   void checkpoint(Archive& a) override { file_->checkpoint(a, checkpoint_key()); }
 
  private:
   std::unique_ptr<StateReport> file_;
   const float* state_;
+  const float* offsets_;
   float offset_;
   uint64_t stride_;
   int lazy_;

@@ -65,8 +65,11 @@ void StateReport::checkpoint(Archive& a, const std::string& k) {
   dataset_positions(a, k, file_, {&data_});
 }
 
-void StateReport::record(const float* values, float offset) {
-  for (uint64_t i : gather_) buf_.push_back(values[i] + offset);
+void StateReport::record(const float* values, float offset, const float* offsets) {
+  if (offsets)
+    for (uint64_t i : gather_) buf_.push_back(values[i] + offsets[i]);
+  else
+    for (uint64_t i : gather_) buf_.push_back(values[i] + offset);
   if (buf_.size() >= chunk_rows_ * gather_.size()) write(false);
 }
 

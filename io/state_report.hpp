@@ -26,7 +26,8 @@ class StateReport {
  public:
   StateReport(const std::string& path, const std::string& group, const std::string& unit, ReportMapping mapping,
               double dt_rec, double tstop, const Provenance& prov, const FileMode& mode = {});
-  void record(const float* values, float offset);  // one row: values[gather[c]] + offset
+  // One row: values[gather[c]] + offset, or + offsets[gather[c]] (per neuron) where given.
+  void record(const float* values, float offset, const float* offsets = nullptr);
   void flush();  // every 2 s: buffered rows (crash_safe: up to a chunk boundary), then the file
   void finish(const std::string& status, double t_reached_ms);
   void checkpoint(Archive& a, const std::string& k);  // as SpikeFile::checkpoint

@@ -41,7 +41,14 @@ void init_model(Population& p, const PopulationSpec& s, const RunSpec& run, uint
   if (!s.varied.empty()) {  // per-neuron constants from each neuron's parameters
     NeuronParams np(s, run.seed, index);
     p.props.resize(p.size);
-    for (uint32_t i = 0; i < p.size; ++i) PropOf<M>::set(p.props[i], M::make(np.of(i), run.dt));
+    bool offsets = false;  // E_L varies: V_m - E_L per neuron
+    for (const VariedParam& v : s.varied) offsets = offsets || v.name == info.v_offset;
+    if (offsets) p.v_offsets.resize(p.size);
+    for (uint32_t i = 0; i < p.size; ++i) {
+      const ParamMap& m = np.of(i);
+      PropOf<M>::set(p.props[i], M::make(m, run.dt));
+      if (offsets) p.v_offsets[i] = static_cast<float>(m.at(info.v_offset));
+    }
   }
   p.v_var = info.v_var;
   p.ex_var = info.ex_var;
@@ -57,7 +64,8 @@ void init_model(Population& p, const PopulationSpec& s, const RunSpec& run, uint
     if (it == s.init.end()) continue;
     given[v] = true;
     const double off = p.offset(info.state[v].name);
-    for (uint32_t i = 0; i < p.size; ++i) p.x[v][i] = static_cast<float>(it->second.sample(init_rng, i, v) - off);
+    const float* offs = p.offsets(info.state[v].name);
+    for (uint32_t i = 0; i < p.size; ++i) p.x[v][i] = static_cast<float>(it->second.sample(init_rng, i, v) - (offs ? offs[i] : off));
   }
   for (uint32_t i = 0; i < p.size; ++i) {
     float one[M::kVars];
@@ -102,6 +110,7 @@ uint64_t Population::state_bytes() const {
   uint64_t floats = 0;
   for (const auto& a : x) floats += a.size();
   return floats * sizeof(float) + ref.size() * sizeof(int32_t) + fired.size() + props.size() * sizeof(ModelProp) +
+         v_offsets.size() * sizeof(float) +
          generator_events.size() * sizeof(generator_events[0]);
 }
 

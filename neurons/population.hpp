@@ -21,7 +21,8 @@ struct Population {
   // remaining refractory steps. Empty for the sources.
   std::vector<std::vector<float>> x;
   int v_var = -1, ex_var = -1, in_var = -1;  // which arrays are V_m and the two receptor inputs
-  float v_offset = 0.0f;
+  float v_offset = 0.0f;         // E_L (its mean where it differs between neurons: then per neuron in v_offsets)
+  std::vector<float> v_offsets;
   std::vector<int32_t> ref;
   std::vector<uint8_t> fired;  // scratch: spike flags of the last update
   ModelProp prop{};            // the model's step constants
@@ -42,7 +43,9 @@ struct Population {
   // State variable by model name: value = array[i] + offset (offset = E_L for V_m).
   float* variable(const std::string& name);
   const float* variable(const std::string& name) const { return const_cast<Population*>(this)->variable(name); }
+  // The offset of neuron i: offsets(name)[i] where E_L differs between neurons, else offset(name).
   float offset(const std::string& name) const { return name == "V_m" ? v_offset : 0.0f; }
+  const float* offsets(const std::string& name) const { return name == "V_m" && !v_offsets.empty() ? v_offsets.data() : nullptr; }
   uint64_t state_bytes() const;
 
   // Advance neurons [lo, hi) from step `step` to step+1; append the indices that spike

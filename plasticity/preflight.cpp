@@ -105,7 +105,7 @@ Estimate estimate(const NetworkSpec& spec) {
     if (p.model == Model::kPoisson) per = 4 + 1;  // threshold + fired flag
     else if (p.model == Model::kSpikeGenerator) per = 0;
     else per = 4.0 * model_info(p.model).state.size() + 4;  // state floats + refractory counter
-    if (!p.varied.empty()) per += sizeof(ModelProp);       // step constants per neuron
+    if (!p.varied.empty()) per += sizeof(ModelProp) + 4;   // step constants (and E_L) per neuron
     double events = 0;
     for (const auto& t : p.spike_times) events += t.size();
     const double bytes = per * p.size + 8.0 * events;

@@ -42,7 +42,7 @@ struct PostView {
   const float* V = nullptr;   // V_m - E_L
   const float* ex = nullptr;  // g_ex (nS) or I_syn_ex (pA)
   const float* in = nullptr;
-  float E_L = 0.0f;
+  float E_L = 0.0f;           // the population's (its mean where E_L differs between neurons)
 };
 
 // Weight bounds shared by every rule: hard clipping after each hook.

@@ -105,12 +105,44 @@ TEST_CASE("per-neuron I_e with a dc_generator: each neuron receives its own I_e 
   CHECK(final_v(fixed, Device::kEmulate) == v);
 }
 
+TEST_CASE("per-neuron E_L: each neuron rests at its own E_L and relaxes towards E_L + I_e / g_L, in the state monitor's V_m too") {
+  // E_L = -70, -65, -60 mV (V_m is stored relative to each neuron's E_L, as NEST stores
+  // V_m - E_L); V_m starts at -62 mV for all three (the file's "init"), so each relaxes from
+  // its own distance: V(t) = E_L + I_e / g_L + (V0 - E_L - I_e / g_L) exp(-t / tau_m).
+  const double E_L[] = {-70, -65, -60};
+  const std::string net = R"({"run": {"tstop": 20, "dt": 0.1},
+    "populations": {"n": {"size": 3, "model": "lif_curr_exp", "init": {"V_m": -62},
+                          "params": {"E_L": [-70, -65, -60], "V_th": 1000, "V_reset": -80, "C_m": 250, "g_L": 25, "I_e": 100}}},
+    "monitors": [{"type": "state", "name": "v", "population": "n", "variables": ["V_m"], "neurons": "all"}]})";
+  auto check = [&](Device device) {
+    fs::path out;
+    NetworkSpec spec = parse_network_text(net);
+    const fs::path dir = temp_dir("per_neuron_E_L");
+    spec.output.dir = dir.string();
+    Network built = build_network(std::move(spec));
+    RunOptions opt;
+    opt.device = device;
+    simulate(built, opt);
+    H5Id f = open_file(dir / "v_V_m.h5");
+    const auto v = read_f32(f, "/report/n/data");  // [t][3], t = 0, 0.1, ..., 19.9 ms
+    REQUIRE(v.size() == 200 * 3);
+    double worst = 0.0;
+    for (int r = 0; r < 200; ++r)
+      for (int i = 0; i < 3; ++i) {
+        const double inf = E_L[i] + 100.0 / 25.0;
+        worst = std::max(worst, std::fabs(v[3 * r + i] - (inf + (-62.0 - inf) * std::exp(-0.1 * r / 10.0))));
+      }
+    CHECK(worst < 1e-4);  // float32 V_m - E_L of a few mV: well below 1e-4 mV
+    return v;
+  };
+  CHECK(check(Device::kEmulate) == check(Device::kCpu));
+}
+
 TEST_CASE("per-neuron parameters: what is refused, with pointers") {
   const fs::path dir = temp_dir("per_neuron_bad");
   const std::vector<std::pair<std::string, std::string>> bad = {
       {R"("I_e": [1, 2])", "/populations/n/params/I_e"},                          // 3 neurons, 2 values
       {R"("I_e": [1, 2, "x"])", "/populations/n/params/I_e/2"},                   // not a number
-      {R"("E_L": [-70, -65, -60])", "/populations/n/params/E_L"},                 // V_m is stored relative to E_L
       {R"("C_m": {"normal": [250, 50]})", "/populations/n/params/C_m"},           // can draw C_m <= 0
       {R"("tau_m": {"uniform": [0, 10]})", "/populations/n/params/tau_m"},        // tau_m 0
       {R"("V_reset": [-70, -40, -70], "V_th": [-50, -45, -50])", "/populations/n/params/V_reset/1"},
