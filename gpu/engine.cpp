@@ -78,6 +78,7 @@ class DeviceBackend final : public Backend {
   void set_input_current(int pop, double pA) override {  // the kernels take the population's constants by value
     apply_input_current(net_.pops[pop], net_.spec.populations[pop], pA, net_.spec.run.dt);
     dn_->pops[pop].prop = net_.pops[pop].prop;
+    L_.launches_changed();  // a CUDA graph captured with the old constants is not replayed
     const auto& props = net_.pops[pop].props;  // per neuron: the kernels read them from device memory
     if (!props.empty()) L_.upload(const_cast<ModelProp*>(dn_->pops[pop].props), props.data(), props.size() * sizeof(ModelProp));
   }
@@ -109,6 +110,7 @@ class DeviceBackend final : public Backend {
     network_state(net_, a, false);
     if (a.loading()) {
       dn_.reset();
+      L_.launches_changed();  // the graph's device pointers were freed with the old copy
       dn_ = std::make_unique<DeviceNetwork>(net_, opt_, recorded_, L_);
     }
     dn_->state(a, n);

@@ -37,9 +37,13 @@ class CudaLauncher final : public LauncherOf<CudaExec> {
     cuda_check(cudaStreamCreateWithFlags(&exec_.stream, cudaStreamNonBlocking), "cudaStreamCreate");
   }
   ~CudaLauncher() override {
+    launches_changed();
+    if (exec_.stream) cudaStreamDestroy(exec_.stream);
+  }
+  void launches_changed() override {
     if (graph_exec_) cudaGraphExecDestroy(graph_exec_);
     if (graph_) cudaGraphDestroy(graph_);
-    if (exec_.stream) cudaStreamDestroy(exec_.stream);
+    graph_exec_ = nullptr, graph_ = nullptr;
   }
   std::string describe() const override { return "CUDA device 0: " + dev_.name; }
   void* alloc(size_t bytes) override {

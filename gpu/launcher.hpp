@@ -51,6 +51,9 @@ class Launcher {
   // Runs `k` steps, each issuing the same launches (one_step); the CUDA launcher captures
   // them once and replays the graph.
   virtual void run_steps(uint64_t k, const std::function<void()>& one_step) = 0;
+  // The launches' arguments changed between steps (a population's constants, passed by
+  // value; a network copied to the device again): the CUDA launcher captures anew.
+  virtual void launches_changed() {}
 };
 
 // The order in which the emulating launcher runs a kernel's threads. A GPU runs them in no

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "graph_launcher.hpp"
 #include "helpers.hpp"
 
 using namespace spikesim;
@@ -93,6 +94,28 @@ TEST_CASE("current generators: the emulated device engine and a resume across a 
   CAPTURE(r.err);
   REQUIRE(r.code == 0);
   CHECK(v_m(out) == cpu);
+}
+
+TEST_CASE("current generators: a launcher that replays its first step's launches, as a CUDA graph does, still follows each change") {
+  // The device engine passes a population's step constants by value; a current change makes
+  // new ones, so the CUDA launcher must capture its graph again (Launcher::launches_changed).
+  const std::string text = network(R"({"model": "step_current_generator", "params": {"amplitude_times": [20, 40, 70], "amplitude_values": [100, -100, 0]}})",
+                                   1.0, 2.0);
+  auto v_of = [&](Device device, Launcher* l) {
+    NetworkSpec spec = parse_network_text(text);
+    const fs::path dir = temp_dir("current_graph");
+    spec.output.dir = dir.string();
+    Network net = build_network(std::move(spec));
+    RunOptions opt;
+    opt.device = device;
+    if (l) simulate(net, opt, *l);
+    else simulate(net, opt);
+    return v_m(dir);
+  };
+  GraphLauncher graph;
+  const auto replayed = v_of(Device::kEmulate, &graph);
+  CHECK(replayed == v_of(Device::kCpu, nullptr));
+  CHECK(graph.captures >= 4);  // the first step, then after each of the three changes
 }
 
 TEST_CASE("current generators: what is refused, with pointers") {
