@@ -41,7 +41,6 @@ struct VariedParam {
   std::string name;  // a parameter of the model, or "tau_m" (then g_L = C_m / tau_m per neuron)
   Distribution dist;
   std::vector<double> values;  // a list, one per neuron; else drawn from dist
-  double lo = 0.0, hi = 0.0;   // the smallest and largest value a neuron can get
 };
 
 struct PopulationSpec {

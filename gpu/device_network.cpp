@@ -72,10 +72,7 @@ DeviceNetwork::DeviceNetwork(Network& net_, const RunOptions& opt, const std::ve
   for (const PoissonInput& in : net.poisson_inputs) {  // the tables to the device; the rest by value
     PoissonDrive d = in.view();
     d.cdf = dev.copy(in.cdf);
-    const DevPop& tgt = pops[in.target];
-    const Population& h = net.pops[in.target];
-    float* input = tgt.x[in.receptor == kReceptorEx ? h.ex_var : h.in_var];
-    poisson_inputs.push_back({PoissonInputKernel{d, input, clock}, tgt.size});
+    poisson_inputs.push_back({PoissonInputKernel{d, receptor_array(in.target, in.receptor), clock}, pops[in.target].size});
   }
   reported_pop_.assign(n_pops, false);
   reported_proj_.assign(n_projs, false);
@@ -234,15 +231,18 @@ void DeviceNetwork::upload_signals(const std::vector<uint32_t>& slots) {
 
 }
 
+float* DeviceNetwork::receptor_array(int pop, Receptor r) const {
+  const Population& h = net.pops[pop];  // the device copy of the array Population::receptor picks
+  return h.receptor(r) ? pops[pop].x[r == kReceptorEx ? h.ex_var : h.in_var] : nullptr;
+}
+
 // Projection i: a static one per spike (atomics) or per target; a plastic one per target.
 void DeviceNetwork::upload_projection(size_t i, Propagation command_line) {
   Projection& pr = net.projs[i];
   ProjOnDevice& d = projs[i];
   const DevPop& src = pops[pr.source];
   DevPop& tgt = pops[pr.target];
-  Population& host_tgt = net.pops[pr.target];  // its receptor array, as Population::receptor picks it
-  const int input_var = pr.receptor == kReceptorEx ? host_tgt.ex_var : host_tgt.in_var;
-  float* input = host_tgt.receptor(pr.receptor) ? tgt.x[input_var] : nullptr;
+  float* input = receptor_array(pr.target, pr.receptor);
   d.n_source = src.size;
   d.n_target = tgt.size;
   const Csr& csr = pr.csr;

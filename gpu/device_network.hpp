@@ -115,6 +115,7 @@ class DeviceNetwork {
   void upload_populations(const std::vector<uint32_t>& slots, const std::vector<int>& recorded_pops);
   void upload_signals(const std::vector<uint32_t>& slots);
   void upload_projection(size_t i, Propagation command_line);
+  float* receptor_array(int pop, Receptor r) const;  // device array of population pop's receptor r, or null
   void upload_plastic(size_t i, ProjOnDevice& d, const DevPop& src, DevPop& tgt, float* input);
 
   std::vector<bool> reported_pop_, reported_proj_;

@@ -28,6 +28,7 @@ struct WeightRange {
   std::string expected;
 };
 WeightRange weight_range(const ModelInfo& target, Receptor r);  // io/parse_projection.cpp
+Receptor parse_receptor(JObj& o);                              // io/parse_projection.cpp
 
 bool is_current_model(const std::string& model) { return model == "dc_generator" || model == "step_current_generator"; }
 bool is_generator_model(const std::string& model) { return is_current_model(model) || model == "poisson_generator"; }
@@ -175,13 +176,8 @@ PoissonInputSpec parse_poisson_input(const json& j, const std::string& ptr, cons
   in.target = l.target, in.delay = l.delay;
   const ModelInfo& info = model_info(net.populations[in.target].model);
   if (!info.has_receptors) o.reject("target", "a population of neurons that receives synapses (model " + info.name + " has none)");
-  const std::string receptor = o.string_or("receptor", "ex");
-  if (receptor == "ex") in.receptor = kReceptorEx;
-  else if (receptor == "in") in.receptor = kReceptorIn;
-  else o.reject("receptor", "\"ex\" or \"in\"");
-  if (const json* w = o.get("weight"); w && !w->is_number())
-    o.reject("weight", "a number: one weight for every target neuron");
-  in.weight = o.number("weight", "a weight in the receptor's unit");
+  in.receptor = parse_receptor(o);
+  in.weight = o.number("weight", "a number in the receptor's unit: one weight for every target neuron");
   const WeightRange r = weight_range(info, in.receptor);
   if (!(in.weight >= r.lo && in.weight <= r.hi)) o.reject("weight", r.expected);
   in.name = o.string_or("name", g.name + "_to_" + net.populations[in.target].name);

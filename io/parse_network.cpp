@@ -93,21 +93,21 @@ void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
     }
     VariedParam vp;
     vp.name = name;
-    double mean = 0.0;
+    double mean = 0.0, lo = 0.0, hi = 0.0;  // over the neurons
     if (v->is_array()) {
       if (v->size() != pop.size) p.reject(name, std::to_string(pop.size) + " numbers, one per neuron (size " + std::to_string(pop.size) + ")");
       vp.values.reserve(pop.size);
       for (size_t k = 0; k < v->size(); ++k) vp.values.push_back(as_number((*v)[k], p.at(name) + "/" + std::to_string(k), "a number"));
-      vp.lo = *std::min_element(vp.values.begin(), vp.values.end());
-      vp.hi = *std::max_element(vp.values.begin(), vp.values.end());
+      lo = *std::min_element(vp.values.begin(), vp.values.end());
+      hi = *std::max_element(vp.values.begin(), vp.values.end());
       for (double x : vp.values) mean += x / pop.size;
     } else if (v->is_object()) {
       vp.dist = parse_distribution(*v, p.at(name));
-      vp.lo = vp.dist.min_value(), vp.hi = vp.dist.max_value(), mean = vp.dist.mean();
+      lo = vp.dist.min_value(), hi = vp.dist.max_value(), mean = vp.dist.mean();
     } else {
       p.reject(name, one);
     }
-    bounds[name] = {vp.lo, vp.hi};
+    bounds[name] = {lo, hi};
     pop.varied.push_back(std::move(vp));
     return mean;
   };
@@ -129,7 +129,7 @@ void parse_neuron_params(JObj p, const ModelInfo& info, PopulationSpec& pop) {
       for (const VariedParam& v : pop.varied) c_varied = c_varied || v.name == "C_m";
       if (c_varied && pop.varied.size() == before) {  // g_L follows each neuron's C_m
         VariedParam t;
-        t.name = "tau_m", t.dist = Distribution::constant(tau_m), t.lo = t.hi = tau_m;
+        t.name = "tau_m", t.dist = Distribution::constant(tau_m);
         pop.varied.push_back(t);
       }
       pop.params["g_L"] = pop.params["C_m"] / tau_m;

@@ -123,6 +123,13 @@ void check_plastic(JObj& o, const ProjectionSpec& p, const ModelInfo& tinfo, boo
                                                 std::to_string(b.w_max) + "]");
 }
 
+// "receptor": "ex" (the default) or "in" (projections and poisson_generator inputs).
+Receptor parse_receptor(JObj& o) {
+  const std::string receptor = o.string_or("receptor", "ex");
+  if (receptor != "ex" && receptor != "in") o.reject("receptor", "\"ex\" or \"in\"");
+  return receptor == "ex" ? kReceptorEx : kReceptorIn;
+}
+
 // The weights receptor `r` of a target model takes, and how a message says so (projections
 // and poisson_generator inputs).
 struct WeightRange {
@@ -155,10 +162,7 @@ ProjectionSpec parse_projection(const json& j, const std::string& ptr, const Net
                                                 " has none; only a plastic projection may end on a spike_generator)");
   p.name = o.string_or("name", src.name + "_to_" + tgt.name);
   if (p.name.empty() || p.name.find('/') != std::string::npos) o.reject("name", "a name without '/'");
-  const std::string receptor = o.string_or("receptor", "ex");
-  if (receptor == "ex") p.receptor = kReceptorEx;
-  else if (receptor == "in") p.receptor = kReceptorIn;
-  else o.reject("receptor", "\"ex\" or \"in\"");
+  p.receptor = parse_receptor(o);
 
   p.conn = parse_connectivity(JObj(o.need("connectivity", "an object with a \"rule\""), o.at("connectivity")),
                               src.size, tgt.size, p.source == p.target);

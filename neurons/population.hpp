@@ -40,6 +40,7 @@ struct Population {
   const float* var(int k) const { return const_cast<Population*>(this)->var(k); }
   // The receptor array that synapses add into; null for sources (no receptors).
   float* receptor(Receptor r) { return var(r == kReceptorEx ? ex_var : in_var); }
+  const float* receptor(Receptor r) const { return var(r == kReceptorEx ? ex_var : in_var); }
   // State variable by model name: value = array[i] + offset (offset = E_L for V_m).
   float* variable(const std::string& name);
   const float* variable(const std::string& name) const { return const_cast<Population*>(this)->variable(name); }

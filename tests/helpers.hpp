@@ -44,19 +44,25 @@ inline fs::path temp_dir(const std::string& tag) {
 
 inline Network network_from(const std::string& text) { return build_network(parse_network_text(text)); }
 
-// Parses, builds and runs `text` with its output under a fresh temporary folder.
-inline RunResult run_text(const std::string& text, Network* keep = nullptr, fs::path* out_dir = nullptr,
-                          int threads = 1) {
+// Parses, builds and runs `text` with `opt` (through `launcher` where given) and its output
+// under a fresh temporary folder.
+inline RunResult run_text_with(const std::string& text, const RunOptions& opt, Network* keep = nullptr,
+                               fs::path* out_dir = nullptr, Launcher* launcher = nullptr) {
   NetworkSpec spec = parse_network_text(text);
   const fs::path dir = temp_dir("run");
   spec.output.dir = dir.string();
   Network net = build_network(std::move(spec));
-  RunOptions opt;
-  opt.threads = threads;
-  RunResult r = simulate(net, opt);
+  RunResult r = launcher ? simulate(net, opt, *launcher) : simulate(net, opt);
   if (keep) *keep = std::move(net);
   if (out_dir) *out_dir = dir;
   return r;
+}
+
+inline RunResult run_text(const std::string& text, Network* keep = nullptr, fs::path* out_dir = nullptr,
+                          int threads = 1) {
+  RunOptions opt;
+  opt.threads = threads;
+  return run_text_with(text, opt, keep, out_dir);
 }
 
 struct Proc {

@@ -102,14 +102,10 @@ TEST_CASE("current generators: a launcher that replays its first step's launches
   const std::string text = network(R"({"model": "step_current_generator", "params": {"amplitude_times": [20, 40, 70], "amplitude_values": [100, -100, 0]}})",
                                    1.0, 2.0);
   auto v_of = [&](Device device, Launcher* l) {
-    NetworkSpec spec = parse_network_text(text);
-    const fs::path dir = temp_dir("current_graph");
-    spec.output.dir = dir.string();
-    Network net = build_network(std::move(spec));
     RunOptions opt;
     opt.device = device;
-    if (l) simulate(net, opt, *l);
-    else simulate(net, opt);
+    fs::path dir;
+    run_text_with(text, opt, nullptr, &dir, l);
     return v_m(dir);
   };
   GraphLauncher graph;

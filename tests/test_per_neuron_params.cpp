@@ -15,18 +15,14 @@ namespace {
 
 // V_m - E_L of each neuron of population `pop` at the end of a run of `text`.
 std::vector<double> final_v(const std::string& text, Device device = Device::kCpu, fs::path* out = nullptr) {
-  NetworkSpec spec = parse_network_text(text);
-  const fs::path dir = temp_dir("per_neuron");
-  spec.output.dir = dir.string();
-  Network net = build_network(std::move(spec));
   RunOptions opt;
   opt.threads = 2;
   opt.device = device;
-  simulate(net, opt);
+  Network net;
+  run_text_with(text, opt, &net, out);
   const Population& p = net.pops[0];
   std::vector<double> v;
   for (uint32_t i = 0; i < p.size; ++i) v.push_back(p.variable("V_m")[i] + p.offset("V_m") - net.spec.populations[0].params.at("E_L"));
-  if (out) *out = dir;
   return v;
 }
 
@@ -115,14 +111,10 @@ TEST_CASE("per-neuron E_L: each neuron rests at its own E_L and relaxes towards 
                           "params": {"E_L": [-70, -65, -60], "V_th": 1000, "V_reset": -80, "C_m": 250, "g_L": 25, "I_e": 100}}},
     "monitors": [{"type": "state", "name": "v", "population": "n", "variables": ["V_m"], "neurons": "all"}]})";
   auto check = [&](Device device) {
-    fs::path out;
-    NetworkSpec spec = parse_network_text(net);
-    const fs::path dir = temp_dir("per_neuron_E_L");
-    spec.output.dir = dir.string();
-    Network built = build_network(std::move(spec));
     RunOptions opt;
     opt.device = device;
-    simulate(built, opt);
+    fs::path dir;
+    run_text_with(net, opt, nullptr, &dir);
     H5Id f = open_file(dir / "v_V_m.h5");
     const auto v = read_f32(f, "/report/n/data");  // [t][3], t = 0, 0.1, ..., 19.9 ms
     REQUIRE(v.size() == 200 * 3);
