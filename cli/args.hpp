@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/comm.hpp"
 #include "core/run.hpp"
 #include "core/spec.hpp"
 
@@ -32,6 +33,9 @@ struct Args {
   bool strict = false;      // --strict: warnings are errors
   bool help = false, json = false;
 };
+
+// The ranks of this process: MPI's when mpirun started it (docs/mpi.md), else this process alone.
+Comm& ranks();
 
 // --device and --propagation as the options of every run of this command (protocols
 // included); fails (exit 2) before any work when cuda is asked for and no device is usable.

@@ -19,6 +19,7 @@
 #include "cli/args.hpp"
 #include "core/isa.hpp"
 #include "core/archive.hpp"
+#include "cpu/mpi_comm.hpp"
 #include "io/chunk_codec.hpp"
 #include "io/edges_file.hpp"
 #include "plasticity/network.hpp"
@@ -314,6 +315,12 @@ int cmd_validate(const Args& a) {
 
 }  // namespace
 
+namespace {
+std::unique_ptr<Comm> g_ranks;  // MPI's, when mpirun started this process
+}  // namespace
+
+Comm& ranks() { return g_ranks ? *g_ranks : solo_comm(); }
+
 RunOptions engine_options(const Args& a) {
   if (a.device == "cuda") {
     const CudaStatus st = cuda_status();
@@ -399,6 +406,23 @@ int main_cli(int argc, char** argv) {
   // close again a file whose close failed (a full disk), and HDF5 1.10 crashes there.
   H5dont_atexit();
   std::string file;
+  if (launched_by_mpi()) {
+    if (!mpi_built()) {
+      std::fprintf(stderr, "spikesim: error: started by mpirun, but this spikesim was built without MPI (install libopenmpi-dev "
+                           "openmpi-bin and build again; docs/mpi.md)\n");
+      return 2;
+    }
+    g_ranks = make_mpi_comm(&argc, &argv);
+    if (g_ranks->rank() > 0 && !std::freopen("/dev/null", "w", stdout)) return 1;  // rank 0 prints the run's summary
+  }
+  // A distributed run's errors: rank 0 prints those of the file and the command line (every
+  // rank finds them), any rank its runtime errors; then all ranks stop (MPI_Abort), since the
+  // others may be waiting in a collective.
+  Comm& rk = ranks();
+  auto fail = [&rk](int code) {
+    if (rk.size() > 1) rk.abort(code);
+    return code;
+  };
   try {
     if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "version")) {
       print_version();
@@ -415,27 +439,32 @@ int main_cli(int argc, char** argv) {
     }
     set_memory_limit(a.max_memory);
     file = a.file;
+    if (rk.size() > 1 && a.command != "run")
+      throw UsageError{"spikesim " + a.command + " under mpirun with " + std::to_string(rk.size()) +
+                       " ranks: only `spikesim run` is distributed (docs/mpi.md)"};
     if (a.command == "protocol") return cmd_protocol(a);
     if (a.command == "fit") return cmd_fit(a);
     if (a.command == "resume") return cmd_resume(a);
     if (a.command == "describe") return cmd_describe(a);
     return a.command == "run" ? cmd_run(a) : cmd_validate(a);
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "spikesim: error: %s\n%s", e.msg.c_str(), kUsage);
-    return 2;
+    if (rk.root()) std::fprintf(stderr, "spikesim: error: %s\n%s", e.msg.c_str(), kUsage);
+    return fail(2);
   } catch (const SpecError& e) {
+    if (!rk.root()) return fail(2);
     std::fprintf(stderr, "spikesim: error: %s: %s%s%s\n", file.c_str(), e.pointer.c_str(), e.pointer.empty() ? "" : ": ",
                  e.what());
     for (const auto& [ptr, msg] : e.more)
       std::fprintf(stderr, "spikesim: error: %s: %s%s%s\n", file.c_str(), ptr.c_str(), ptr.empty() ? "" : ": ", msg.c_str());
     if (!e.more.empty()) std::fprintf(stderr, "spikesim: %zu errors%s\n", 1 + e.more.size(), 1 + e.more.size() >= kMaxErrors ? " (stopped at the limit)" : "");
-    return 2;
+    return fail(2);
   } catch (const CheckpointError& e) {
-    std::fprintf(stderr, "spikesim: error: %s\n", e.what());
-    return 2;
+    if (rk.root()) std::fprintf(stderr, "spikesim: error: %s\n", e.what());
+    return fail(2);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "spikesim: runtime error: %s\n", e.what());
-    return 1;
+    if (rk.size() > 1) std::fprintf(stderr, "spikesim: runtime error (rank %d of %d): %s\n", rk.rank(), rk.size(), e.what());
+    else std::fprintf(stderr, "spikesim: runtime error: %s\n", e.what());
+    return fail(1);
   }
 }
 

@@ -130,9 +130,11 @@ void report_stale(const NetworkSpec& s, const std::vector<std::string>& written)
 void print_header(const Args& a, const Network& net, const char* what) {
   if (a.quiet) return;
   const int threads = a.threads > 0 ? a.threads : omp_get_max_threads();
-  std::printf("spikesim: %s %s: %s neurons, %s synapses, %.6g ms in %s steps of %.3g ms, %d thread%s, %s\n", what,
-              a.file.c_str(), with_commas(net.neurons()).c_str(), with_commas(net.synapses()).c_str(), net.spec.run.tstop,
-              with_commas(net.steps()).c_str(), net.spec.run.dt, threads, threads == 1 ? "" : "s", a.device.c_str());
+  const std::string ranks_note = net.part.whole() ? "" : " (rank 0's, of " + std::to_string(net.part.ranks) + " ranks)";
+  std::printf("spikesim: %s %s: %s neurons, %s synapses%s, %.6g ms in %s steps of %.3g ms, %d thread%s, %s\n", what,
+              a.file.c_str(), with_commas(net.neurons()).c_str(), with_commas(net.synapses()).c_str(), ranks_note.c_str(),
+              net.spec.run.tstop, with_commas(net.steps()).c_str(), net.spec.run.dt, threads, threads == 1 ? "" : "s" ,
+              a.device.c_str());
   std::fflush(stdout);
 }
 
@@ -153,6 +155,7 @@ void check_warnings(const Args& a, const NetworkSpec& spec) {
   if (!ec && a.command != "validate" && e.output > static_cast<double>(sp.available))
     w.push_back({"/output/dir", "the output may reach " + human_bytes(e.output) + " (before compression; spikes at an assumed 10 Hz), "
                                 "more than the " + human_bytes(static_cast<double>(sp.available)) + " free on " + dir.string()});
+  if (!ranks().root()) w.clear();  // a distributed run's warnings: rank 0 prints them
   if (a.strict && !w.empty()) {
     SpecError err(w[0].ptr, w[0].msg + " (a warning; --strict makes it an error)");
     for (size_t k = 1; k < w.size(); ++k) err.more.emplace_back(w[k].ptr, w[k].msg);
@@ -162,15 +165,27 @@ void check_warnings(const Args& a, const NetworkSpec& spec) {
     std::fprintf(stderr, "spikesim: warning: %s: %s%s%s\n", spec.file.c_str(), x.ptr.c_str(), x.ptr.empty() ? "" : ": ", x.msg.c_str());
 }
 
-int cmd_run(const Args& a) {
-  const RunOptions opt = run_options(a);
+int cmd_run(const Args& given) {
+  Comm& comm = ranks();
+  Args a = given;
+  if (comm.size() > 1) {  // a distributed run (docs/mpi.md)
+    if (a.device != "cpu") throw UsageError{"--device " + a.device + " with more than one rank: a distributed run is the CPU engine's"};
+    if (a.checkpoint_every >= 0) throw UsageError{"--checkpoint-every with more than one rank: not yet built (docs/mpi.md)"};
+    if (!a.save_state.empty()) throw UsageError{"--save-state with more than one rank: not yet built (docs/mpi.md)"};
+    a.quiet = a.quiet || !comm.root();
+  }
+  RunOptions opt = run_options(a);
+  opt.comm = &comm;
   NetworkSpec spec = parse_network_file(a.file, a.ov);
   check_warnings(a, spec);
   if (a.device != "cpu") check_device_support(spec);
   check_outputs(spec);
-  if (spec.output.overwrite) report_stale(spec, output_files(spec));
-  std::filesystem::remove(std::filesystem::path(spec.output.dir) / "checkpoint.h5");  // (only with --overwrite)
-  Network net = build_network(std::move(spec));
+  if (comm.root()) {
+    if (spec.output.overwrite) report_stale(spec, output_files(spec));
+    std::filesystem::remove(std::filesystem::path(spec.output.dir) / "checkpoint.h5");  // (only with --overwrite)
+  }
+  const RankPart part = rank_part(spec, comm.rank(), comm.size());
+  Network net = build_network(std::move(spec), &part);
   print_header(a, net, "running");
   const RunResult r = simulate(net, opt);
   if (!a.save_state.empty() && !r.interrupted) save_state(a.save_state, net, r.steps);

@@ -17,8 +17,11 @@ namespace spikesim {
 // kernels emulated serially on the CPU (gpu/launcher.hpp).
 enum class Device { kCpu, kCuda, kEmulate };
 
+class Comm;
+
 struct RunOptions {
   Device device = Device::kCpu;
+  Comm* comm = nullptr;  // the ranks of a distributed run (core/comm.hpp; null: this process alone)
   Propagation propagation = Propagation::kAuto;  // for projections whose file says "auto"
   int threads = 0;      // 0: OpenMP's default
   // The CPU engine times its team against one thread while it runs and keeps the faster

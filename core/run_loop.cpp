@@ -22,7 +22,8 @@ std::vector<int> recorded_populations(const std::vector<std::unique_ptr<Monitor>
 RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, std::vector<std::unique_ptr<Monitor>>& monitors,
                  Signals& signals, const RunOptions& opt, const Checkpointing& cp)
     : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors), signals_(signals), cp_(cp),
-      progress_(opt.progress ? Progress::kLine : opt.progress_plain ? Progress::kPlain : Progress::kOff, spec.run.tstop), live_(backend.live_state()) {
+      progress_(opt.progress ? Progress::kLine : opt.progress_plain ? Progress::kPlain : Progress::kOff, spec.run.tstop), live_(backend.live_state()),
+      comm_(opt.comm ? *opt.comm : solo_comm()) {
   res_.spike_counts.assign(spec.populations.size(), 0);
   for (const auto& m : monitors_) {
     if (m->samples()) sampled_.push_back(m.get());
@@ -74,6 +75,21 @@ void RunLoop::sample_states(uint64_t n) {
   lazy_due_.clear();
   for (const Monitor* m : sampled_)
     if (m->due(n) && m->lazy_projection() >= 0) lazy_due_.push_back(m->lazy_projection());
+  backend_.sync_state(n, lazy_due_);
+  for (Monitor* m : sampled_)
+    if (m->due(n)) m->sample_state();
+}
+
+void RunLoop::sample_states_ranks(uint64_t n) {
+  std::vector<uint64_t> msg;  // rank 0's decision: [due, lazy projections...]
+  if (comm_.root()) {
+    msg.push_back(states_due(n) ? 1 : 0);
+    for (const Monitor* m : sampled_)
+      if (m->due(n) && m->lazy_projection() >= 0) msg.push_back(static_cast<uint64_t>(m->lazy_projection()));
+  }
+  comm_.broadcast(msg);
+  if (msg.empty() || msg[0] == 0) return;
+  lazy_due_.assign(msg.begin() + 1, msg.end());
   backend_.sync_state(n, lazy_due_);
   for (Monitor* m : sampled_)
     if (m->due(n)) m->sample_state();
@@ -156,11 +172,13 @@ RunResult RunLoop::run(std::chrono::steady_clock::time_point wall0) {
     if (cp_.sink && cp_.every && n > cp_.start && n % cp_.every == 0) checkpoint(n);
     sched_.run_due(n);  // host events of step n, before the backend's own (phase 1)
     backend_.host_events_done();
-    const uint64_t k = chunk(n);
+    const bool ranks = comm_.size() > 1;
+    const uint64_t k = ranks ? comm_.min(chunk(n)) : chunk(n);  // rank 0's monitors end chunks for all
     const uint64_t done = backend_.advance(n, k, *this);
     n += done;
-    stop = done < k || stop_requested();
-    if (!live_ && n < n_steps_ && states_due(n)) sample_states(n);
+    stop = done < k || (ranks ? comm_.any(stop_requested()) : stop_requested());
+    if (ranks && n < n_steps_) sample_states_ranks(n);
+    else if (!live_ && n < n_steps_ && states_due(n)) sample_states(n);
   }
   res_.loop_s = seconds_since(loop0);
   progress_.done();

@@ -14,6 +14,7 @@
 
 #include "core/archive.hpp"
 #include "core/backend.hpp"
+#include "core/comm.hpp"
 #include "core/monitor.hpp"
 #include "core/progress.hpp"
 #include "core/scheduler.hpp"
@@ -58,6 +59,7 @@ class RunLoop {
  private:
   uint64_t chunk(uint64_t n) const;  // steps from n to the next host event, report or the end
   void sample_states(uint64_t n);     // state monitors due at step n (the state is current)
+  void sample_states_ranks(uint64_t n);  // the same in a distributed run: rank 0 decides, all gather
   void schedule_periodic(uint64_t step, uint64_t period);  // Backend::periodic at step, then every period
   bool states_due(uint64_t n) const;
   void state(Archive& a, uint64_t n);  // everything the loop, the backend and the monitors hold at step n
@@ -77,6 +79,9 @@ class RunLoop {
   Progress progress_;
   std::chrono::steady_clock::time_point last_flush_;
   bool live_;
+  // A distributed run's ranks (docs/mpi.md): every rank runs this loop in lockstep; the
+  // monitors are rank 0's, which decides where chunks end and when the state is sampled.
+  Comm& comm_;
 };
 
 }  // namespace spikesim

@@ -6,8 +6,10 @@
 #include <chrono>
 #include <exception>
 
+#include "core/comm.hpp"
 #include "core/isa.hpp"
 #include "core/phase_clock.hpp"
+#include "cpu/rank_view.hpp"
 #include "cpu/thread_count.hpp"
 #include "core/poisson_rate.hpp"
 #include "core/run_loop.hpp"
@@ -21,11 +23,16 @@ namespace {
 
 class CpuBackend final : public Backend {
  public:
-  CpuBackend(Network& net, const RunOptions& opt);
-  bool live_state() const override { return true; }
+  CpuBackend(Network& net, const RunOptions& opt, RankView* view);
+  // A distributed run's state is current only on each rank's own neurons: monitors sample at
+  // chunk ends, after sync_state gathered it into the view.
+  bool live_state() const override { return !dist_; }
   uint64_t advance(uint64_t n0, uint64_t k, RunLoop& loop) override;
   void sync_state(uint64_t n, const std::vector<int>& lazy) override {
     for (int i : lazy) net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(n), hook_[i]);
+    if (!dist_) return;
+    view_->gather_state();
+    for (const WeightMonitorSpec& m : net_.spec.weights) view_->gather_weights(m.projection);
   }
   void set_thresholds(int pop, const std::vector<uint32_t>& thr) override { net_.pops[pop].thresholds = thr; }
   void set_input_current(int pop, double pA) override {
@@ -43,6 +50,9 @@ class CpuBackend final : public Backend {
   void finish(uint64_t steps) override {
     for (size_t i : plastic_)  // lazy rules: every weight up to the time reached
       net_.projs[i].plastic->settle(net_.projs[i], static_cast<uint32_t>(steps), hook_[i]);
+    if (!dist_) return;
+    view_->gather_state();
+    view_->gather_all_weights();
   }
   const double* signals() const override { return net_.signals.value.data(); }
   void state(Archive& a, uint64_t n) override;
@@ -57,6 +67,9 @@ class CpuBackend final : public Backend {
   // Up to k steps with team_ threads; `stopped`: the run loop asked to stop.
   uint64_t run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& stopped);
   void emit(uint64_t n);                 // phase 3 (one thread)
+  void exchange();                       // phase 3, distributed: every rank's spikes of the step
+  // Thread tid's share of this rank's neurons of population p.
+  void share(int p, int tid, uint32_t& lo, uint32_t& hi) const { thread_share(net_.part.lo(p), net_.part.hi(p), tid, team_, lo, hi); }
   void deliver(int tid, uint32_t now);   // phase 4a (every thread)
   void plasticity(int tid, uint32_t now);  // phases 4b, 4c (every thread)
   void sync() const {
@@ -68,6 +81,12 @@ class CpuBackend final : public Backend {
   }
 
   Network& net_;
+  Comm& comm_;
+  RankView* view_;  // a distributed run's (else null)
+  bool dist_;       // more than one rank
+  std::vector<uint32_t> send_, recv_;  // the exchange's buffers: a stop flag, counts, spikes
+  std::vector<int> recv_counts_;
+  bool stop_sent_ = false, stop_any_ = false;  // this rank's stop request, sent with the next step's spikes
   int nthreads_;  // the projections are partitioned for this many (the most a team has)
   int team_;      // threads stepping now (choice_.team): nthreads_, or 1 where it measured faster
   TeamChoice choice_;
@@ -83,8 +102,8 @@ class CpuBackend final : public Backend {
   PhaseClock clock_;
 };
 
-CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
-    : net_(net), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),  // opt.threads when simulate set it
+CpuBackend::CpuBackend(Network& net, const RunOptions& opt, RankView* view)
+    : net_(net), comm_(opt.comm ? *opt.comm : solo_comm()), view_(view), dist_(comm_.size() > 1), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),  // opt.threads when simulate set it
       team_(nthreads_), choice_(nthreads_, opt.measure_threads),
       pair_rewards_(net.spec.signals, net.spec.run.seed), clock_(opt.profile) {
   const size_t n_pops = net.pops.size();
@@ -111,7 +130,7 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt)
     hook_[i].post_state = {tgt.var(tgt.v_var), tgt.var(tgt.ex_var), tgt.var(tgt.in_var), tgt.v_offset};
     hook_[i].signals = net.signals.value.data();
   }
-  for (auto& proj : net.projs) proj.partition(nthreads_, net.pops[proj.target].size);
+  for (auto& proj : net.projs) proj.partition(nthreads_, net.part.lo(proj.target), net.part.hi(proj.target));
   local_.assign(nthreads_, std::vector<std::vector<uint32_t>>(n_pops));
   step_spikes_.resize(n_pops);
   step_counts_.resize(n_pops);
@@ -124,7 +143,7 @@ void CpuBackend::state(Archive& a, uint64_t n) {
   sched_.state(a, "engine/scheduler", net_.signals);
   a.nested("engine/trial_counts", trial_counts_);
   if (a.loading())  // weights_equal and the rows' splits from the restored weights
-    for (auto& proj : net_.projs) proj.partition(nthreads_, net_.pops[proj.target].size);
+    for (auto& proj : net_.projs) proj.partition(nthreads_, net_.part.lo(proj.target), net_.part.hi(proj.target));
 }
 
 void CpuBackend::end_trial(uint64_t step, double feedback, double reward, int action) {
@@ -143,6 +162,10 @@ void CpuBackend::emit(uint64_t n) {
     auto& all = step_spikes_[p];
     all.clear();
     for (int k = 0; k < team_; ++k) all.insert(all.end(), local_[k][p].begin(), local_[k][p].end());
+  }
+  if (dist_) exchange();  // step_spikes_: every rank's, in rank order (= ascending)
+  for (size_t p = 0; p < step_spikes_.size(); ++p) {
+    const auto& all = step_spikes_[p];
     step_counts_[p] = static_cast<uint32_t>(all.size());
     if (!trial_counts_[p].empty())
       for (uint32_t i : all) ++trial_counts_[p][i];
@@ -154,12 +177,37 @@ void CpuBackend::emit(uint64_t n) {
   clock_.lap(kPhaseExchange);
 }
 
+// One collective per step: [stop flag, this rank's count per population, its spikes] from
+// every rank. The ranks own ascending ranges, so rank order is ascending order.
+void CpuBackend::exchange() {
+  const size_t n_pops = step_spikes_.size();
+  send_.assign(1 + n_pops, 0);
+  send_[0] = stop_sent_ ? 1u : 0u;
+  for (size_t p = 0; p < n_pops; ++p) {
+    send_[1 + p] = static_cast<uint32_t>(step_spikes_[p].size());
+    send_.insert(send_.end(), step_spikes_[p].begin(), step_spikes_[p].end());
+  }
+  comm_.allgather(send_, recv_, recv_counts_);
+  for (auto& s : step_spikes_) s.clear();
+  size_t at = 0;
+  for (int r = 0; r < comm_.size(); ++r) {
+    const uint32_t* rec = recv_.data() + at;
+    stop_any_ = stop_any_ || rec[0] != 0;
+    const uint32_t* sp = rec + 1 + n_pops;
+    for (size_t p = 0; p < n_pops; ++p) {
+      step_spikes_[p].insert(step_spikes_[p].end(), sp, sp + rec[1 + p]);
+      sp += rec[1 + p];
+    }
+    at += recv_counts_[r];
+  }
+}
+
 void CpuBackend::deliver(int tid, uint32_t now) {
   uint32_t lo, hi;
   for (size_t i = 0; i < net_.projs.size(); ++i) {  // each thread to its own targets
     Projection& proj = net_.projs[i];
     Population& tgt = net_.pops[proj.target];
-    thread_share(tgt.size, tid, team_, lo, hi);
+    share(proj.target, tid, lo, hi);
     float* input = tgt.receptor(proj.receptor);
     const TargetPart part{lo, hi, tid, team_};
     if (proj.plastic) proj.plastic->deliver(proj, now, input, part, hook_[i]);
@@ -169,7 +217,7 @@ void CpuBackend::deliver(int tid, uint32_t now) {
     const PoissonDrive d = in.view();
     if (!d.active(now)) continue;
     Population& tgt = net_.pops[in.target];
-    thread_share(tgt.size, tid, team_, lo, hi);
+    share(in.target, tid, lo, hi);
     float* input = tgt.receptor(in.receptor);
     for (uint32_t j = lo; j < hi; ++j) d.add(input, j, now);
   }
@@ -189,7 +237,7 @@ void CpuBackend::plasticity(int tid, uint32_t now) {
   sync();
   for (size_t i : plastic_) {  // 4c: on_post, each thread its own targets
     Projection& proj = net_.projs[i];
-    thread_share(net_.pops[proj.target].size, tid, team_, lo, hi);
+    share(proj.target, tid, lo, hi);
     proj.plastic->on_post(proj, step_spikes_[proj.target], lo, hi, now, hook_[i]);
   }
 }
@@ -223,7 +271,7 @@ uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& sto
     for (uint64_t n = n0; n < n0 + k; ++n) {
       for (size_t p = 0; p < n_pops; ++p) {  // 2. update
         local_[tid][p].clear();
-        thread_share(net_.pops[p].size, tid, team_, lo, hi);
+        share(static_cast<int>(p), tid, lo, hi);
         net_.pops[p].update(lo, hi, static_cast<uint32_t>(n), local_[tid][p]);
       }
       sync();
@@ -242,7 +290,11 @@ uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& sto
         for (size_t i : plastic_)  // partner traces (after the hooks of this step, like xpost)
           if (net_.projs[i].plastic->partner.active()) net_.projs[i].plastic->bump_partner(step_spikes_, now);
         done = n + 1 - n0;
-        stop = loop.after_step({n + 1, &step_spikes_, step_counts_.data(), net_.signals.value.data()}) || failure;
+        const bool asked = loop.after_step({n + 1, &step_spikes_, step_counts_.data(), net_.signals.value.data()});
+        // Distributed: a rank's stop request goes out with the next step's spikes, and every
+        // rank stops after the step in which one was received.
+        stop_sent_ = stop_sent_ || asked;
+        stop = (dist_ ? stop_any_ : asked) || failure;
         clock_.lap(kPhaseRecording);
         // 1. the next step's events, in this serial phase: one barrier fewer per step.
         if (!stop && n + 1 < n0 + k) sched_.run_due(n + 1);
@@ -261,9 +313,9 @@ uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& sto
 
 }  // namespace
 
-std::unique_ptr<Backend> make_cpu_backend(Network& net, const RunOptions& opt) {
+std::unique_ptr<Backend> make_cpu_backend(Network& net, const RunOptions& opt, RankView* view) {
   selected_isa();  // a bad SPIKESIM_ISA fails here, before the threads start (core/isa.hpp)
-  return std::make_unique<CpuBackend>(net, opt);
+  return std::make_unique<CpuBackend>(net, opt, view);
 }
 
 }  // namespace spikesim

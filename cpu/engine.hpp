@@ -10,7 +10,12 @@
 
 namespace spikesim {
 
-// A backend over `net` (whose state it advances in place) with opt.threads threads.
-std::unique_ptr<Backend> make_cpu_backend(Network& net, const RunOptions& opt);
+class RankView;
+
+// A backend over `net` (whose state it advances in place) with opt.threads threads. In a
+// distributed run (opt.comm of more than one rank) it steps the rank's neurons (net.part),
+// exchanges every step's spikes with the other ranks, and gathers what monitors read into
+// `view` (cpu/rank_view.hpp).
+std::unique_ptr<Backend> make_cpu_backend(Network& net, const RunOptions& opt, RankView* view = nullptr);
 
 }  // namespace spikesim

@@ -115,8 +115,10 @@ void load_weights(const std::string& path, const std::string& name, Projection& 
   proj.csr.weight = w;
 }
 
-Network build_network(NetworkSpec spec) {
-  Network net = build_network(std::move(spec), load_weights);
+Network build_network(NetworkSpec spec, const RankPart* part) {
+  if (part && !part->whole() && !spec.init_from.empty())
+    throw SpecError("/init_from", "\"init_from\" in a run of one rank (not yet read by a distributed run)");
+  Network net = build_network(std::move(spec), load_weights, part);
   if (!net.spec.init_from.empty()) init_from_state(net);
   return net;
 }

@@ -28,6 +28,6 @@ void load_weights(const std::string& path, const std::string& name, Projection& 
 
 // build_network (plasticity/network.hpp) with "weights_from" read by load_weights, then the
 // state of "init_from" (io/checkpoint.hpp init_from_state).
-Network build_network(NetworkSpec spec);
+Network build_network(NetworkSpec spec, const RankPart* part = nullptr);
 
 }  // namespace spikesim

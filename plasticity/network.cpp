@@ -97,7 +97,7 @@ void resolve_partner(Network& net, Projection& p) {
     if (pp.target != p.target) fail(ps.ptr, ps.projection, "a projection onto \"" + target + "\" (this projection's target)");
     std::vector<uint32_t> count(n, 0);
     for (uint32_t t : pp.csr.target) ++count[t];
-    for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t i = net.part.lo(p.target); i < net.part.hi(p.target); ++i)  // this rank's targets
       if (count[i] != 1)
         fail(ps.ptr, ps.projection, "a projection with one synapse per neuron of \"" + target + "\" (neuron " + std::to_string(i) +
                                         " has " + std::to_string(count[i]) + ")");
@@ -116,11 +116,18 @@ std::vector<uint64_t> periods_of(const Network& net) {
   return out;
 }
 
-Network build_network(NetworkSpec spec, const WeightsLoader& load) {
+void resolve_weight_monitors(Network& net, const std::vector<uint64_t>& sizes) {
+  for (uint32_t i = 0; i < net.spec.weights.size(); ++i) {
+    WeightMonitorSpec& m = net.spec.weights[i];
+    resolve_weight_monitor(m, sizes[m.projection], net.spec.run.seed, i);
+  }
+}
+
+Network build_network(NetworkSpec spec, const WeightsLoader& load, const RankPart* part) {
   if (spec.run.tstop / spec.run.dt >= 4.0e9)
     fail("/run/tstop", spec.run.tstop, "fewer than 4e9 steps of dt (" + std::to_string(spec.run.dt) + " ms)");
   check_memory(spec, estimate(spec));  // before anything is allocated
-  Network net{spec, PopulationGraph(spec), {}, {}, {}, {}};
+  Network net{spec, PopulationGraph(spec), {}, {}, {}, {}, part ? *part : rank_part(spec, 0, 1)};
   for (uint32_t i = 0; i < net.spec.populations.size(); ++i)
     net.pops.push_back(make_population(net.spec.populations[i], net.spec.run, i));
   for (uint32_t i = 0; i < net.spec.projections.size(); ++i) {
@@ -130,9 +137,11 @@ Network build_network(NetworkSpec spec, const WeightsLoader& load) {
     p.source = s.source;
     p.target = s.target;
     p.receptor = s.receptor;
-    p.csr = build_csr(s, net.pops[s.source].size, net.pops[s.target].size, net.spec.run, i);
+    p.csr = build_csr(s, net.pops[s.source].size, net.pops[s.target].size, net.spec.run, i,
+                      TargetRange{net.part.lo(s.target), net.part.hi(s.target)});
     p.init_queue();
     if (!s.weights_from.empty()) {
+      if (!net.part.whole()) fail_msg(s.ptr + "/weights_from", "\"weights_from\" in a run of one rank (not yet read by a distributed run)");
       if (!load) throw RunError("build_network: \"weights_from\" without a weights loader");
       load(s.weights_from, p.name, p, s.ptr + "/weights_from");
       const double lo = s.plasticity ? std::max<double>(s.w_lo, s.plasticity->bounds.w_min) : s.w_lo;
@@ -176,9 +185,10 @@ Network build_network(NetworkSpec spec, const WeightsLoader& load) {
   std::vector<uint32_t> sizes;
   for (const auto& p : net.pops) sizes.push_back(p.size);
   net.signals = Signals(net.spec.signals, sizes, net.spec.run.dt);
-  for (uint32_t i = 0; i < net.spec.weights.size(); ++i) {
-    WeightMonitorSpec& m = net.spec.weights[i];
-    resolve_weight_monitor(m, net.projs[m.projection].csr.size(), net.spec.run.seed, i);
+  if (net.part.whole()) {
+    std::vector<uint64_t> sizes;
+    for (const Projection& p : net.projs) sizes.push_back(p.csr.size());
+    resolve_weight_monitors(net, sizes);
   }
   return net;
 }

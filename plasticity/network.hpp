@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/pop_graph.hpp"
+#include "core/rank_part.hpp"
 #include "core/signals.hpp"
 #include "core/spec.hpp"
 #include "neurons/population.hpp"
@@ -21,6 +22,10 @@ struct Network {
   std::vector<Projection> projs;
   std::vector<PoissonInput> poisson_inputs;  // projections from poisson_generators
   Signals signals;  // global signals ("globals"), read by plasticity rules
+  // The neurons this process owns (a rank of a distributed run, docs/mpi.md; else every
+  // neuron): state arrays are whole, but only its neurons are stepped, and its tables hold
+  // only the synapses onto them.
+  RankPart part;
 
   uint64_t neurons() const;
   uint64_t synapses() const;
@@ -35,7 +40,12 @@ std::vector<uint64_t> periods_of(const Network& net);
 // load_weights); errors name `ptr`.
 using WeightsLoader = std::function<void(const std::string& path, const std::string& name, Projection& proj, const std::string& ptr)>;
 
-// Builds the network of `spec`; a projection with "weights_from" needs `load`.
-Network build_network(NetworkSpec spec, const WeightsLoader& load);
+// Builds the network of `spec`; a projection with "weights_from" needs `load`. With `part`
+// (a rank of a distributed run), only the synapses onto its neurons are built, and weights
+// monitors are resolved later, against the whole tables' sizes (resolve_weight_monitors).
+Network build_network(NetworkSpec spec, const WeightsLoader& load, const RankPart* part = nullptr);
+
+// The synapses each weights monitor records, from the sizes of the whole projections.
+void resolve_weight_monitors(Network& net, const std::vector<uint64_t>& sizes);
 
 }  // namespace spikesim

@@ -6,7 +6,9 @@
 #include <filesystem>
 
 #include "core/run_loop.hpp"
+#include "core/comm.hpp"
 #include "cpu/engine.hpp"
+#include "cpu/rank_view.hpp"
 #include "cpu/thread_count.hpp"
 #include "gpu/engine.hpp"
 #include "io/checkpoint.hpp"
@@ -25,13 +27,23 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   opt.measure_threads = opt.device == Device::kCpu && given.threads <= 0 && opt.threads > 1;
   std::unique_ptr<CheckpointReader> from;
   if (!opt.resume_from.empty()) from = std::make_unique<CheckpointReader>(opt.resume_from);
-  MonitorList monitors = opt.file_monitors ? open_monitors(net, opt.threads, FileMode{from != nullptr, opt.checkpoint}) : MonitorList{};
+  // A distributed run (docs/mpi.md): rank 0's monitors read the whole network, gathered from
+  // the ranks into a view; the other ranks open none.
+  Comm& comm = opt.comm ? *opt.comm : solo_comm();
+  std::unique_ptr<RankView> view;
+  if (comm.size() > 1) {
+    resolve_weight_monitors(net, whole_sizes(net, comm));
+    view = std::make_unique<RankView>(net, comm);
+  }
+  Network& watched = view && comm.root() ? view->network() : net;
+  const bool files = opt.file_monitors && comm.root();
+  MonitorList monitors = files ? open_monitors(watched, opt.threads, FileMode{from != nullptr, opt.checkpoint}) : MonitorList{};
   const size_t n_file = monitors.size();
   if (extra)
     for (auto& m : *extra) monitors.push_back(std::move(m));
   const std::vector<int> recorded = recorded_populations(monitors, net.pops.size());
   std::unique_ptr<Backend> backend =
-      opt.device == Device::kCpu ? make_cpu_backend(net, opt) : make_device_backend(net, opt, recorded, launcher);
+      opt.device == Device::kCpu ? make_cpu_backend(net, opt, view.get()) : make_device_backend(net, opt, recorded, launcher);
   Checkpointing cp;
   std::unique_ptr<CheckpointWriter> writer;
   if (from) {

@@ -20,7 +20,7 @@ void Projection::deliver(uint64_t step, float* input, const TargetPart& part) co
   }
 }
 
-void Projection::partition(int nthreads, uint32_t n_target) {
+void Projection::partition(int nthreads, uint32_t t_lo, uint32_t t_hi) {
   weights_equal = !plastic && !csr.weight.empty() &&
                   std::all_of(csr.weight.begin(), csr.weight.end(), [&](float w) {
                     return std::memcmp(&w, csr.weight.data(), sizeof w) == 0;
@@ -33,7 +33,8 @@ void Projection::partition(int nthreads, uint32_t n_target) {
   split.resize(static_cast<size_t>(nthreads - 1) * rows);
   for (int t = 1; t < nthreads; ++t) {
     uint32_t lo, hi;
-    thread_share(n_target, t, nthreads, lo, hi);
+    thread_share(t_hi - t_lo, t, nthreads, lo, hi);
+    lo += t_lo;
     for (uint64_t j = 0; j < rows; ++j) {
       const uint32_t* row = csr.target.data() + csr.row_ptr[j];
       const uint32_t* end = csr.target.data() + csr.row_ptr[j + 1];

@@ -22,6 +22,12 @@ inline void thread_share(uint64_t n, int tid, int nthreads, uint32_t& lo, uint32
   lo = static_cast<uint32_t>(n * tid / nthreads);
   hi = static_cast<uint32_t>(n * (tid + 1) / nthreads);
 }
+// The same within [first, last) (a rank's neurons of a population).
+inline void thread_share(uint32_t first, uint32_t last, int tid, int nthreads, uint32_t& lo, uint32_t& hi) {
+  thread_share(last - first, tid, nthreads, lo, hi);
+  lo += first;
+  hi += first;
+}
 
 // The targets one thread delivers to: its share [lo, hi) of the target population.
 struct TargetPart {
@@ -46,8 +52,9 @@ struct Projection {
   bool weights_equal = false;
   float same_weight = 0.0f;
 
-  // Before a run: the rows' splits between nthreads threads, and weights_equal.
-  void partition(int nthreads, uint32_t n_target);
+  // Before a run: the rows' splits between nthreads threads sharing targets [t_lo, t_hi)
+  // (thread_share of the range), and weights_equal.
+  void partition(int nthreads, uint32_t t_lo, uint32_t t_hi);
 
   void init_queue() { queue.assign(csr.delay_max + 1u, {}); }
   // Spikes stamped `stamp` (a step index) enter the queue; the slot they reuse is stale.

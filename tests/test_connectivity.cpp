@@ -153,7 +153,7 @@ TEST_CASE("delivery adds each arriving synapse's weight once, with equal weights
       for (uint64_t k = p.csr.row_ptr[j]; k < p.csr.row_ptr[j + 1]; ++k) expected[p.csr.target[k]] += p.csr.weight[k];
     for (int threads : {1, 2}) {
       CAPTURE(threads);
-      p.partition(threads, n_b);
+      p.partition(threads, 0, n_b);
       CHECK(p.weights_equal == equal);
       p.push(5, spikes);
       std::vector<float> input(n_b, 0.0f);
