@@ -72,8 +72,13 @@ int report_run(const Args& a, const Network& net, const RunResult& r) {
       std::printf("  checkpoints: %llu written (last %.1f MiB), %.3f s in all\n", static_cast<unsigned long long>(r.checkpoints),
                   r.checkpoint_bytes / 1048576.0, r.checkpoint_s);
     std::printf("  neurons %s, synapses %s, seed %llu, %d threads, CPU path %s\n", with_commas(net.neurons()).c_str(),
-                with_commas(net.synapses()).c_str(), static_cast<unsigned long long>(net.spec.run.seed),
+                with_commas(r.synapses ? r.synapses : net.synapses()).c_str(), static_cast<unsigned long long>(net.spec.run.seed),
                 r.threads > 0 ? r.threads : (a.threads > 0 ? a.threads : omp_get_max_threads()), isa_name(selected_isa()));
+    if (r.ranks > 1)
+      std::printf("  ranks %d (MPI), communication interval %u steps (%.3g ms): %s exchanges, %.2f MiB sent by rank 0, "
+                  "%.3f s in them\n",
+                  r.ranks, r.interval_steps, r.interval_steps * net.spec.run.dt, with_commas(r.exchanges).c_str(),
+                  r.exchange_words * 4.0 / 1048576.0, r.exchange_s);
     if (a.device != "cpu")
       std::printf("  device %s: %.1f MiB of device memory, %.2f bytes per synapse for synapses\n", a.device.c_str(),
                   r.device_bytes / 1048576.0,
@@ -88,6 +93,7 @@ int report_run(const Args& a, const Network& net, const RunResult& r) {
     for (const auto& f : r.files) std::printf("  output: %s\n", f.c_str());
   }
   if (r.interrupted) {
+    if (!ranks().root()) return 128 + stop_signal();  // rank 0 says so
     std::fprintf(stderr, "spikesim: interrupted by signal %d at t = %.1f ms; output files are closed and marked \"interrupted\"\n",
                  stop_signal(), r.t_reached_ms);
     return 128 + stop_signal();

@@ -55,6 +55,13 @@ struct RunResult {
   uint64_t checkpoints = 0;                   // checkpoints written
   double checkpoint_s = 0.0;                  // wall time writing them (monitors' flushes included)
   uint64_t checkpoint_bytes = 0;              // size of the last one
+  // A distributed run (docs/mpi.md), rank 0's figures: ranks, the communication interval in
+  // steps, the exchanges (collectives), the 32-bit words this rank sent, wall time in them.
+  int ranks = 1;
+  uint64_t synapses = 0;  // of the whole network (0: not counted; a run of one process: net.synapses())
+  uint32_t interval_steps = 0;
+  uint64_t exchanges = 0, exchange_words = 0;
+  double exchange_s = 0.0;
   uint64_t device_bytes = 0, device_synapse_bytes = 0;  // device engine: memory it allocated, of it for synapses
 };
 

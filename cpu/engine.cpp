@@ -21,6 +21,8 @@ namespace spikesim {
 
 namespace {
 
+constexpr uint64_t kMaxInterval = 1000;  // steps held at most between two exchanges
+
 class CpuBackend final : public Backend {
  public:
   CpuBackend(Network& net, const RunOptions& opt, RankView* view);
@@ -61,13 +63,21 @@ class CpuBackend final : public Backend {
     res.pair_rewards = pair_rewards_.triggered();
     res.threads = team_;
     res.phase_s = clock_.seconds();
+    if (!dist_) return;
+    res.ranks = comm_.size();
+    res.interval_steps = interval_;
+    res.exchanges = exchanges_;
+    res.exchange_words = exchange_words_;
+    res.exchange_s = exchange_s_;
   }
 
  private:
   // Up to k steps with team_ threads; `stopped`: the run loop asked to stop.
   uint64_t run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& stopped);
-  void emit(uint64_t n);                 // phase 3 (one thread)
-  void exchange();                       // phase 3, distributed: every rank's spikes of the step
+  // Phase 3 (one thread); `flush`: the last step of a communication interval.
+  void emit(uint64_t n, bool flush);
+  void exchange();           // phase 3, distributed, an interval of one step: every rank's spikes of the step
+  void exchange_interval();  // the same for the interval's steps held so far (held_)
   // Thread tid's share of this rank's neurons of population p.
   void share(int p, int tid, uint32_t& lo, uint32_t& hi) const { thread_share(net_.part.lo(p), net_.part.hi(p), tid, team_, lo, hi); }
   void deliver(int tid, uint32_t now);   // phase 4a (every thread)
@@ -87,6 +97,25 @@ class CpuBackend final : public Backend {
   std::vector<uint32_t> send_, recv_;  // the exchange's buffers: a stop flag, counts, spikes
   std::vector<int> recv_counts_;
   bool stop_sent_ = false, stop_any_ = false;  // this rank's stop request, sent with the next step's spikes
+  // The communication interval (distributed): the network's shortest delay in steps, so that
+  // a spike reaches no synapse before the interval it was fired in has been exchanged; 1
+  // where something reads every step's spikes of every rank in that step (global signals,
+  // a task, partner traces). Longer intervals hold their steps: held_[j][pop] the spikes
+  // of step held_first_ + j of every rank, handed to the loop when the interval ends.
+  uint32_t interval_ = 1;
+  uint64_t exchanges_ = 0, exchange_words_ = 0;
+  double exchange_s_ = 0.0;
+  void allgather() {  // the exchange's one collective, counted and timed
+    const auto t0 = std::chrono::steady_clock::now();
+    comm_.allgather(send_, recv_, recv_counts_);
+    exchange_s_ += seconds_since(t0);
+    ++exchanges_;
+    exchange_words_ += send_.size();
+  }
+  std::vector<std::vector<std::vector<uint32_t>>> held_;
+  std::vector<std::vector<uint32_t>> held_counts_;
+  uint64_t held_first_ = 0;
+  size_t held_n_ = 0;
   int nthreads_;  // the projections are partitioned for this many (the most a team has)
   int team_;      // threads stepping now (choice_.team): nthreads_, or 1 where it measured faster
   TeamChoice choice_;
@@ -134,6 +163,15 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt, RankView* view)
   local_.assign(nthreads_, std::vector<std::vector<uint32_t>>(n_pops));
   step_spikes_.resize(n_pops);
   step_counts_.resize(n_pops);
+  if (dist_) {
+    uint64_t shortest = kMaxInterval;
+    for (const Projection& proj : net.projs)
+      if (proj.csr.size()) shortest = std::min<uint64_t>(shortest, proj.csr.delay_min);
+    shortest = comm_.min(shortest);  // over every rank's tables
+    bool every_step = !net.spec.signals.empty() || net.spec.task.active();
+    for (size_t i : plastic_) every_step = every_step || net.projs[i].plastic->partner.active();
+    interval_ = every_step ? 1u : static_cast<uint32_t>(shortest);
+  }
 }
 
 void CpuBackend::state(Archive& a, uint64_t n) {
@@ -156,12 +194,25 @@ void CpuBackend::end_trial(uint64_t step, double feedback, double reward, int ac
   for (auto& c : trial_counts_) std::fill(c.begin(), c.end(), 0u);
 }
 
-void CpuBackend::emit(uint64_t n) {
+void CpuBackend::emit(uint64_t n, bool flush) {
   clock_.lap(kPhaseNeurons);
   for (size_t p = 0; p < step_spikes_.size(); ++p) {
     auto& all = step_spikes_[p];
     all.clear();
     for (int k = 0; k < team_; ++k) all.insert(all.end(), local_[k][p].begin(), local_[k][p].end());
+  }
+  if (interval_ > 1) {  // held until the interval ends; step_spikes_ stays this rank's (on_post reads them)
+    if (held_n_ == 0) {
+      send_.assign(1, stop_sent_ ? 1u : 0u);
+      held_first_ = n;
+    }
+    for (const auto& sp : step_spikes_) send_.push_back(static_cast<uint32_t>(sp.size()));
+    for (const auto& sp : step_spikes_) send_.insert(send_.end(), sp.begin(), sp.end());
+    ++held_n_;
+    for (size_t i : plastic_) net_.projs[i].plastic->advance(static_cast<uint32_t>(n + 1), net_.signals);
+    if (flush) exchange_interval();
+    clock_.lap(kPhaseExchange);
+    return;
   }
   if (dist_) exchange();  // step_spikes_: every rank's, in rank order (= ascending)
   for (size_t p = 0; p < step_spikes_.size(); ++p) {
@@ -187,7 +238,7 @@ void CpuBackend::exchange() {
     send_[1 + p] = static_cast<uint32_t>(step_spikes_[p].size());
     send_.insert(send_.end(), step_spikes_[p].begin(), step_spikes_[p].end());
   }
-  comm_.allgather(send_, recv_, recv_counts_);
+  allgather();
   for (auto& s : step_spikes_) s.clear();
   size_t at = 0;
   for (int r = 0; r < comm_.size(); ++r) {
@@ -199,6 +250,39 @@ void CpuBackend::exchange() {
       sp += rec[1 + p];
     }
     at += recv_counts_[r];
+  }
+}
+
+// One collective per interval: [stop flag, then per step: counts per population, spikes]
+// from every rank; the steps' spikes enter the delay rings, the earliest of them needed
+// `interval_` steps after it was fired, i.e. after this exchange.
+void CpuBackend::exchange_interval() {
+  const size_t n_pops = step_spikes_.size();
+  allgather();
+  if (held_.size() < held_n_) {
+    held_.resize(held_n_, std::vector<std::vector<uint32_t>>(n_pops));
+    held_counts_.resize(held_n_, std::vector<uint32_t>(n_pops));
+  }
+  for (size_t j = 0; j < held_n_; ++j)
+    for (auto& s : held_[j]) s.clear();
+  size_t at = 0;
+  for (int r = 0; r < comm_.size(); ++r) {
+    const uint32_t* rec = recv_.data() + at;
+    stop_any_ = stop_any_ || rec[0] != 0;
+    const uint32_t* w = rec + 1;
+    for (size_t j = 0; j < held_n_; ++j) {
+      const uint32_t* counts = w;
+      w += n_pops;
+      for (size_t p = 0; p < n_pops; ++p) {
+        held_[j][p].insert(held_[j][p].end(), w, w + counts[p]);
+        w += counts[p];
+      }
+    }
+    at += recv_counts_[r];
+  }
+  for (size_t j = 0; j < held_n_; ++j) {
+    for (size_t p = 0; p < n_pops; ++p) held_counts_[j][p] = static_cast<uint32_t>(held_[j][p].size());
+    for (auto& proj : net_.projs) proj.push(held_first_ + j + 1, held_[j][proj.source]);
   }
 }
 
@@ -275,8 +359,9 @@ uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& sto
         net_.pops[p].update(lo, hi, static_cast<uint32_t>(n), local_[tid][p]);
       }
       sync();
+      const bool flush = (n + 1 - n0) % interval_ == 0 || n + 1 == n0 + k;  // an interval ends (distributed)
       if (tid == 0) try {  // 3. emit
-        emit(n);
+        emit(n, flush);
       } catch (...) {
         failure = std::current_exception();
       }
@@ -290,9 +375,16 @@ uint64_t CpuBackend::run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& sto
         for (size_t i : plastic_)  // partner traces (after the hooks of this step, like xpost)
           if (net_.projs[i].plastic->partner.active()) net_.projs[i].plastic->bump_partner(step_spikes_, now);
         done = n + 1 - n0;
-        const bool asked = loop.after_step({n + 1, &step_spikes_, step_counts_.data(), net_.signals.value.data()});
-        // Distributed: a rank's stop request goes out with the next step's spikes, and every
-        // rank stops after the step in which one was received.
+        bool asked = false;
+        if (interval_ == 1) {
+          asked = loop.after_step({n + 1, &step_spikes_, step_counts_.data(), net_.signals.value.data()});
+        } else if (flush) {  // the interval's steps, now that every rank's spikes are here
+          for (size_t j = 0; j < held_n_; ++j)
+            asked = loop.after_step({held_first_ + j + 1, &held_[j], held_counts_[j].data(), net_.signals.value.data()}) || asked;
+          held_n_ = 0;
+        }
+        // Distributed: a rank's stop request goes out with the next interval's spikes, and
+        // every rank stops after the interval in which one was received.
         stop_sent_ = stop_sent_ || asked;
         stop = (dist_ ? stop_any_ : asked) || failure;
         clock_.lap(kPhaseRecording);

@@ -31,8 +31,11 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   // the ranks into a view; the other ranks open none.
   Comm& comm = opt.comm ? *opt.comm : solo_comm();
   std::unique_ptr<RankView> view;
+  uint64_t whole_synapses = 0;
   if (comm.size() > 1) {
-    resolve_weight_monitors(net, whole_sizes(net, comm));
+    const std::vector<uint64_t> sizes = whole_sizes(net, comm);
+    for (uint64_t n : sizes) whole_synapses += n;
+    resolve_weight_monitors(net, sizes);
     view = std::make_unique<RankView>(net, comm);
   }
   Network& watched = view && comm.root() ? view->network() : net;
@@ -71,6 +74,7 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
     throw;
   }
   if (writer) res.checkpoint_bytes = writer->last_bytes;
+  res.synapses = whole_synapses;
   if (extra)
     for (size_t i = 0; i < extra->size(); ++i) (*extra)[i] = std::move(monitors[n_file + i]);
   return res;

@@ -11,7 +11,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # Two ranks on a CI machine of 2 cores: with two threads each the cores are oversubscribed,
 # and threads that spin while they wait (OpenMP barriers, MPI polling) starve the others.
-MPIRUN=(mpirun -np 2 --oversubscribe --allow-run-as-root --bind-to none --mca mpi_yield_when_idle 1 -x OMP_WAIT_POLICY=passive)
+MPIOPT=(--oversubscribe --allow-run-as-root --bind-to none --mca mpi_yield_when_idle 1 -x OMP_WAIT_POLICY=passive)
+MPIRUN=(mpirun -np 2 "${MPIOPT[@]}")
 fails=0
 
 # NAME EXAMPLE TSTOP_MS [extra JSON merged into the network]
@@ -52,6 +53,9 @@ make_net vogels2011 vogels2011 3000
 make_net delays coba 500 '{"projections": [{"name": "exc_inh_slow", "source": "exc", "target": "inh", "receptor": "ex",
   "connectivity": {"rule": "fixed_indegree", "indegree": 30}, "weight": {"uniform": [1, 4]}, "delay": {"uniform": [0.1, 3.0]}}],
   "monitors": [{"type": "weights", "projection": "exc_inh_slow", "synapses": "all", "dt": 100.0}]}'
+# Delays of 0.5 to 2 ms: a communication interval of 5 steps, cut short where the state
+# monitor samples (every 3 steps).
+make_net brunel brunel 1000 '{"monitors": [{"type": "state", "population": "exc", "variables": ["V_m"], "neurons": [0, 399, 400, 799], "dt": 0.3}]}'
 make_net task category_learning 10000 '{"task": {"trials": 10}, "monitors": [
   {"type": "weights", "projection": "cortex_left", "synapses": {"sample": 50}, "dt": 500.0},
   {"type": "state", "population": "left", "variables": ["V_m"], "neurons": "all", "dt": 5.0},
@@ -62,6 +66,11 @@ for n in coba coba_stdp vogels2011 delays; do
   run_as $n 2 1
   same $n r1t1 r2t1
 done
+run_as brunel 1 1
+run_as brunel 2 1
+same brunel r1t1 r2t1
+mpirun -np 3 "${MPIOPT[@]}" "$BIN" run "$WORK/brunel.json" --threads 1 --quiet --output "$WORK/out_brunel_r3t1"
+same brunel r1t1 r3t1
 run_as task 1 1
 for rt in "1 2" "2 1" "2 2"; do
   set -- $rt
