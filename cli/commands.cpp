@@ -229,6 +229,8 @@ void print_version() {
                   cuda.devices[d].cc_minor, cuda.devices[d].memory / 1073741824.0, cuda.devices[d].multiprocessors);
     if (cuda.devices.empty()) std::printf("    %s\n", cuda.error.c_str());
   }
+  std::printf("  MPI:    %s\n", mpi_built() ? "yes: mpirun -np R spikesim run NET.json steps the network on R ranks (docs/mpi.md)"
+                                           : "not built (install libopenmpi-dev openmpi-bin and build again; docs/mpi.md)");
   std::printf("  HDF5:   %u.%u.%u (built against %s); spike chunks compressed by %s\n", maj, min, rel, SPIKESIM_HDF5_VERSION,
               chunk_codec_version());
   std::printf("  Boost:  %d.%d, nlohmann_json %d.%d.%d\n", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
