@@ -71,9 +71,7 @@ def main():
         json.dump(net, open(net_file, "w"))
         res = {c: [] for c in CONFIGS}
         for rep in range(args.reps):
-            for c in CONFIGS:
-                # RUSAGE_CHILDREN keeps the largest child ever: the first run of each configuration
-                # is measured in a fresh process tree (see rss below).
+            for c in (CONFIGS if rep % 2 == 0 else CONFIGS[::-1]):  # order alternated between repeats
                 res[c].append(run_once(args, net_file, os.path.join(work, "out"), *c))
                 print(n, c, rep, res[c][-1], flush=True)
         base_loop = statistics.median(r["loop"] for r in res[(1, 1)])

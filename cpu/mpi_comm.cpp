@@ -73,7 +73,13 @@ class MpiComm final : public Comm {
       displ[r] = static_cast<int>(extra);
       extra += rest[r];
     }
-    if (most <= cap_) return;
+    // The capacity follows the largest record (the same counts on every rank, so the same
+    // decision): raised past it at once, lowered by a quarter while it stays under half.
+    const size_t want = most + most / 2 + 8;
+    if (most <= cap_) {
+      if (want < cap_ / 2) cap_ = std::max(want, cap_ - cap_ / 4);
+      return;
+    }
     std::vector<uint32_t> more(extra);
     const uint32_t* tail = mine.data() + std::min<size_t>(mine.size(), cap_);
     check(MPI_Allgatherv(tail, rest[rank_], MPI_UINT32_T, more.data(), rest.data(), displ.data(), MPI_UINT32_T, MPI_COMM_WORLD),
@@ -84,7 +90,7 @@ class MpiComm final : public Comm {
       std::copy(more.begin() + displ[r], more.begin() + displ[r] + rest[r], all.begin() + k + here);
       k += counts[r];
     }
-    cap_ = most + most / 2;
+    cap_ = want;
   }
 
   void gather(const void* mine, size_t bytes, std::vector<char>& all, std::vector<size_t>& counts) override {
@@ -151,7 +157,7 @@ class MpiComm final : public Comm {
 
  private:
   int rank_ = 0, size_ = 1;
-  size_t cap_ = 1024;  // words per rank in the exchange's first round
+  size_t cap_ = 64;  // words per rank in the exchange's first round (adapted: allgather)
   std::vector<uint32_t> send_, recv_;
 };
 
