@@ -441,9 +441,9 @@ int main_cli(int argc, char** argv) {
     }
     set_memory_limit(a.max_memory);
     file = a.file;
-    if (rk.size() > 1 && a.command != "run")
+    if (rk.size() > 1 && a.command != "run" && a.command != "resume")
       throw UsageError{"spikesim " + a.command + " under mpirun with " + std::to_string(rk.size()) +
-                       " ranks: only `spikesim run` is distributed (docs/mpi.md)"};
+                       " ranks: only `spikesim run` and `resume` are distributed (docs/mpi.md)"};
     if (a.command == "protocol") return cmd_protocol(a);
     if (a.command == "fit") return cmd_fit(a);
     if (a.command == "resume") return cmd_resume(a);

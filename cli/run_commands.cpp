@@ -14,6 +14,7 @@
 #include "gpu/engine.hpp"
 #include "io/checkpoint.hpp"
 #include "io/edges_file.hpp"
+#include "plasticity/network_state.hpp"
 #include "plasticity/preflight.hpp"
 #include "protocols/simulate.hpp"
 
@@ -176,7 +177,6 @@ int cmd_run(const Args& given) {
   Args a = given;
   if (comm.size() > 1) {  // a distributed run (docs/mpi.md)
     if (a.device != "cpu") throw UsageError{"--device " + a.device + " with more than one rank: a distributed run is the CPU engine's"};
-    if (a.checkpoint_every >= 0) throw UsageError{"--checkpoint-every with more than one rank: not yet built (docs/mpi.md)"};
     if (!a.save_state.empty()) throw UsageError{"--save-state with more than one rank: not yet built (docs/mpi.md)"};
     a.quiet = a.quiet || !comm.root();
   }
@@ -228,14 +228,30 @@ int cmd_resume(const Args& a) {
   for (ProjectionSpec& p : spec.projections) p.weights_from.clear();
   Args b = a;
   if (!a.device_given) b.device = h.device;
+  Comm& comm = ranks();
+  if (comm.size() > 1) {  // resumed on R ranks, whatever R wrote the checkpoint (docs/mpi.md)
+    if (a.device_given && a.device != "cpu") throw UsageError{"--device " + a.device + " with more than one rank: a distributed run is the CPU engine's"};
+    b.device = "cpu";
+    b.quiet = b.quiet || !comm.root();
+  }
   if (a.checkpoint_every < 0) b.checkpoint_every = h.every_ms;  // the interval of the run it continues
   RunOptions opt = run_options(b);
+  opt.comm = &comm;
   if (b.device != "cpu") check_device_support(spec);
   check_warnings(a, spec);
   Network net = build_network(std::move(spec));
+  if (comm.size() > 1) {
+    // A checkpoint holds the whole network: each rank builds it whole, loads it, and keeps its
+    // part (the peak memory of a resume is the whole network's on every rank).
+    CheckpointReader r(path);
+    r.check(net, "cpu", a.network.empty());
+    network_state(net, r.archive(), true);
+    const RankPart part = rank_part(net.spec, comm.rank(), comm.size());
+    net = restrict_network(std::move(net), part);
+  }
   opt.resume_from = path;
   opt.resume_changed = !a.network.empty();
-  if (!a.quiet) std::printf("spikesim: resuming %s from t = %.1f ms\n", a.file.c_str(), h.t_ms);
+  if (!b.quiet) std::printf("spikesim: resuming %s from t = %.1f ms\n", a.file.c_str(), h.t_ms);
   print_header(b, net, "resuming");
   const RunResult r = simulate(net, opt);
   return report_run(b, net, r);

@@ -74,6 +74,9 @@ class Backend {
   // Checkpoints (core/archive.hpp): the whole state at the start of step n (before that
   // step's host events), saved; or restored (a.loading()) before a resumed run's first advance.
   virtual void state(Archive& a, uint64_t n) = 0;
+  // Before a checkpoint is written at step n, on every rank of a distributed run (the others
+  // write nothing): gathers what `state` saves on rank 0 (cpu/rank_view.hpp).
+  virtual void prepare_checkpoint(uint64_t /*n*/) {}
   // What a checkpoint calls the engine's state ("cpu", "device"): it resumes on the same kind.
   virtual const char* engine() const = 0;
   // The backend's own figures (rewards triggered by pairs, phase times, device memory).

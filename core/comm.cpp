@@ -22,6 +22,7 @@ class SoloComm final : public Comm {
   }
   void sum(std::vector<uint64_t>&) override {}
   uint64_t min(uint64_t x) override { return x; }
+  uint64_t max(uint64_t x) override { return x; }
   void broadcast(std::vector<uint64_t>&) override {}
   bool any(bool x) override { return x; }
   [[noreturn]] void abort(int code) override { std::exit(code); }

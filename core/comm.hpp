@@ -25,6 +25,7 @@ class Comm {
   // Element-wise sums (exact: integers), minima and the logical or, on every rank.
   virtual void sum(std::vector<uint64_t>& v) = 0;
   virtual uint64_t min(uint64_t x) = 0;
+  virtual uint64_t max(uint64_t x) = 0;
   // Rank 0's `v` (its size too) on every rank.
   virtual void broadcast(std::vector<uint64_t>& v) = 0;
   virtual bool any(bool x) = 0;

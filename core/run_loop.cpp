@@ -113,12 +113,14 @@ void RunLoop::state(Archive& a, uint64_t n) {
     s.counts = &res_.spike_counts;
     s.signals = backend_.signals();
     for (auto& m : monitors_) m->resume_at(s);
-    if (states_due(n)) sample_states(n);
+    if (comm_.size() > 1) sample_states_ranks(n);  // every rank loads the same archive: all get here
+    else if (states_due(n)) sample_states(n);
   }
 }
 
 void RunLoop::checkpoint(uint64_t n) {
   const auto t0 = std::chrono::steady_clock::now();
+  backend_.prepare_checkpoint(n);
   cp_.sink->write(n, [this, n](Archive& a) { state(a, n); });
   ++res_.checkpoints;
   res_.checkpoint_s += seconds_since(t0);

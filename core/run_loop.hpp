@@ -31,6 +31,13 @@ class CheckpointSink {
   virtual void write(uint64_t n, const std::function<void(Archive&)>& fill) = 0;
 };
 
+// A rank of a distributed run other than 0: it takes part in a checkpoint (the backend's
+// gathers), rank 0 writes it.
+class NullCheckpointSink final : public CheckpointSink {
+ public:
+  void write(uint64_t, const std::function<void(Archive&)>&) override {}
+};
+
 // A run's checkpoints: written every `every` steps, when a stop is requested and when the
 // run ends (before the events at t_stop and before lazy weights are settled, so that the run
 // continues as if it had not stopped); or read, for a run that resumes at step `start`.

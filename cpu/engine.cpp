@@ -58,6 +58,9 @@ class CpuBackend final : public Backend {
   }
   const double* signals() const override { return net_.signals.value.data(); }
   void state(Archive& a, uint64_t n) override;
+  void prepare_checkpoint(uint64_t) override {
+    if (dist_) view_->gather_checkpoint();
+  }
   const char* engine() const override { return "cpu"; }
   void report(RunResult& res) override {
     res.pair_rewards = pair_rewards_.triggered();
@@ -168,6 +171,16 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt, RankView* view)
     for (const Projection& proj : net.projs)
       if (proj.csr.size()) shortest = std::min<uint64_t>(shortest, proj.csr.delay_min);
     shortest = comm_.min(shortest);  // over every rank's tables
+    for (Projection& proj : net.projs) {
+      // Every rank's rings as long as the whole table's (a checkpoint saves rank 0's), and a
+      // plastic projection's one delay also where this rank has none of its synapses.
+      const uint64_t slots = comm_.max(proj.queue.size());
+      if (proj.queue.size() != slots) proj.queue.assign(slots, {});
+      if (proj.plastic) {
+        const uint64_t d = comm_.min(proj.csr.size() ? proj.csr.delay_min : 65535);
+        proj.plastic->delay = d == 65535 ? proj.csr.delay_min : static_cast<uint32_t>(d);  // no synapse anywhere: as one process
+      }
+    }
     bool every_step = !net.spec.signals.empty() || net.spec.task.active();
     for (size_t i : plastic_) every_step = every_step || net.projs[i].plastic->partner.active();
     interval_ = every_step ? 1u : static_cast<uint32_t>(shortest);
@@ -175,7 +188,11 @@ CpuBackend::CpuBackend(Network& net, const RunOptions& opt, RankView* view)
 }
 
 void CpuBackend::state(Archive& a, uint64_t n) {
-  network_state(net_, a, true);
+  // Distributed: rank 0 saves the whole network gathered into the view (prepare_checkpoint);
+  // a resumed rank was given its part of the checkpoint's network before the run
+  // (restrict_network). What follows every rank holds alike.
+  if (!dist_) network_state(net_, a, true);
+  else if (!a.loading()) network_state(view_->network(), a, true);
   pair_rewards_.state(a, "engine/pair_rewards");
   if (a.loading()) sched_.drop_before(n);  // rate changes and the file's rewards: made again by the constructor
   sched_.state(a, "engine/scheduler", net_.signals);

@@ -139,6 +139,10 @@ class MpiComm final : public Comm {
     check(MPI_Allreduce(MPI_IN_PLACE, &x, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
     return x;
   }
+  uint64_t max(uint64_t x) override {
+    check(MPI_Allreduce(MPI_IN_PLACE, &x, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+    return x;
+  }
   bool any(bool x) override {
     int v = x ? 1 : 0;
     check(MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD), "MPI_Allreduce");

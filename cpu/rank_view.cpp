@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "plasticity/plasticity.hpp"
+
 namespace spikesim {
 
 std::vector<uint64_t> whole_sizes(const Network& net, Comm& comm) {
@@ -11,10 +13,10 @@ std::vector<uint64_t> whole_sizes(const Network& net, Comm& comm) {
   return n;
 }
 
-RankView::RankView(Network& net, Comm& comm) : net_(net), comm_(comm) {
+RankView::RankView(Network& net, Comm& comm, bool complete) : net_(net), comm_(comm) {
   const NetworkSpec& s = net.spec;
   needed_.assign(net.projs.size(), false);
-  for (size_t i = 0; i < net.projs.size(); ++i) needed_[i] = net.projs[i].plastic != nullptr || s.output.circuit;
+  for (size_t i = 0; i < net.projs.size(); ++i) needed_[i] = net.projs[i].plastic != nullptr || s.output.circuit || complete;
   for (const WeightMonitorSpec& m : s.weights) needed_[m.projection] = true;
   place_.resize(net.projs.size());
   if (comm.root()) {
@@ -110,6 +112,68 @@ void RankView::gather_weights(int i) {
 void RankView::gather_all_weights() {
   for (size_t i = 0; i < needed_.size(); ++i)
     if (needed_[i]) gather_weights(static_cast<int>(i));
+}
+
+// Each rank's [lo, hi) of population `pop` (per_neuron values each) into `whole` on rank 0.
+template <class T>
+void RankView::gather_slices(const std::vector<T>& mine, int pop, size_t per_neuron, std::vector<T>& whole) {
+  const size_t lo = net_.part.lo(pop) * per_neuron, hi = net_.part.hi(pop) * per_neuron;
+  std::vector<T> all;
+  gather_vec(comm_, mine.data() + lo, hi - lo, all);
+  if (comm_.root()) std::copy(all.begin(), all.end(), whole.begin());
+}
+
+// Each rank's per-synapse values (per_synapse each) of projection i to their places in `whole`.
+template <class T>
+void RankView::gather_placed(const std::vector<T>& mine, int i, size_t per_synapse, std::vector<T>& whole) {
+  std::vector<T> all;
+  gather_vec(comm_, mine.data(), mine.size(), all);
+  if (!comm_.root()) return;
+  whole.resize(place_[i].size() * per_synapse);
+  for (uint64_t q = 0; q < place_[i].size(); ++q)
+    std::copy(all.begin() + q * per_synapse, all.begin() + (q + 1) * per_synapse, whole.begin() + place_[i][q] * per_synapse);
+}
+
+void RankView::gather_checkpoint() {
+  gather_state();
+  for (size_t p = 0; p < net_.pops.size(); ++p) {
+    Population& pop = net_.pops[p];
+    Population* w = comm_.root() ? &full_->pops[p] : nullptr;
+    if (!pop.ref.empty()) gather_slices(pop.ref, static_cast<int>(p), 1, w ? w->ref : pop.ref);
+    if (w) {
+      w->threshold = pop.threshold;
+      w->thresholds = pop.thresholds;
+    }
+  }
+  for (size_t i = 0; i < net_.projs.size(); ++i) {
+    Projection& pr = net_.projs[i];
+    Projection* w = comm_.root() ? &full_->projs[i] : nullptr;
+    const int ii = static_cast<int>(i);
+    gather_weights(ii);
+    if (w) w->queue = pr.queue;
+    if (!pr.plastic) continue;
+    Plasticity& pl = *pr.plastic;
+    if (w) {
+      // A fresh copy of rank 0's rule: its presynaptic traces, integrals and rewards are every
+      // rank's; its own arrays are replaced below by the whole network's.
+      auto copy = pl.clone();
+      copy->post_ptr.clear();
+      copy->post_pre.clear();
+      copy->post_syn.clear();
+      w->plastic = copy;
+    }
+    std::vector<float> scratch;
+    gather_placed(pl.syn_state, ii, pl.syn_floats, w ? w->plastic->syn_state : scratch);
+    TraceArray* wpost = w ? &w->plastic->post : &pl.post;
+    TraceArray* wpart = w ? &w->plastic->partner.traces : &pl.partner.traces;
+    gather_slices(pl.post.values, pr.target, pl.post.spec.count, wpost->values);
+    gather_slices(pl.post.stamp, pr.target, 1, wpost->stamp);
+    if (!pl.partner.traces.stamp.empty()) {
+      gather_slices(pl.partner.traces.values, pr.target, pl.partner.traces.spec.count, wpart->values);
+      gather_slices(pl.partner.traces.stamp, pr.target, 1, wpart->stamp);
+    }
+  }
+  if (comm_.root()) full_->signals = net_.signals;
 }
 
 void RankView::gather_state() {

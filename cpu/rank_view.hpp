@@ -20,18 +20,27 @@ namespace spikesim {
 class RankView {
  public:
   // Collective. On rank 0 the view is built: the state as it is now, the tables' structure
-  // and weights.
-  RankView(Network& net, Comm& comm);
+  // and weights. `complete`: every projection's table (a checkpoint holds the whole network).
+  RankView(Network& net, Comm& comm, bool complete = false);
   Network& network() { return *full_; }  // rank 0 only
   // Collective: every neuron's state into the view.
   void gather_state();
   // Collective: the current weights of projection i (one the view holds) into the view.
   void gather_weights(int i);
   void gather_all_weights();
+  // Collective: everything a checkpoint saves (plasticity/network_state.cpp), into the view
+  // (complete): neuron state and refractory counts, weights, per-synapse rule state,
+  // postsynaptic and partner traces (each rank its own neurons'); from rank 0, what every
+  // rank holds alike: delay rings, presynaptic traces, rule integrals, signals, thresholds.
+  void gather_checkpoint();
   bool holds(int i) const { return needed_[i]; }
 
  private:
   void gather_table(int i);
+  template <class T>
+  void gather_slices(const std::vector<T>& mine, int pop, size_t per_neuron, std::vector<T>& whole);
+  template <class T>
+  void gather_placed(const std::vector<T>& mine, int i, size_t per_synapse, std::vector<T>& whole);
   Network& net_;
   Comm& comm_;
   std::unique_ptr<Network> full_;

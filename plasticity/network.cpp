@@ -123,6 +123,56 @@ void resolve_weight_monitors(Network& net, const std::vector<uint64_t>& sizes) {
   }
 }
 
+Network restrict_network(Network&& whole, const RankPart& part) {
+  Network net{std::move(whole.spec), std::move(whole.graph), std::move(whole.pops), {}, std::move(whole.poisson_inputs),
+              std::move(whole.signals), part};
+  for (Projection& p : whole.projs) {
+    const uint32_t lo = part.lo(p.target), hi = part.hi(p.target);
+    const Csr& c = p.csr;
+    Projection q;
+    q.name = p.name;
+    q.source = p.source;
+    q.target = p.target;
+    q.receptor = p.receptor;
+    q.queue = std::move(p.queue);  // the whole ring: spikes in flight for every delay
+    q.csr.row_ptr.assign(c.row_ptr.size(), 0);
+    std::vector<uint64_t> kept;
+    for (uint32_t j = 0; j < c.rows(); ++j) {
+      for (uint64_t k = c.row_ptr[j]; k < c.row_ptr[j + 1]; ++k)
+        if (c.target[k] >= lo && c.target[k] < hi) kept.push_back(k);
+      q.csr.row_ptr[j + 1] = kept.size();
+    }
+    for (uint64_t k : kept) {
+      q.csr.target.push_back(c.target[k]);
+      q.csr.weight.push_back(c.weight[k]);
+      if (!c.delay.empty()) q.csr.delay.push_back(c.delay[k]);
+    }
+    if (!q.csr.delay.empty()) {  // as build_csr(range): a per-synapse array only where the kept delays differ
+      const auto [mn, mx] = std::minmax_element(q.csr.delay.begin(), q.csr.delay.end());
+      q.csr.delay_min = *mn;
+      q.csr.delay_max = *mx;
+      if (*mn == *mx) q.csr.delay.clear();
+    } else if (!kept.empty()) {
+      q.csr.delay_min = c.delay_min;
+      q.csr.delay_max = c.delay_max;
+    }
+    if (p.plastic) {
+      q.plastic = p.plastic;
+      Plasticity& pl = *q.plastic;
+      const int f = pl.syn_floats;
+      std::vector<float> state;
+      state.reserve(kept.size() * f);
+      for (uint64_t k : kept) state.insert(state.end(), pl.syn_state.begin() + k * f, pl.syn_state.begin() + (k + 1) * f);
+      pl.syn_state = std::move(state);
+      pl.index(q, net.pops[q.target].size);
+    }
+    net.projs.push_back(std::move(q));
+  }
+  // Partner traces keep the whole source lists: the traces of other ranks' targets they also
+  // bump are never read here (a checkpoint gathers each rank's own).
+  return net;
+}
+
 Network build_network(NetworkSpec spec, const WeightsLoader& load, const RankPart* part) {
   if (spec.run.tstop / spec.run.dt >= 4.0e9)
     fail("/run/tstop", spec.run.tstop, "fewer than 4e9 steps of dt (" + std::to_string(spec.run.dt) + " ms)");

@@ -45,6 +45,12 @@ using WeightsLoader = std::function<void(const std::string& path, const std::str
 // monitors are resolved later, against the whole tables' sizes (resolve_weight_monitors).
 Network build_network(NetworkSpec spec, const WeightsLoader& load, const RankPart* part = nullptr);
 
+// A rank's part of a whole network (a distributed run resumed from a checkpoint, which
+// holds the whole network, docs/mpi.md): each table keeps the synapses onto the rank's
+// neurons with their weights and rule state, in the order build_network(part) gives them;
+// delay rings, traces (per neuron), signals and neuron state stay whole.
+Network restrict_network(Network&& whole, const RankPart& part);
+
 // The synapses each weights monitor records, from the sizes of the whole projections.
 void resolve_weight_monitors(Network& net, const std::vector<uint64_t>& sizes);
 

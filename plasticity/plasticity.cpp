@@ -15,6 +15,10 @@ void Plasticity::attach(const Projection& p, uint32_t n_pre, uint32_t n_post, do
   pre.init(pre.spec, n_pre, dt_ms);
   post.init(post.spec, n_post, dt_ms);
   syn_state.assign(p.csr.size() * syn_floats, 0.0f);
+  index(p, n_post);
+}
+
+void Plasticity::index(const Projection& p, uint32_t n_post) {
   ByTarget t = by_target(p.csr, n_post);  // one delay: (source, CSR index) order within a target
   post_ptr = std::move(t.ptr);
   post_pre = std::move(t.pre);

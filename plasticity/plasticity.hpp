@@ -42,6 +42,8 @@ class Plasticity {
 
   // Sizes traces and builds the transposed index for `p`'s CSR table.
   void attach(const Projection& p, uint32_t n_pre, uint32_t n_post, double dt);
+  // The transposed index alone (post_ptr, post_pre, post_syn), for `p`'s table as it is now.
+  void index(const Projection& p, uint32_t n_post);
   // 4a: spikes arriving at `step` at the thread's targets: add weights to input (may be null), on_pre.
   virtual void deliver(Projection& p, uint32_t step, float* input, const TargetPart& part,
                        const HookCtx& base) = 0;

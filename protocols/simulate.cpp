@@ -36,7 +36,7 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
     const std::vector<uint64_t> sizes = whole_sizes(net, comm);
     for (uint64_t n : sizes) whole_synapses += n;
     resolve_weight_monitors(net, sizes);
-    view = std::make_unique<RankView>(net, comm);
+    view = std::make_unique<RankView>(net, comm, opt.checkpoint);  // a checkpoint holds every table
   }
   Network& watched = view && comm.root() ? view->network() : net;
   const bool files = opt.file_monitors && comm.root();
@@ -54,10 +54,15 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
     cp.from = &from->archive();
     cp.start = from->header().step;
   }
+  NullCheckpointSink no_file;  // ranks other than 0 take part in the gathers, rank 0 writes
   if (opt.checkpoint) {
-    writer = std::make_unique<CheckpointWriter>((std::filesystem::path(net.spec.output.dir) / "checkpoint.h5").string(),
-                                                checkpoint_header(net, backend->engine(), opt));
-    cp.sink = writer.get();
+    if (comm.root()) {
+      writer = std::make_unique<CheckpointWriter>((std::filesystem::path(net.spec.output.dir) / "checkpoint.h5").string(),
+                                                  checkpoint_header(net, backend->engine(), opt));
+      cp.sink = writer.get();
+    } else {
+      cp.sink = &no_file;
+    }
     cp.every = opt.checkpoint_every_ms > 0 ? std::max<uint64_t>(1, std::llround(opt.checkpoint_every_ms / net.spec.run.dt)) : 0;
   }
   RunLoop loop(net.spec, net.steps(), *backend, monitors, net.signals, opt, cp);

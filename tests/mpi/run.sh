@@ -79,6 +79,32 @@ for rt in "1 2" "2 1" "2 2"; do
 done
 cmp "$WORK/out_task_r1t1/trials.csv" "$WORK/out_task_r2t2/trials.csv" && echo "ok: task trials.csv r1t1 = r2t2" || { echo "FAIL: trials.csv"; fails=$((fails + 1)); }
 
+# Checkpoints (docs/mpi.md): R ranks save the whole network, the same arrays as one process;
+# a checkpoint of R ranks resumes on another R and ends as the run that never stopped.
+# NAME HALF_MS FULL_MS RANKS_A RANKS_B
+ckpt() {
+  local name=$1 half=$2 full=$3 ra=$4 rb=$5 dir="$WORK/out_$1_ck$4to$5"
+  local a=("$BIN" run "$WORK/$name.json" --threads 1 --quiet --output "$dir" --tstop "$half" --checkpoint-every 0)
+  local b=("$BIN" resume "$dir" --tstop "$full" --threads 1 --quiet)
+  if [ "$ra" -gt 1 ]; then a=(mpirun -np "$ra" "${MPIOPT[@]}" "${a[@]}"); fi
+  if [ "$rb" -gt 1 ]; then b=(mpirun -np "$rb" "${MPIOPT[@]}" "${b[@]}"); fi
+  "${a[@]}"
+  cp -r "$dir" "$dir.saved"
+  "${b[@]}"
+  same "$name" r1t1 "ck$4to$5"
+}
+ckpt coba_stdp 500 1000 1 2
+ckpt coba_stdp 500 1000 2 1
+ckpt coba_stdp 500 1000 2 2
+if "$PY" "$HERE/same_outputs.py" --checkpoint "$WORK/out_coba_stdp_ck1to2.saved" "$WORK/out_coba_stdp_ck2to1.saved"; then
+  echo "ok: coba_stdp checkpoint of 2 ranks = of 1"
+else echo "FAIL: coba_stdp checkpoints of 1 and 2 ranks differ"; fails=$((fails + 1)); fi
+ckpt vogels2011 1500 3000 2 1
+ckpt delays 250 500 1 2
+ckpt brunel 500 1000 3 2
+ckpt task 5000 10000 2 1
+ckpt task 5000 10000 1 2
+
 # The comparison can fail: another seed gives other files.
 "$BIN" run "$WORK/coba.json" --threads 1 --quiet --seed 2 --output "$WORK/out_coba_seed2"
 if "$PY" "$HERE/same_outputs.py" "$WORK/out_coba_r1t1" "$WORK/out_coba_seed2" >/dev/null; then
@@ -99,7 +125,7 @@ expect2() {  # DESCRIPTION COMMAND...
 }
 echo '{"run": {"tstop": 10}, "populations": {"a": {"size": 10, "model": "lif_curr_exp"}}, "projections": [{"source": "a", "target": "a", "delay": -1}]}' >"$WORK/bad.json"
 expect2 "a bad file under mpirun" "${MPIRUN[@]}" "$BIN" run "$WORK/bad.json"
-expect2 "--checkpoint-every with 2 ranks" "${MPIRUN[@]}" "$BIN" run "$WORK/coba.json" --checkpoint-every 100
+expect2 "--save-state with 2 ranks" "${MPIRUN[@]}" "$BIN" run "$WORK/coba.json" --save-state "$WORK/s.h5"
 expect2 "validate under mpirun" "${MPIRUN[@]}" "$BIN" validate "$WORK/coba.json"
 
 echo "$fails failures"

@@ -3,7 +3,8 @@
 .h5 file equal, element for element (floats bit for bit), and the same files. Attributes
 that describe the run rather than its results (wall times, provenance) are not compared.
 
-usage: same_outputs.py DIR_A DIR_B"""
+usage: same_outputs.py DIR_A DIR_B             the output files (checkpoint.h5 left out)
+       same_outputs.py --checkpoint DIR_A DIR_B  the two checkpoint.h5 files, every array"""
 import os
 import sys
 
@@ -21,9 +22,10 @@ def datasets(path):
     return out
 
 
-def main(a, b):
-    fa = sorted(x for x in os.listdir(a) if x.endswith(".h5") and x != "checkpoint.h5")
-    fb = sorted(x for x in os.listdir(b) if x.endswith(".h5") and x != "checkpoint.h5")
+def main(a, b, checkpoint=False):
+    pick = (lambda x: x == "checkpoint.h5") if checkpoint else (lambda x: x.endswith(".h5") and x != "checkpoint.h5")
+    fa = sorted(x for x in os.listdir(a) if pick(x))
+    fb = sorted(x for x in os.listdir(b) if pick(x))
     if fa != fb:
         print(f"different files: {fa} vs {fb}")
         return 1
@@ -50,4 +52,6 @@ def main(a, b):
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--checkpoint":
+        sys.exit(main(sys.argv[2], sys.argv[3], checkpoint=True))
     sys.exit(main(sys.argv[1], sys.argv[2]))
