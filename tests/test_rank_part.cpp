@@ -10,6 +10,7 @@
 
 #include "core/rank_part.hpp"
 #include "helpers.hpp"
+#include "plasticity/plasticity.hpp"
 #include "synapses/connectivity.hpp"
 
 using namespace spikesim;
@@ -96,6 +97,41 @@ TEST_CASE("the ranks' tables side by side are the whole table: synapses, weights
         }
         CHECK(got.size() == expected.size());
         CHECK((got == expected));
+      }
+    }
+}
+
+TEST_CASE("a whole network cut to a rank's part is the network that rank builds") {
+  const std::string text = R"({"run": {"tstop": 1, "dt": 0.1},
+    "populations": {"a": {"size": 150, "model": "lif_curr_exp"}, "b": {"size": 90, "model": "lif_curr_exp"}},
+    "projections": [
+      {"name": "ab", "source": "a", "target": "b", "connectivity": {"rule": "fixed_indegree", "indegree": 12},
+       "weight": {"uniform": [0.5, 1.5]}, "delay": {"uniform": [0.1, 1.0]}},
+      {"name": "bb", "source": "b", "target": "b", "connectivity": {"rule": "pairwise_bernoulli", "p": 0.2},
+       "weight": 1.0, "delay": 0.3,
+       "plasticity": {"rule": "stdp", "tau_plus": 20, "tau_minus": 20, "A_plus": 0.01, "A_minus": 0.012, "w_min": 0, "w_max": 5}}]})";
+  for (int R : {2, 3})
+    for (int r = 0; r < R; ++r) {
+      CAPTURE(R);
+      CAPTURE(r);
+      const NetworkSpec spec = parse_network_text(text);
+      const RankPart part = rank_part(spec, r, R);
+      const Network built = build_network(parse_network_text(text), nullptr, &part);
+      const Network cut = restrict_network(network_from(text), part);
+      REQUIRE(cut.projs.size() == built.projs.size());
+      for (size_t i = 0; i < cut.projs.size(); ++i) {
+        const Csr &x = cut.projs[i].csr, &y = built.projs[i].csr;
+        CHECK(x.row_ptr == y.row_ptr);
+        CHECK(x.target == y.target);
+        CHECK(x.weight == y.weight);
+        CHECK(x.delay == y.delay);
+        CHECK(x.delay_min == y.delay_min);
+        CHECK(x.delay_max == y.delay_max);
+        if (built.projs[i].plastic) {
+          CHECK(cut.projs[i].plastic->post_ptr == built.projs[i].plastic->post_ptr);
+          CHECK(cut.projs[i].plastic->post_syn == built.projs[i].plastic->post_syn);
+          CHECK(cut.projs[i].plastic->syn_state.size() == built.projs[i].plastic->syn_state.size());
+        }
       }
     }
 }
