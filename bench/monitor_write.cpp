@@ -17,6 +17,18 @@
 #include <cstdlib>
 #include <vector>
 
+// Writes the block `cnt` at `off` of dataset d (of rank_of_space dimensions), after growing
+// it to `ext` where given.
+void write_block(hid_t d, hid_t type, hid_t xfer, const void* buf, const hsize_t* off, const hsize_t* cnt, int rank_of_space,
+                 const hsize_t* ext = nullptr) {
+  if (ext) H5Dset_extent(d, ext);
+  hid_t fs = H5Dget_space(d), ms = H5Screate_simple(rank_of_space, cnt, nullptr);
+  H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, nullptr, cnt, nullptr);
+  H5Dwrite(d, type, ms, fs, xfer, buf);
+  H5Sclose(fs);
+  H5Sclose(ms);
+}
+
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   int rank, R;
@@ -107,45 +119,21 @@ int main(int argc, char** argv) {
     MPI_Allreduce(&n, &total, 1, MPI_UNSIGNED_LONG, MPI_SUM, MPI_COMM_WORLD);
     if (rank == 0) before = 0;
     const hsize_t ext = written + total, off = written + before, cnt = n;
-    const void* bufs[2] = {ids.data(), ts.data()};
-    hid_t dsets[2] = {d_ids, d_ts}, types[2] = {H5T_NATIVE_UINT, H5T_NATIVE_DOUBLE};
-    for (int k = 0; k < 2; ++k) {
-      H5Dset_extent(dsets[k], &ext);
-      hid_t fs = H5Dget_space(dsets[k]), ms = H5Screate_simple(1, &cnt, nullptr);
-      H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, nullptr, &cnt, nullptr);
-      H5Dwrite(dsets[k], types[k], ms, fs, xfer, bufs[k]);
-      H5Sclose(fs);
-      H5Sclose(ms);
-    }
+    write_block(d_ids, H5T_NATIVE_UINT, xfer, ids.data(), &off, &cnt, 1, &ext);
+    write_block(d_ts, H5T_NATIVE_DOUBLE, xfer, ts.data(), &off, &cnt, 1, &ext);
     written = ext;
     hsize_t o2[2] = {static_cast<hsize_t>(blk * B), static_cast<hsize_t>(rank * my_c)};
     hsize_t c2[2] = {static_cast<hsize_t>(B), static_cast<hsize_t>(my_c)};
-    hid_t fs = H5Dget_space(d_state), ms = H5Screate_simple(2, c2, nullptr);
-    H5Sselect_hyperslab(fs, H5S_SELECT_SET, o2, nullptr, c2, nullptr);
-    H5Dwrite(d_state, H5T_NATIVE_FLOAT, ms, fs, xfer, state.data());
-    H5Sclose(fs);
-    H5Sclose(ms);
+    write_block(d_state, H5T_NATIVE_FLOAT, xfer, state.data(), o2, c2, 2);
 #else
     if (rank == 0) {
       const hsize_t ext = written + all_ids.size(), off = written, cnt = all_ids.size();
-      const void* bufs[2] = {all_ids.data(), all_ts.data()};
-      hid_t dsets[2] = {d_ids, d_ts}, types[2] = {H5T_NATIVE_UINT, H5T_NATIVE_DOUBLE};
-      for (int k = 0; k < 2; ++k) {
-        H5Dset_extent(dsets[k], &ext);
-        hid_t fs = H5Dget_space(dsets[k]), ms = H5Screate_simple(1, &cnt, nullptr);
-        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, nullptr, &cnt, nullptr);
-        H5Dwrite(dsets[k], types[k], ms, fs, xfer, bufs[k]);
-        H5Sclose(fs);
-        H5Sclose(ms);
-      }
+      write_block(d_ids, H5T_NATIVE_UINT, xfer, all_ids.data(), &off, &cnt, 1, &ext);
+      write_block(d_ts, H5T_NATIVE_DOUBLE, xfer, all_ts.data(), &off, &cnt, 1, &ext);
       written = ext;
       // Rows of the block: rank r's columns follow rank r-1's (the gather's order).
       hsize_t o2[2] = {static_cast<hsize_t>(blk * B), 0}, c2[2] = {static_cast<hsize_t>(B), static_cast<hsize_t>(C)};
-      hid_t fs = H5Dget_space(d_state), ms = H5Screate_simple(2, c2, nullptr);
-      H5Sselect_hyperslab(fs, H5S_SELECT_SET, o2, nullptr, c2, nullptr);
-      H5Dwrite(d_state, H5T_NATIVE_FLOAT, ms, fs, xfer, all_state.data());
-      H5Sclose(fs);
-      H5Sclose(ms);
+      write_block(d_state, H5T_NATIVE_FLOAT, xfer, all_state.data(), o2, c2, 2);
       all_ids.clear();
       all_ts.clear();
       all_state.clear();
