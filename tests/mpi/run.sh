@@ -59,7 +59,8 @@ make_net brunel brunel 1000 '{"monitors": [{"type": "state", "population": "exc"
 make_net task category_learning 10000 '{"task": {"trials": 10}, "monitors": [
   {"type": "weights", "projection": "cortex_left", "synapses": {"sample": 50}, "dt": 500.0},
   {"type": "state", "population": "left", "variables": ["V_m"], "neurons": "all", "dt": 5.0},
-  {"type": "spikes", "populations": ["cortex", "left", "right"]}]}'
+  {"type": "spikes", "populations": ["cortex", "left", "right"]},
+  {"type": "signals", "signals": ["DA"], "dt": 0.5}]}'
 
 for n in coba coba_stdp vogels2011 delays; do
   run_as $n 1 1
