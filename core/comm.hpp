@@ -36,6 +36,8 @@ class Comm {
 
 // One process: every collective is the identity.
 Comm& solo_comm();
+// `c`, or this process alone where it is null (RunOptions::comm).
+inline Comm& comm_or_solo(Comm* c) { return c ? *c : solo_comm(); }
 
 // Gathers typed arrays (each rank's `mine`) into `all` on rank 0, in rank order.
 template <class T>

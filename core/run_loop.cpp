@@ -23,7 +23,7 @@ RunLoop::RunLoop(const NetworkSpec& spec, uint64_t n_steps, Backend& backend, st
                  Signals& signals, const RunOptions& opt, const Checkpointing& cp)
     : spec_(spec), n_steps_(n_steps), backend_(backend), monitors_(monitors), signals_(signals), cp_(cp),
       progress_(opt.progress ? Progress::kLine : opt.progress_plain ? Progress::kPlain : Progress::kOff, spec.run.tstop), live_(backend.live_state()),
-      comm_(opt.comm ? *opt.comm : solo_comm()) {
+      comm_(comm_or_solo(opt.comm)) {
   res_.spike_counts.assign(spec.populations.size(), 0);
   for (const auto& m : monitors_) {
     if (m->samples()) sampled_.push_back(m.get());
@@ -72,24 +72,17 @@ bool RunLoop::states_due(uint64_t n) const {
 }
 
 void RunLoop::sample_states(uint64_t n) {
-  lazy_due_.clear();
-  for (const Monitor* m : sampled_)
-    if (m->due(n) && m->lazy_projection() >= 0) lazy_due_.push_back(m->lazy_projection());
-  backend_.sync_state(n, lazy_due_);
-  for (Monitor* m : sampled_)
-    if (m->due(n)) m->sample_state();
-}
-
-void RunLoop::sample_states_ranks(uint64_t n) {
-  std::vector<uint64_t> msg;  // rank 0's decision: [due, lazy projections...]
+  // [due, lazy projections...]: in a distributed run rank 0's decision (its monitors), which
+  // every rank calls this to receive (the gathers of sync_state are collective).
+  decision_.clear();
   if (comm_.root()) {
-    msg.push_back(states_due(n) ? 1 : 0);
+    decision_.push_back(states_due(n) ? 1 : 0);
     for (const Monitor* m : sampled_)
-      if (m->due(n) && m->lazy_projection() >= 0) msg.push_back(static_cast<uint64_t>(m->lazy_projection()));
+      if (m->due(n) && m->lazy_projection() >= 0) decision_.push_back(static_cast<uint64_t>(m->lazy_projection()));
   }
-  comm_.broadcast(msg);
-  if (msg.empty() || msg[0] == 0) return;
-  lazy_due_.assign(msg.begin() + 1, msg.end());
+  comm_.broadcast(decision_);
+  if (decision_.empty() || decision_[0] == 0) return;
+  lazy_due_.assign(decision_.begin() + 1, decision_.end());
   backend_.sync_state(n, lazy_due_);
   for (Monitor* m : sampled_)
     if (m->due(n)) m->sample_state();
@@ -113,8 +106,7 @@ void RunLoop::state(Archive& a, uint64_t n) {
     s.counts = &res_.spike_counts;
     s.signals = backend_.signals();
     for (auto& m : monitors_) m->resume_at(s);
-    if (comm_.size() > 1) sample_states_ranks(n);  // every rank loads the same archive: all get here
-    else if (states_due(n)) sample_states(n);
+    if (comm_.size() > 1 || states_due(n)) sample_states(n);  // every rank loads the same archive: all get here
   }
 }
 
@@ -179,8 +171,7 @@ RunResult RunLoop::run(std::chrono::steady_clock::time_point wall0) {
     const uint64_t done = backend_.advance(n, k, *this);
     n += done;
     stop = done < k || (ranks ? comm_.any(stop_requested()) : stop_requested());
-    if (ranks && n < n_steps_) sample_states_ranks(n);
-    else if (!live_ && n < n_steps_ && states_due(n)) sample_states(n);
+    if (!live_ && n < n_steps_ && (ranks || states_due(n))) sample_states(n);  // ranks: rank 0 decides
   }
   res_.loop_s = seconds_since(loop0);
   progress_.done();

@@ -65,8 +65,7 @@ class RunLoop {
 
  private:
   uint64_t chunk(uint64_t n) const;  // steps from n to the next host event, report or the end
-  void sample_states(uint64_t n);     // state monitors due at step n (the state is current)
-  void sample_states_ranks(uint64_t n);  // the same in a distributed run: rank 0 decides, all gather
+  void sample_states(uint64_t n);     // state monitors due at step n (the state is current; ranks: rank 0 decides)
   void schedule_periodic(uint64_t step, uint64_t period);  // Backend::periodic at step, then every period
   bool states_due(uint64_t n) const;
   void state(Archive& a, uint64_t n);  // everything the loop, the backend and the monitors hold at step n
@@ -83,6 +82,7 @@ class RunLoop {
   RunResult res_;
   std::vector<Monitor*> sampled_;  // monitors with a state stride
   std::vector<int> lazy_due_;      // scratch: lazy projections of the monitors due
+  std::vector<uint64_t> decision_;  // scratch: sample_states' decision
   Progress progress_;
   std::chrono::steady_clock::time_point last_flush_;
   bool live_;

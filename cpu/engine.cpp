@@ -77,10 +77,9 @@ class CpuBackend final : public Backend {
  private:
   // Up to k steps with team_ threads; `stopped`: the run loop asked to stop.
   uint64_t run_steps(uint64_t n0, uint64_t k, RunLoop& loop, bool& stopped);
-  // Phase 3 (one thread); `flush`: the last step of a communication interval.
+  // Phase 3 (one thread); `flush`: the last step of a communication interval (distributed).
   void emit(uint64_t n, bool flush);
-  void exchange();           // phase 3, distributed, an interval of one step: every rank's spikes of the step
-  void exchange_interval();  // the same for the interval's steps held so far (held_)
+  void exchange();  // phase 3, distributed: every rank's spikes of the interval's steps held so far (held_)
   // Thread tid's share of this rank's neurons of population p.
   void share(int p, int tid, uint32_t& lo, uint32_t& hi) const { thread_share(net_.part.lo(p), net_.part.hi(p), tid, team_, lo, hi); }
   void deliver(int tid, uint32_t now);   // phase 4a (every thread)
@@ -135,7 +134,7 @@ class CpuBackend final : public Backend {
 };
 
 CpuBackend::CpuBackend(Network& net, const RunOptions& opt, RankView* view)
-    : net_(net), comm_(opt.comm ? *opt.comm : solo_comm()), view_(view), dist_(comm_.size() > 1), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),  // opt.threads when simulate set it
+    : net_(net), comm_(comm_or_solo(opt.comm)), view_(view), dist_(comm_.size() > 1), nthreads_(cpu_threads(net, opt, omp_get_max_threads())),  // opt.threads when simulate set it
       team_(nthreads_), choice_(nthreads_, opt.measure_threads),
       pair_rewards_(net.spec.signals, net.spec.run.seed), clock_(opt.profile) {
   const size_t n_pops = net.pops.size();
@@ -218,7 +217,7 @@ void CpuBackend::emit(uint64_t n, bool flush) {
     all.clear();
     for (int k = 0; k < team_; ++k) all.insert(all.end(), local_[k][p].begin(), local_[k][p].end());
   }
-  if (interval_ > 1) {  // held until the interval ends; step_spikes_ stays this rank's (on_post reads them)
+  if (dist_) {  // this rank's spikes held until the interval ends (the exchange's record)
     if (held_n_ == 0) {
       send_.assign(1, stop_sent_ ? 1u : 0u);
       held_first_ = n;
@@ -226,12 +225,16 @@ void CpuBackend::emit(uint64_t n, bool flush) {
     for (const auto& sp : step_spikes_) send_.push_back(static_cast<uint32_t>(sp.size()));
     for (const auto& sp : step_spikes_) send_.insert(send_.end(), sp.begin(), sp.end());
     ++held_n_;
-    for (size_t i : plastic_) net_.projs[i].plastic->advance(static_cast<uint32_t>(n + 1), net_.signals);
-    if (flush) exchange_interval();
-    clock_.lap(kPhaseExchange);
-    return;
+    if (interval_ > 1) {  // step_spikes_ stays this rank's (on_post reads them)
+      for (size_t i : plastic_) net_.projs[i].plastic->advance(static_cast<uint32_t>(n + 1), net_.signals);
+      if (flush) exchange();
+      clock_.lap(kPhaseExchange);
+      return;
+    }
+    exchange();  // an interval of one step: every rank's spikes of the step, in rank order (= ascending)
+    step_spikes_.swap(held_[0]);
+    held_n_ = 0;
   }
-  if (dist_) exchange();  // step_spikes_: every rank's, in rank order (= ascending)
   for (size_t p = 0; p < step_spikes_.size(); ++p) {
     const auto& all = step_spikes_[p];
     step_counts_[p] = static_cast<uint32_t>(all.size());
@@ -245,35 +248,12 @@ void CpuBackend::emit(uint64_t n, bool flush) {
   clock_.lap(kPhaseExchange);
 }
 
-// One collective per step: [stop flag, this rank's count per population, its spikes] from
-// every rank. The ranks own ascending ranges, so rank order is ascending order.
-void CpuBackend::exchange() {
-  const size_t n_pops = step_spikes_.size();
-  send_.assign(1 + n_pops, 0);
-  send_[0] = stop_sent_ ? 1u : 0u;
-  for (size_t p = 0; p < n_pops; ++p) {
-    send_[1 + p] = static_cast<uint32_t>(step_spikes_[p].size());
-    send_.insert(send_.end(), step_spikes_[p].begin(), step_spikes_[p].end());
-  }
-  allgather();
-  for (auto& s : step_spikes_) s.clear();
-  size_t at = 0;
-  for (int r = 0; r < comm_.size(); ++r) {
-    const uint32_t* rec = recv_.data() + at;
-    stop_any_ = stop_any_ || rec[0] != 0;
-    const uint32_t* sp = rec + 1 + n_pops;
-    for (size_t p = 0; p < n_pops; ++p) {
-      step_spikes_[p].insert(step_spikes_[p].end(), sp, sp + rec[1 + p]);
-      sp += rec[1 + p];
-    }
-    at += recv_counts_[r];
-  }
-}
-
 // One collective per interval: [stop flag, then per step: counts per population, spikes]
-// from every rank; the steps' spikes enter the delay rings, the earliest of them needed
-// `interval_` steps after it was fired, i.e. after this exchange.
-void CpuBackend::exchange_interval() {
+// from every rank, decoded into held_ (the ranks own ascending ranges: rank order is
+// ascending order). With an interval of several steps their spikes enter the delay rings
+// here, the earliest needed `interval_` steps after it was fired, i.e. after this exchange;
+// with one step emit() goes on as in one process.
+void CpuBackend::exchange() {
   const size_t n_pops = step_spikes_.size();
   allgather();
   if (held_.size() < held_n_) {
@@ -297,6 +277,7 @@ void CpuBackend::exchange_interval() {
     }
     at += recv_counts_[r];
   }
+  if (interval_ == 1) return;
   for (size_t j = 0; j < held_n_; ++j) {
     for (size_t p = 0; p < n_pops; ++p) held_counts_[j][p] = static_cast<uint32_t>(held_[j][p].size());
     for (auto& proj : net_.projs) proj.push(held_first_ + j + 1, held_[j][proj.source]);

@@ -48,9 +48,15 @@ void RankView::gather_table(int i) {
   gather_vec(comm_, len.data(), len.size(), all_len);
   gather_vec(comm_, c.target.data(), c.size(), all_tgt);
   gather_vec(comm_, delay.data(), delay.size(), all_delay);
-  std::vector<float> all_w;
-  gather_vec(comm_, c.weight.data(), c.size(), all_w);
-  if (!comm_.root()) return;
+  if (comm_.root()) build_table(i, all_len, all_tgt, all_delay);
+  gather_weights(i);
+}
+
+// The whole table i from every rank's rows, targets and delays (rank order), and where each
+// rank's synapse goes in it (place_).
+void RankView::build_table(int i, const std::vector<uint64_t>& all_len, const std::vector<uint32_t>& all_tgt,
+                           const std::vector<uint16_t>& all_delay) {
+  const uint32_t rows = net_.projs[i].csr.rows();
   const int R = comm_.size();
   // Where each rank's rows begin in the concatenation: rank r's synapse q of row j is at
   // base[r] + its row start + q.
@@ -90,7 +96,6 @@ void RankView::gather_table(int i) {
     }
     w.row_ptr[j + 1] = k;
   }
-  for (uint64_t q = 0; q < all_w.size(); ++q) w.weight[place[q]] = all_w[q];
   if (!d.empty()) {
     const auto [lo, hi] = std::minmax_element(d.begin(), d.end());
     w.delay_min = *lo;
@@ -100,13 +105,8 @@ void RankView::gather_table(int i) {
 }
 
 void RankView::gather_weights(int i) {
-  const Csr& c = net_.projs[i].csr;
-  std::vector<float> all_w;
-  gather_vec(comm_, c.weight.data(), c.size(), all_w);
-  if (!comm_.root()) return;
-  float* w = full_->projs[i].csr.weight.data();
-  const std::vector<uint64_t>& place = place_[i];
-  for (uint64_t q = 0; q < all_w.size(); ++q) w[place[q]] = all_w[q];
+  std::vector<float> scratch;  // the other ranks' (unused)
+  gather_placed(net_.projs[i].csr.weight, i, 1, comm_.root() ? full_->projs[i].csr.weight : scratch);
 }
 
 void RankView::gather_all_weights() {
@@ -179,13 +179,8 @@ void RankView::gather_checkpoint() {
 void RankView::gather_state() {
   for (size_t p = 0; p < net_.pops.size(); ++p) {
     Population& pop = net_.pops[p];
-    const uint32_t lo = net_.part.lo(static_cast<int>(p)), hi = net_.part.hi(static_cast<int>(p));
-    for (size_t v = 0; v < pop.x.size(); ++v) {
-      if (pop.x[v].empty()) continue;
-      std::vector<float> all;
-      gather_vec(comm_, pop.x[v].data() + lo, hi - lo, all);
-      if (comm_.root()) std::copy(all.begin(), all.end(), full_->pops[p].x[v].begin());  // in place: monitors hold the arrays
-    }
+    for (size_t v = 0; v < pop.x.size(); ++v)  // in place: monitors hold the arrays
+      if (!pop.x[v].empty()) gather_slices(pop.x[v], static_cast<int>(p), 1, comm_.root() ? full_->pops[p].x[v] : pop.x[v]);
   }
 }
 

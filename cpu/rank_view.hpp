@@ -37,6 +37,8 @@ class RankView {
 
  private:
   void gather_table(int i);
+  void build_table(int i, const std::vector<uint64_t>& all_len, const std::vector<uint32_t>& all_tgt,
+                   const std::vector<uint16_t>& all_delay);
   template <class T>
   void gather_slices(const std::vector<T>& mine, int pop, size_t per_neuron, std::vector<T>& whole);
   template <class T>

@@ -29,7 +29,7 @@ RunResult run(Network& net, const RunOptions& given, Launcher* launcher, Monitor
   if (!opt.resume_from.empty()) from = std::make_unique<CheckpointReader>(opt.resume_from);
   // A distributed run (docs/mpi.md): rank 0's monitors read the whole network, gathered from
   // the ranks into a view; the other ranks open none.
-  Comm& comm = opt.comm ? *opt.comm : solo_comm();
+  Comm& comm = comm_or_solo(opt.comm);
   std::unique_ptr<RankView> view;
   uint64_t whole_synapses = 0;
   if (comm.size() > 1) {
